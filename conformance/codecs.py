@@ -1,0 +1,150 @@
+"""Java-exact codecs shared by every flow.
+
+* commons-codec ``Base64`` decoding in its default (lenient) policy, and its two encoders;
+* Java's ``String.getBytes(UTF_8)`` (lone surrogates become ``?``);
+* Java's ``new String(bytes, UTF_8)`` (JDK 17 replacement rules for malformed input, which differ from
+  Python's ``errors="replace"``: an encoded surrogate such as ``ED A0 80`` is one U+FFFD in Java, three in Python,
+  and a truncated sequence at the very end of the input is always one U+FFFD).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from conformance.errors import InvalidArgument
+
+_STANDARD = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_URL_SAFE_EXTRA = b"-_"
+_NOT_IN_ALPHABET = bytes(b for b in range(256) if b not in _STANDARD + _URL_SAFE_EXTRA)
+_URL_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_PAD_FOR_REMAINDER = {0: b"", 2: b"==", 3: b"="}
+
+REPLACEMENT = "\ufffd"
+
+
+def _as_bytes(data: bytes | str) -> bytes:
+    if isinstance(data, str):
+        # Only ASCII bytes can be Base64 alphabet or padding; every other character's UTF-8 bytes are >= 0x80,
+        # which commons-codec skips, so dropping them is exact (a lone surrogate's '?' is skipped too).
+        return data.encode("ascii", "ignore")
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise InvalidArgument(f"expected str or bytes, got {type(data).__name__}")
+
+
+def decode_base64(data: bytes | str) -> bytes:
+    """Decode as commons-codec ``Base64.decode`` does under its default lenient policy (1.15 and later).
+
+    Both alphabets are accepted, anything else is skipped, decoding stops at the first ``=``, padding is optional,
+    a lone trailing character is dropped and non-zero trailing bits are discarded. It never raises on content.
+    """
+    raw = _as_bytes(data).split(b"=", 1)[0]
+    clean = raw.translate(_URL_TO_STANDARD, _NOT_IN_ALPHABET)
+    remainder = len(clean) % 4
+    if remainder == 1:
+        clean = clean[:-1]
+        remainder = 0
+    return binascii.a2b_base64(clean + _PAD_FOR_REMAINDER[remainder])
+
+
+def encode_base64(data: bytes) -> str:
+    """Standard alphabet with padding: ``Base64.encodeBase64(data, false)`` and Guava ``base64().encode``."""
+    return base64.b64encode(data).decode("ascii")
+
+
+def encode_base64_url_safe(data: bytes) -> str:
+    """URL-safe alphabet *without* padding: ``Base64.encodeBase64(data, false, true)``."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def java_utf8_encode(text: str) -> bytes:
+    """``String.getBytes(UTF_8)``: surrogate pairs combine, lone surrogates become ``?``."""
+    if not isinstance(text, str):
+        raise InvalidArgument(f"expected str, got {type(text).__name__}")
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        combined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        return combined.encode("utf-8", "replace")
+
+
+def _is_continuation(b: int) -> bool:
+    return b & 0xC0 == 0x80
+
+
+def _overlong_3(b1: int, b2: int) -> bool:
+    return b1 == 0xE0 and b2 & 0xE0 == 0x80
+
+
+def _bad_second_of_4(b1: int, b2: int) -> bool:
+    return (b1 == 0xF0 and not 0x90 <= b2 <= 0xBF) or (b1 == 0xF4 and b2 & 0xF0 != 0x80) or not _is_continuation(b2)
+
+
+def java_utf8_decode(data: bytes) -> str:
+    """``new String(data, UTF_8)`` on JDK 17, replacement characters included."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_with_java_replacement(data)
+
+
+def _decode_with_java_replacement(data: bytes) -> str:  # noqa: C901, PLR0915 - one branch per UTF-8 lead-byte class
+    out: list[str] = []
+    n = len(data)
+    i = 0
+    while i < n:
+        b1 = data[i]
+        i += 1
+        if b1 < 0x80:
+            out.append(chr(b1))
+        elif 0xC2 <= b1 <= 0xDF:
+            if i >= n:
+                out.append(REPLACEMENT)
+                break
+            b2 = data[i]
+            if _is_continuation(b2):
+                out.append(chr((b1 & 0x1F) << 6 | b2 & 0x3F))
+                i += 1
+            else:
+                out.append(REPLACEMENT)
+        elif 0xE0 <= b1 <= 0xEF:
+            if i + 1 < n:
+                b2, b3 = data[i], data[i + 1]
+                if _overlong_3(b1, b2) or not _is_continuation(b2) or not _is_continuation(b3):
+                    out.append(REPLACEMENT)
+                    if not (_overlong_3(b1, b2) or not _is_continuation(b2)):
+                        i += 1
+                else:
+                    code = (b1 & 0x0F) << 12 | (b2 & 0x3F) << 6 | b3 & 0x3F
+                    out.append(REPLACEMENT if 0xD800 <= code <= 0xDFFF else chr(code))
+                    i += 2
+                continue
+            out.append(REPLACEMENT)
+            if i < n and (_overlong_3(b1, data[i]) or not _is_continuation(data[i])):
+                continue
+            break
+        elif 0xF0 <= b1 <= 0xF7:
+            if i + 2 < n:
+                b2, b3, b4 = data[i], data[i + 1], data[i + 2]
+                code = (b1 & 0x07) << 18 | (b2 & 0x3F) << 12 | (b3 & 0x3F) << 6 | b4 & 0x3F
+                well_formed = _is_continuation(b2) and _is_continuation(b3) and _is_continuation(b4)
+                if well_formed and 0x10000 <= code <= 0x10FFFF:
+                    out.append(chr(code))
+                    i += 3
+                    continue
+                out.append(REPLACEMENT)
+                if b1 > 0xF4 or _bad_second_of_4(b1, b2):
+                    continue
+                i += 1 if not _is_continuation(b3) else 2
+                continue
+            out.append(REPLACEMENT)
+            if b1 > 0xF4 or (i < n and _bad_second_of_4(b1, data[i])):
+                continue
+            i += 1
+            if i < n and not _is_continuation(data[i]):
+                continue
+            break
+        else:
+            out.append(REPLACEMENT)
+    return "".join(out)

@@ -1,0 +1,136 @@
+"""The typed failure reasons. Every error a public function raises is a :class:`ConformanceError`.
+
+Each class carries a stable ``reason`` string. Vectors, the runner and the reference bridges compare failures by
+their *reason path*: the reasons of an error and of its causes, outermost first, joined by ``/`` (for example
+``EncryptionError/BadPadding``), which is how "both sides failed the same way" becomes a comparable result.
+Messages never contain key material, IVs or plaintexts.
+"""
+
+from __future__ import annotations
+
+
+class ConformanceError(Exception):
+    """Base class of every error raised by this package."""
+
+    reason = "ConformanceError"
+
+    def reason_path(self) -> str:
+        """Return this error's reason followed by the reasons of its typed causes, joined by ``/``."""
+        parts = [self.reason]
+        cause = self.__cause__
+        while isinstance(cause, ConformanceError):
+            parts.append(cause.reason)
+            cause = cause.__cause__
+        return "/".join(parts)
+
+
+# --- bad arguments (Java: NullPointerException, IllegalArgumentException) -------------------------------------
+
+
+class InvalidArgument(ConformanceError):
+    """An argument has the wrong type or is out of range for the operation."""
+
+    reason = "InvalidArgument"
+
+
+class NullArgument(InvalidArgument):
+    """A required argument is ``None`` (Java throws ``NullPointerException``)."""
+
+    reason = "NullArgument"
+
+
+class EmptyKey(InvalidArgument):
+    """The key is empty (Java's ``SecretKeySpec`` throws ``IllegalArgumentException: Empty key``)."""
+
+    reason = "EmptyKey"
+
+
+class Base64DecodingError(InvalidArgument):
+    """Base64 text that the selected decoding policy rejects (commons-codec strict mode)."""
+
+    reason = "Base64Decoding"
+
+
+class TransferLinkError(InvalidArgument):
+    """A Secure Transfer link without a usable ``payload`` or ``iv`` parameter."""
+
+    reason = "TransferLink"
+
+
+# --- cipher failures (Java: the JCE's checked exceptions) ------------------------------------------------------
+
+
+class CryptoError(ConformanceError):
+    """A cipher operation failed."""
+
+    reason = "CryptoError"
+
+
+class InvalidKeyLength(CryptoError):
+    """The key is not 16, 24 or 32 bytes (Java: ``InvalidKeyException``)."""
+
+    reason = "InvalidKey"
+
+
+class InvalidIvLength(CryptoError):
+    """The IV is not a length the mode accepts (Java: ``InvalidAlgorithmParameterException``)."""
+
+    reason = "InvalidAlgorithmParameter"
+
+
+class IllegalBlockSize(CryptoError):
+    """Ciphertext that is not a whole number of blocks (Java: ``IllegalBlockSizeException``)."""
+
+    reason = "IllegalBlockSize"
+
+
+class BadPadding(CryptoError):
+    """PKCS#5 padding that does not check out after decryption (Java: ``BadPaddingException``)."""
+
+    reason = "BadPadding"
+
+
+class BadTag(BadPadding):
+    """A GCM tag that does not verify, or input too short to hold one (Java: ``AEADBadTagException``)."""
+
+    reason = "BadTag"
+
+
+class ShortBuffer(CryptoError):
+    """The provider's output buffer was too small (Java: ``ShortBufferException``)."""
+
+    reason = "ShortBuffer"
+
+
+class ProviderError(CryptoError):
+    """The JCE provider failed with an unchecked ``ProviderException`` (JDK 17 does so for GCM input shorter
+    than the tag, where a ``AEADBadTagException`` would be expected)."""
+
+    reason = "ProviderException"
+
+
+# --- scheme-level failures --------------------------------------------------------------------------------------
+
+
+class EncryptionError(ConformanceError):
+    """Khoros ``EncryptionException``: wraps the cipher failure that caused it as ``__cause__``."""
+
+    reason = "EncryptionError"
+
+
+class ReferenceUnavailable(ConformanceError):
+    """A reference runtime (JVM, node, PHP, GnuPG ...) is not installed or could not start."""
+
+    reason = "Unavailable"
+
+
+class ReferenceFailure(ConformanceError):
+    """A reference runtime answered with something the bridge cannot interpret, or crashed."""
+
+    reason = "ReferenceIO"
+
+
+class VectorFileError(ConformanceError):
+    """A vector file is missing, is not JSON, or does not match its schema."""
+
+    reason = "VectorFile"

@@ -1,0 +1,1 @@
+"""Bridges to the reference implementations, one module per foreign runtime."""

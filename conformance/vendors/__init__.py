@@ -1,0 +1,1 @@
+"""The Python implementations users import: one module per vendor."""

@@ -1,0 +1,63 @@
+"""The vector files: schema-valid, every flag explained, and exactly what their generators produce today."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conformance.errors import VectorFileError
+from conformance.paths import vectors_dir
+from conformance.vectors import load_file, vector_files
+from tests.conftest import require_reference
+
+FILES = vector_files()
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_file_is_schema_valid_and_flags_are_explained(path: Path) -> None:
+    document = load_file(path)
+    used = {flag for group in document["testGroups"] for test in group["tests"] for flag in test["flags"]}
+    assert used <= set(document["notes"]), f"flags without a note: {used - set(document['notes'])}"
+    ids = [test["tcId"] for group in document["testGroups"] for test in group["tests"]]
+    assert len(ids) == len(set(ids)), "tcIds must be unique"
+
+
+def test_schema_error_names_file_and_json_path(tmp_path: Path) -> None:
+    schemas = tmp_path / "schemas"
+    schemas.mkdir()
+    for schema in (vectors_dir() / "schemas").glob("*.json"):
+        (schemas / schema.name).write_text(schema.read_text())
+    document = json.loads((vectors_dir() / "khoros_cryptor.json").read_text())
+    document["testGroups"][0]["tests"][1]["result"] = "maybe"
+    broken = tmp_path / "khoros_cryptor.json"
+    broken.write_text(json.dumps(document))
+    with pytest.raises(VectorFileError, match=r"khoros_cryptor\.json: \$\.testGroups\[0\]\.tests\[1\]"):
+        load_file(broken)
+
+
+def test_non_json_file_is_a_typed_error(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text("{not json")
+    with pytest.raises(VectorFileError, match="not valid JSON"):
+        load_file(bad)
+
+
+def test_khoros_generator_reproduces_committed_files(java_reference: None) -> None:
+    from vectors.generators import khoros
+
+    for name, text in khoros.build_all().items():
+        committed = (vectors_dir() / name).read_text(encoding="utf-8")
+        assert text == committed, f"{name} differs from what its generator produces: run `nox -s vectors`"
+
+
+def test_java_reference_is_reported_unavailable_not_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests import conftest
+
+    monkeypatch.setattr(conftest, "STRICT", False)
+    with pytest.raises(pytest.skip.Exception, match="unavailable"):
+        require_reference("nothing", lambda: "not installed")
+    monkeypatch.setattr(conftest, "STRICT", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        conftest.require_reference("nothing", lambda: "not installed")

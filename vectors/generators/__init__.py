@@ -1,0 +1,1 @@
+"""Generators for the golden vector files. Each is deterministic and asks a live reference for every output."""
