@@ -1,49 +1,69 @@
-"""Which op tables exist: the built-in Python implementation and each reference runtime.
+"""Which op tables exist: the built-in Python implementation and each reference runtime, found by discovery.
 
-A new vendor flow adds its module here; nothing else in the runner, tests or notebooks changes.
+* a module in ``conformance.vendors`` with an ``OPS`` table is part of the built-in Python implementation;
+* a module in ``conformance.references`` with ``OPS`` and ``IMPLEMENTATION = "name"`` contributes to the reference
+  implementation of that name, and ``available()`` in the same module says why it cannot run (or ``None``).
+
+A new vendor flow adds modules; nothing in the runner, tests or notebooks changes.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
 
+import conformance.references
+import conformance.vendors
 from conformance.outcome import OpFunction
 
-#: Modules whose ``OPS`` make up the built-in Python implementation.
-PYTHON_MODULES = ("conformance.vendors.khoros",)
+
+def _modules(package: ModuleType) -> list[ModuleType]:
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    ]
 
 
 @dataclass(frozen=True)
 class ReferenceSpec:
-    """A reference runtime: the modules holding its ``OPS`` and a probe saying why it cannot run (or ``None``)."""
+    """A reference runtime: its op table, and a probe that says why it cannot run here (``None`` when it can)."""
 
     name: str
-    modules: tuple[str, ...]
-    probe: str  # "module:function" returning str | None
+    modules: tuple[ModuleType, ...]
 
     def available(self) -> str | None:
-        module, function = self.probe.split(":")
-        check: Callable[[], str | None] = getattr(importlib.import_module(module), function)
-        return check()
+        for module in self.modules:
+            probe: Callable[[], str | None] | None = getattr(module, "available", None)
+            problem = probe() if probe else None
+            if problem:
+                return problem
+        return None
 
     def ops(self) -> dict[str, OpFunction]:
-        return _merge(self.modules)
+        table: dict[str, OpFunction] = {}
+        for module in self.modules:
+            table.update(module.OPS)
+        return table
 
 
-REFERENCES: dict[str, ReferenceSpec] = {
-    "java": ReferenceSpec("java", ("conformance.references.khoros_java",), "conformance.references.java:available"),
-}
-
-
-def _merge(modules: tuple[str, ...]) -> dict[str, OpFunction]:
+@cache
+def python_ops() -> dict[str, OpFunction]:
     table: dict[str, OpFunction] = {}
-    for name in modules:
-        ops: Mapping[str, OpFunction] = importlib.import_module(name).OPS
-        table.update(ops)
+    for module in _modules(conformance.vendors):
+        table.update(getattr(module, "OPS", {}))
     return table
 
 
-def python_ops() -> dict[str, OpFunction]:
-    return _merge(PYTHON_MODULES)
+@cache
+def references() -> dict[str, ReferenceSpec]:
+    grouped: dict[str, list[ModuleType]] = {}
+    for module in _modules(conformance.references):
+        name = getattr(module, "IMPLEMENTATION", None)
+        if name and hasattr(module, "OPS"):
+            grouped.setdefault(name, []).append(module)
+    return {name: ReferenceSpec(name, tuple(mods)) for name, mods in sorted(grouped.items())}

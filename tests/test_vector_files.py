@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 from pathlib import Path
 
 import pytest
 
+import vectors.generators
 from conformance.errors import VectorFileError
 from conformance.paths import vectors_dir
+from conformance.registry import references
 from conformance.vectors import load_file, vector_files
 from tests.conftest import require_reference
 
@@ -44,10 +48,18 @@ def test_non_json_file_is_a_typed_error(tmp_path: Path) -> None:
         load_file(bad)
 
 
-def test_khoros_generator_reproduces_committed_files(java_reference: None) -> None:
-    from vectors.generators import khoros
+GENERATORS = sorted(
+    info.name for info in pkgutil.iter_modules(vectors.generators.__path__) if not info.name.startswith("_")
+)
 
-    for name, text in khoros.build_all().items():
+
+@pytest.mark.parametrize("generator", GENERATORS)
+def test_generator_reproduces_committed_files(generator: str) -> None:
+    module = importlib.import_module(f"vectors.generators.{generator}")
+    specs = references()
+    for name in module.REFERENCES:
+        require_reference(name, specs[name].available)
+    for name, text in module.build_all().items():
         committed = (vectors_dir() / name).read_text(encoding="utf-8")
         assert text == committed, f"{name} differs from what its generator produces: run `nox -s vectors`"
 

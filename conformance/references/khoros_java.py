@@ -8,6 +8,9 @@ from typing import Any
 
 from conformance.references import java
 
+IMPLEMENTATION = "java"
+available = java.available
+
 SKEP = "com.lithium.bandolier.encryption.SymmetricKeyEncryptionProvider"
 CRYPTOR = "com.lithium.bandolier.encryption.Cryptor"
 PAYLOAD = "dev.handoff.ref.PayloadDecryption"

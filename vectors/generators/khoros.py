@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from conformance.references import java, khoros_java
 from conformance.vectorgen import VectorFileBuilder
 
+#: The reference runtimes this generator asks (names from conformance.registry.references()).
+REFERENCES = ("java",)
 SEED = 20261120
 KEY_B64 = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="  # test key: 32 bytes, never used outside vectors
 IV_B64 = "kAOZ+mZ/8hT0L1oQw9Xk2A=="  # holds '+' and '/' on purpose
@@ -191,7 +193,7 @@ CRYPTOR_NOTES = {
 
 
 def java_source() -> dict[str, str]:
-    return {"name": "vendor Java (java_ref) via JPype", **java.versions()}
+    return {"name": "vendor Java (java_ref) via JPype", "implementation": "java", **java.versions()}
 
 
 def _raw_cbc(key: bytes, iv: bytes, data: bytes) -> bytes:

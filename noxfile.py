@@ -1,0 +1,69 @@
+"""Every task's one entry point: ``nox -s tests | conformance | vectors | notebooks | bench | lint``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+ROOT = Path(__file__).resolve().parent
+PYTEST = ["pytest", "-p", "no:faulthandler"]
+
+
+def _install(session: nox.Session, extras: str = "test") -> None:
+    session.install("-e", f".[{extras}]")
+    node_dir = ROOT / "node_ref"
+    if (node_dir / "package.json").exists() and shutil.which("npm"):
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node_dir), external=True, silent=True)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The test suite: vectors, differential properties, notebooks. Extra args go to pytest."""
+    _install(session)
+    session.run(*PYTEST, *session.posargs)
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """The main job: every vector against every available implementation; reports in reports/."""
+    _install(session)
+    session.run("python", "-m", "conformance.cli", "run", "--impl", "all", *session.posargs)
+
+
+@nox.session
+def vectors(session: nox.Session) -> None:
+    """Regenerate every vector file from its reference (deterministic)."""
+    _install(session)
+    for generator in sorted((ROOT / "vectors" / "generators").glob("[!_]*.py")):
+        session.run("python", "-m", f"vectors.generators.{generator.stem}")
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Execute every notebook and render it to HTML beside itself."""
+    _install(session, "dev")
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        session.run(
+            "jupyter", "nbconvert", "--to", "html", "--execute", str(notebook), "--output-dir", str(ROOT / "notebooks")
+        )
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Python against the reference, timed in the same run; prints ratios (never asserted)."""
+    _install(session)
+    session.run("python", "-m", "conformance.bench", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.6", "nbstripout>=0.7")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    notebooks = [str(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    if notebooks:
+        session.run("nbstripout", "--verify", *notebooks)

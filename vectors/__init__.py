@@ -1,0 +1,1 @@
+"""The golden vectors, their schemas, and the generators that made them."""
