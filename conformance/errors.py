@@ -134,3 +134,18 @@ class VectorFileError(ConformanceError):
     """A vector file is missing, is not JSON, or does not match its schema."""
 
     reason = "VectorFile"
+
+
+# --- Thread Messenger auto-authentication (conformance/vendors/thread.py) --------------------------------------
+
+
+class UnencodableText(InvalidArgument):
+    """Text with no UTF-8 encoding (a lone surrogate): PHP's ``json_decode`` refuses such text as well."""
+
+    reason = "UnencodableText"
+
+
+class EmptySecret(InvalidArgument):
+    """The params builder refuses an empty portal secret (a missing setting): anyone could compute the key."""
+
+    reason = "EmptySecret"
