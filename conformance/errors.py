@@ -149,3 +149,104 @@ class EmptySecret(InvalidArgument):
     """The params builder refuses an empty portal secret (a missing setting): anyone could compute the key."""
 
     reason = "EmptySecret"
+
+
+# --- BoldChat data validation: parameters, the SHA-512 method and the server-side validator model ---------------
+
+
+class ParameterError(InvalidArgument):
+    """BoldChat parameters that cannot be URL-form encoded or decoded (an empty name, a bad %-escape, bad UTF-8)."""
+
+    reason = "ParameterError"
+
+
+class UnknownParameter(InvalidArgument):
+    """A parameter name that is neither a friendly nor an original name in the document's table."""
+
+    reason = "UnknownParameter"
+
+
+class ReplayStoreError(ConformanceError):
+    """The ChatKey replay store could not be opened or written."""
+
+    reason = "ReplayStore"
+
+
+class DataValidationError(ConformanceError):
+    """A launch the BoldChat server refuses. ``str(error)`` is exactly the document's message for it; the detail,
+    when there is one, is the typed ``__cause__`` (so the reason path reads e.g. ``ErrorValidatingChat/HashMismatch``).
+    """
+
+    reason = "DataValidation"
+    document_message = "Data validation failed"
+
+    def __init__(self) -> None:
+        super().__init__(self.document_message)
+
+
+class ChatNotValidated(DataValidationError):
+    """No validation at all (blank SecureParameters), or the Type parameter is missing or does not match."""
+
+    reason = "ChatNotValidated"
+    document_message = "Chat Not Validated"
+
+
+class ErrorValidatingChat(DataValidationError):
+    """The hash (or decryption) could not be verified."""
+
+    reason = "ErrorValidatingChat"
+    document_message = "Error Validating Chat"
+
+
+class ChatLaunchExpired(DataValidationError):
+    """The Expiration timestamp is not in the future."""
+
+    reason = "ChatLaunchExpired"
+    document_message = "Validated chat launch has expired"
+
+
+class ChatLaunchAlreadyUsed(DataValidationError):
+    """The ChatKey has already been used to launch a chat."""
+
+    reason = "ChatLaunchAlreadyUsed"
+    document_message = "Validated chat launch has already been used"
+
+
+class ValidationDetail(ConformanceError):
+    """Why a :class:`DataValidationError` was raised; always its ``__cause__``, never raised alone."""
+
+    reason = "ValidationDetail"
+
+
+class NoSecureParameters(ValidationDetail):
+    reason = "NoSecureParameters"
+
+
+class MalformedHash(ValidationDetail):
+    """SecureParameters that do not start with 128 hex digits."""
+
+    reason = "MalformedHash"
+
+
+class HashMismatch(ValidationDetail):
+    reason = "HashMismatch"
+
+
+class TypeMissing(ValidationDetail):
+    reason = "TypeMissing"
+
+
+class TypeMismatch(ValidationDetail):
+    reason = "TypeMismatch"
+
+
+class MalformedExpiration(ValidationDetail):
+    """An Expiration that is not a whole number of milliseconds."""
+
+    reason = "MalformedExpiration"
+
+
+class AmbiguousParameter(ValidationDetail):
+    """A validation-control field (Type, Expiration, ChatKey, Unsecured) given more than once in the signed data."""
+
+    reason = "AmbiguousParameter"
