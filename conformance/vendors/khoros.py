@@ -32,6 +32,29 @@ from conformance.errors import (
     TransferLinkError,
 )
 
+#: The decrypted payload shown in the Khoros document (placeholders such as "b95....." as printed there).
+DOCUMENT_PAYLOAD = {
+    "brandProviderTypeName": "twitter",
+    "agentId": 123,
+    "brandProviderInstance": "twitter.com",
+    "authorUUID": "b95.....",
+    "authorProviderInstance": "twitter.com",
+    "authorAvatarUrl": "http://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png",
+    "imageUpload": False,
+    "fileUpload": False,
+    "authorProviderTypeName": "twitter",
+    "authorScreenName": "cab123",
+    "introMessageText": "abc",
+    "createdTimeMillis": 1587157642353,
+    "conversationUUID": "d08...",
+    "authorName": "Chris",
+    "authorExternalId": "81...",
+    "conversationDisplayId": 123,
+    "shareLocation": False,
+    "brandAuthorExternalId": "856622981484879872",
+    "agentUUID": "7f265fe0-186b-4ffd-b6bf-1f2e6643c017",
+}
+
 
 def _require_str(value: Any, name: str) -> str:
     if value is None:
@@ -304,6 +327,7 @@ OPS = {
 }
 
 __all__ = [
+    "DOCUMENT_PAYLOAD",
     "OPS",
     "ConformanceError",
     "Cryptor",

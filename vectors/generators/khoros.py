@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conformance.references import java, khoros_java
 from conformance.vectorgen import VectorFileBuilder
+from conformance.vendors.khoros import DOCUMENT_PAYLOAD
 
 #: The reference runtimes this generator asks (names from conformance.registry.references()).
 REFERENCES = ("java",)
@@ -25,27 +26,6 @@ IV_B64 = "kAOZ+mZ/8hT0L1oQw9Xk2A=="  # holds '+' and '/' on purpose
 RAW_KEY = "0123456789abcdef0123456789abcdef"
 RAW_IV = "fedcba9876543210"
 
-DOCUMENT_PAYLOAD = {
-    "brandProviderTypeName": "twitter",
-    "agentId": 123,
-    "brandProviderInstance": "twitter.com",
-    "authorUUID": "b95.....",
-    "authorProviderInstance": "twitter.com",
-    "authorAvatarUrl": "http://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png",
-    "imageUpload": False,
-    "fileUpload": False,
-    "authorProviderTypeName": "twitter",
-    "authorScreenName": "cab123",
-    "introMessageText": "abc",
-    "createdTimeMillis": 1587157642353,
-    "conversationUUID": "d08...",
-    "authorName": "Chris",
-    "authorExternalId": "81...",
-    "conversationDisplayId": 123,
-    "shareLocation": False,
-    "brandAuthorExternalId": "856622981484879872",
-    "agentUUID": "7f265fe0-186b-4ffd-b6bf-1f2e6643c017",
-}
 
 TRANSFER_NOTES = {
     "Normal": {"bugType": "BASIC", "description": "An ordinary encryption or decryption."},
