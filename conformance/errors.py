@@ -250,3 +250,96 @@ class AmbiguousParameter(ValidationDetail):
     """A validation-control field (Type, Expiration, ChatKey, Unsecured) given more than once in the signed data."""
 
     reason = "AmbiguousParameter"
+
+
+# --- JWT / JWS tokens: Khoros widget JWT (khoros_jwt.py) and Talkative signed interaction data (talkative.py) ------
+
+
+class InvalidKeyMaterial(InvalidArgument):
+    """A PEM key that cannot be loaded, or is not the kind of key the operation needs (e.g. not EC P-256)."""
+
+    reason = "InvalidKeyMaterial"
+
+
+class SecretIsAsymmetricKey(InvalidArgument):
+    """An HMAC secret that parses as a PEM key: jsonwebtoken refuses it for HS256 (``must be a symmetric key``)."""
+
+    reason = "SecretIsAsymmetricKey"
+
+
+class TokenError(ConformanceError):
+    """A JWT/JWS that does not verify. Subclasses name the reason; messages never hold the secret or key."""
+
+    reason = "TokenError"
+
+
+class MalformedToken(TokenError):
+    """Not three dot-separated parts, bad base64url, or a header or payload that is not the JSON it must be."""
+
+    reason = "MalformedToken"
+
+
+class UnsignedToken(TokenError):
+    """The signature part is empty (jsonwebtoken: ``jwt signature is required``)."""
+
+    reason = "UnsignedToken"
+
+
+class AlgNone(TokenError):
+    """The header says ``"alg": "none"``: an unsecured JWS, never accepted."""
+
+    reason = "AlgNone"
+
+
+class AlgorithmNotAllowed(TokenError):
+    """The header's ``alg`` is not the one algorithm the scheme allows (HS256 for Khoros, ES256 for Talkative)."""
+
+    reason = "AlgorithmNotAllowed"
+
+
+class UnsupportedHeader(TokenError):
+    """A critical header extension (``crit``) that this implementation does not process."""
+
+    reason = "UnsupportedHeader"
+
+
+class SignatureEncoding(TokenError):
+    """An ES256 signature that is not 64 raw bytes R||S (for example DER, as OpenSSL and Java emit by default)."""
+
+    reason = "SignatureEncoding"
+
+
+class BadSignature(TokenError):
+    """The signature does not verify: a wrong key or secret, or a modified header or payload (indistinguishable)."""
+
+    reason = "BadSignature"
+
+
+class KidMismatch(TokenError):
+    """The header's ``kid`` is not the expected key id."""
+
+    reason = "KidMismatch"
+
+
+class InvalidClaims(TokenError):
+    """The payload is not a JSON object, or a registered claim (``exp``, ``nbf``) is not a number."""
+
+    reason = "InvalidClaims"
+
+
+class TokenExpired(TokenError):
+    """``exp`` is not after the verification time."""
+
+    reason = "TokenExpired"
+
+
+class TokenNotYetValid(TokenError):
+    """``nbf`` is after the verification time."""
+
+    reason = "TokenNotYetValid"
+
+
+class InvalidInteractionData(TokenError):
+    """Talkative interaction data that is not a JSON array of ``{"label", "data", "type"}`` string entries."""
+
+    reason = "InvalidInteractionData"

@@ -1,7 +1,7 @@
-"""An independent SHA-512 for the BoldChat SHA-512 method: OpenSSL's ``openssl dgst -sha512``, as a subprocess.
+"""The openssl CLI as a reference for Talkative signing keys: the two commands of the Talkative document, verbatim.
 
-One call hashes one message through stdin (about 5 ms); :func:`sha512_hex_many` hashes a whole batch with one
-``openssl dgst`` over temporary files, which is what the differential tests use.
+``openssl ecparam -genkey -name prime256v1 -noout -out ec_private.pem`` and
+``openssl ec -in ec_private.pem -pubout -out ec_public.pem``, run in a temporary directory.
 """
 
 from __future__ import annotations
@@ -9,122 +9,57 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
-from functools import cache
 from pathlib import Path
-from typing import Any
 
-from conformance.errors import EmptyKey, InvalidArgument, ReferenceFailure, ReferenceUnavailable
+from conformance.errors import InvalidArgument, InvalidKeyMaterial, ReferenceFailure, ReferenceUnavailable
 
 IMPLEMENTATION = "openssl"
-#: Files per ``openssl dgst`` invocation (keeps the command line short).
-BATCH = 400
-
-
-@cache
-def _probe() -> tuple[str | None, str]:
-    """(problem or None, version string)."""
-    binary = shutil.which("openssl")
-    if binary is None:
-        return "the openssl command is not installed", ""
-    try:
-        version = subprocess.run([binary, "version"], capture_output=True, text=True, check=True, timeout=30)
-        check = subprocess.run(
-            [binary, "dgst", "-sha512", "-r"], input=b"abc", capture_output=True, check=True, timeout=30
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"openssl does not run: {type(exc).__name__}", ""
-    if not check.stdout.startswith(b"ddaf35a193617aba"):
-        return "openssl dgst -sha512 gives an unexpected answer for 'abc'", ""
-    return None, version.stdout.strip()
+GENERATE = ("openssl", "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec_private.pem")
+PUBLIC = ("openssl", "ec", "-in", "ec_private.pem", "-pubout", "-out", "ec_public.pem")
+TIMEOUT = 30
 
 
 def available() -> str | None:
-    return _probe()[0]
+    return None if shutil.which("openssl") else "openssl is not on PATH"
 
 
-def versions() -> dict[str, str]:
-    """The exact OpenSSL version, for a vector group's ``source``."""
-    problem, version = _probe()
-    if problem:
-        raise ReferenceUnavailable(problem)
-    return {"openssl": version}
-
-
-def _openssl() -> str:
-    problem = available()
-    if problem:
-        raise ReferenceUnavailable(problem)
-    return shutil.which("openssl") or "openssl"
-
-
-def _parse(line: str) -> str:
-    digest = line.split(" ", 1)[0]
-    if len(digest) != 128:
-        raise ReferenceFailure("openssl dgst answered a line that is not a SHA-512 digest")
-    return digest.lower()
-
-
-def sha512_hex(message: bytes) -> str:
-    """Lowercase hex SHA-512 of ``message``, computed by ``openssl dgst -sha512``."""
+def _run(argv: tuple[str, ...], directory: Path) -> subprocess.CompletedProcess[bytes]:
+    if shutil.which(argv[0]) is None:
+        raise ReferenceUnavailable("openssl is not on PATH")
     try:
-        result = subprocess.run(
-            [_openssl(), "dgst", "-sha512", "-r"], input=message, capture_output=True, check=True, timeout=60
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise ReferenceFailure(f"openssl dgst failed: {type(exc).__name__}") from None
-    return _parse(result.stdout.decode("ascii"))
+        return subprocess.run(argv, cwd=directory, capture_output=True, timeout=TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ReferenceFailure(f"openssl did not run: {type(exc).__name__}") from None
 
 
-def sha512_hex_many(messages: Sequence[bytes]) -> list[str]:
-    """Lowercase hex SHA-512 of each message, with one ``openssl dgst`` per :data:`BATCH` messages."""
-    digests: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="handoff-openssl-") as directory:
-        for start in range(0, len(messages), BATCH):
-            chunk = messages[start : start + BATCH]
-            names = []
-            for offset, message in enumerate(chunk):
-                path = Path(directory) / f"m{start + offset}"
-                path.write_bytes(message)
-                names.append(path.name)
-            try:
-                result = subprocess.run(
-                    [_openssl(), "dgst", "-sha512", "-r", *names],
-                    cwd=directory,
-                    capture_output=True,
-                    check=True,
-                    timeout=120,
-                )
-            except (OSError, subprocess.SubprocessError) as exc:
-                raise ReferenceFailure(f"openssl dgst failed: {type(exc).__name__}") from None
-            lines = result.stdout.decode("ascii").splitlines()
-            if len(lines) != len(chunk):
-                raise ReferenceFailure("openssl dgst answered a different number of digests than files")
-            digests.extend(_parse(line) for line in lines)
-    return digests
+def version() -> str:
+    result = _run(("openssl", "version"), Path(tempfile.gettempdir()))
+    return result.stdout.decode("ascii", "replace").strip()
 
 
-def message_bytes(encoded: str, hashing_key: str) -> bytes:
-    """The bytes BoldChat hashes: the hashing key, then the encoded data, as UTF-8 (refuses an empty key)."""
-    if not isinstance(encoded, str) or not isinstance(hashing_key, str):
-        raise InvalidArgument("encoded and hashingKey must be strings")
-    if not hashing_key:
-        raise EmptyKey("the hashing key must not be empty")
-    try:
-        return (hashing_key + encoded).encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidArgument("not encodable as UTF-8") from None
+def generate_key_files(directory: Path) -> tuple[str, str]:
+    """Run both commands of the document in ``directory``; return (ec_private.pem, ec_public.pem) as text."""
+    directory = Path(directory)
+    for argv in (GENERATE, PUBLIC):
+        result = _run(argv, directory)
+        if result.returncode != 0:
+            raise ReferenceFailure(f"{' '.join(argv[:2])} failed with exit code {result.returncode}")
+    return (directory / "ec_private.pem").read_text("ascii"), (directory / "ec_public.pem").read_text("ascii")
 
 
-def secure_many(items: Sequence[tuple[str, str]]) -> list[str]:
-    """``SecureParameters`` for each ``(encoded, hashing_key)``, hashed in batches by OpenSSL."""
-    digests = sha512_hex_many([message_bytes(encoded, key) for encoded, key in items])
-    return [digest.upper() + encoded for digest, (encoded, _) in zip(digests, items, strict=True)]
+def public_pem(private_key_pem: str) -> str:
+    """The document's second command on ``private_key_pem``. Raises :class:`InvalidKeyMaterial` where openssl fails."""
+    if not isinstance(private_key_pem, str):
+        raise InvalidArgument("privateKeyPem must be a string")
+    with tempfile.TemporaryDirectory(prefix="handoff-openssl-") as tmp:
+        directory = Path(tmp)
+        (directory / "ec_private.pem").write_text(private_key_pem, encoding="utf-8", errors="surrogateescape")
+        result = _run(PUBLIC, directory)
+        if result.returncode != 0:
+            raise InvalidKeyMaterial("openssl ec could not read the private key")
+        return (directory / "ec_public.pem").read_text("ascii")
 
 
-def _secure(args: Mapping[str, Any]) -> str:
-    encoded = args["encoded"]
-    return sha512_hex(message_bytes(encoded, args["hashingKey"])).upper() + encoded
+OPS = {"talkative.key.public_pem": lambda args: public_pem(args["privateKeyPem"])}
 
-
-OPS = {"boldchat.sha512.secure": _secure}
+__all__ = ["GENERATE", "IMPLEMENTATION", "OPS", "PUBLIC", "available", "generate_key_files", "public_pem", "version"]

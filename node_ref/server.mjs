@@ -1,0 +1,258 @@
+// The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT) and jose (Talkative ES256 JWS).
+// Speaks the JSON-lines protocol of conformance/references/jsonlines.py: a hello line, then
+// {"id","op","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
+// Messages never contain secrets or keys.
+import { createRequire } from "node:module";
+import { createPrivateKey } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { CompactSign, compactVerify, importPKCS8, importSPKI, errors as joseErrors } from "jose";
+
+const require = createRequire(import.meta.url);
+const jwt = require("jsonwebtoken");
+
+function packageVersion(name) {
+  const url = new URL(`./node_modules/${name}/package.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, "utf8")).version;
+}
+
+class OpError extends Error {
+  constructor(reason, message) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+function requireString(args, name) {
+  if (typeof args[name] !== "string") throw new OpError("InvalidArgument", `${name} must be a string`);
+  return args[name];
+}
+
+function optionalNumber(args, name) {
+  if (args[name] === undefined || args[name] === null) return undefined;
+  if (typeof args[name] !== "number") throw new OpError("InvalidArgument", `${name} must be a number`);
+  return args[name];
+}
+
+function b64urlDecode(segment) {
+  return Buffer.from(segment, "base64");
+}
+
+// --- Khoros Brand Messenger widget JWT: the document's own jsonwebtoken call ---------------------------------------
+
+const SIGN_ERRORS = {
+  "secretOrPrivateKey must have a value": "EmptyKey",
+  "secretOrPrivateKey must be a symmetric key when using HS256": "SecretIsAsymmetricKey",
+  '"iat" should be a number of seconds': "InvalidArgument",
+};
+
+const VERIFY_ERRORS = {
+  "jwt must be provided": "MalformedToken",
+  "jwt malformed": "MalformedToken",
+  "invalid token": "MalformedToken",
+  "jwt signature is required": "UnsignedToken",
+  "secret or public key must be provided": "EmptyKey",
+  "invalid algorithm": "AlgorithmNotAllowed",
+  "secretOrPublicKey must be a symmetric key when using HS256": "SecretIsAsymmetricKey",
+  "invalid signature": "BadSignature",
+  "invalid nbf value": "InvalidClaims",
+  "jwt not active": "TokenNotYetValid",
+  "invalid exp value": "InvalidClaims",
+  "jwt expired": "TokenExpired",
+};
+
+function withClock(nowSeconds, action) {
+  if (nowSeconds === undefined) return action();
+  const saved = Date.now;
+  Date.now = () => nowSeconds * 1000;
+  try {
+    return action();
+  } finally {
+    Date.now = saved;
+  }
+}
+
+function widgetSign(args) {
+  const userId = requireString(args, "userId");
+  const keyId = requireString(args, "keyId");
+  const secret = requireString(args, "secret");
+  const iat = optionalNumber(args, "iat");
+  const now = optionalNumber(args, "now");
+  const claims = { scope: "appUser", userId };
+  if (iat !== undefined) claims.iat = iat;
+  try {
+    return withClock(now, () =>
+      jwt.sign(claims, secret, { header: { alg: "HS256", typ: "JWT", kid: keyId } }),
+    );
+  } catch (error) {
+    throw new OpError(SIGN_ERRORS[error.message] ?? `Error:${error.name}`, error.message);
+  }
+}
+
+function widgetVerify(args) {
+  const token = requireString(args, "token");
+  const keyId = requireString(args, "keyId");
+  const secret = requireString(args, "secret");
+  const now = optionalNumber(args, "now");
+  let decoded;
+  try {
+    decoded = jwt.verify(token, secret, { algorithms: ["HS256"], complete: true, clockTimestamp: now });
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new OpError("MalformedToken", "the payload is not JSON");
+    if (error instanceof TypeError) throw new OpError("InvalidClaims", "the payload is null");
+    throw new OpError(VERIFY_ERRORS[error.message] ?? `Error:${error.name}`, error.message);
+  }
+  if (decoded.header.kid !== keyId) throw new OpError("KidMismatch", "the token's kid is not the expected key id");
+  const claims = decoded.payload;
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
+    throw new OpError("InvalidClaims", "the payload is not a JSON object");
+  }
+  return claims;
+}
+
+// --- Talkative signed interaction data: jose CompactSign / compactVerify, ES256 -------------------------------------
+
+function interactionFields(value) {
+  if (!Array.isArray(value)) throw new OpError("InvalidInteractionData", "interaction data must be a JSON array");
+  return value.map((entry, index) => {
+    const ok =
+      typeof entry === "object" &&
+      entry !== null &&
+      !Array.isArray(entry) &&
+      Object.keys(entry).length === 3 &&
+      ["label", "data", "type"].every((k) => Object.hasOwn(entry, k) && typeof entry[k] === "string");
+    if (!ok) {
+      throw new OpError("InvalidInteractionData", `entry ${index} is not {"label","data","type"} with string values`);
+    }
+    return { label: entry.label, data: entry.data, type: entry.type };
+  });
+}
+
+function payloadBytes(fields) {
+  return new TextEncoder().encode(JSON.stringify(interactionFields(fields)));
+}
+
+let signingInputKey;
+
+async function joseSign(payload, alg, keyText) {
+  let key;
+  if (alg === "ES256") {
+    try {
+      const pkcs8 = createPrivateKey(keyText).export({ format: "pem", type: "pkcs8" });
+      key = await importPKCS8(pkcs8, "ES256");
+    } catch (error) {
+      throw new OpError("InvalidKeyMaterial", "the private key is not a usable P-256 key");
+    }
+  } else if (alg === "HS256") {
+    key = new TextEncoder().encode(keyText);
+  } else {
+    throw new OpError("InvalidArgument", "alg must be ES256 or HS256");
+  }
+  return new CompactSign(payload).setProtectedHeader({ alg }).sign(key);
+}
+
+async function talkativeSigningInput(args) {
+  if (signingInputKey === undefined) {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+    signingInputKey = privateKey.export({ format: "pem", type: "pkcs8" });
+  }
+  const token = await joseSign(payloadBytes(args.fields), "ES256", signingInputKey);
+  return token.split(".").slice(0, 2).join(".");
+}
+
+async function talkativeSignJose(args) {
+  const alg = requireString(args, "alg");
+  return joseSign(payloadBytes(args.fields), alg, requireString(args, "keyPem"));
+}
+
+function headerAlg(token) {
+  try {
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(b64urlDecode(token.split(".")[0]))).alg;
+  } catch {
+    return undefined;
+  }
+}
+
+async function talkativeVerify(args) {
+  const token = requireString(args, "token");
+  let key;
+  try {
+    key = await importSPKI(requireString(args, "publicKeyPem"), "ES256");
+  } catch (error) {
+    if (error instanceof OpError) throw error;
+    throw new OpError("InvalidKeyMaterial", "the public key is not a usable P-256 SPKI PEM");
+  }
+  let result;
+  try {
+    result = await compactVerify(token, key, { algorithms: ["ES256"] });
+  } catch (error) {
+    if (error instanceof joseErrors.JOSEAlgNotAllowed) {
+      throw new OpError(headerAlg(token) === "none" ? "AlgNone" : "AlgorithmNotAllowed", error.message);
+    }
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
+      const length = b64urlDecode(token.split(".")[2]).length;
+      throw new OpError(length === 64 ? "BadSignature" : "SignatureEncoding", error.message);
+    }
+    if (error instanceof joseErrors.JOSENotSupported) throw new OpError("UnsupportedHeader", error.message);
+    if (error instanceof joseErrors.JWSInvalid) throw new OpError("MalformedToken", error.message);
+    throw new OpError(`Error:${error.name}`, error.message);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(result.payload));
+  } catch {
+    throw new OpError("InvalidInteractionData", "the payload is not UTF-8 JSON");
+  }
+  return interactionFields(parsed);
+}
+
+const OPS = {
+  "khoros.widget_jwt.sign": widgetSign,
+  "khoros.widget_jwt.verify": widgetVerify,
+  "talkative.signing_input": talkativeSigningInput,
+  "talkative.verify": talkativeVerify,
+  "talkative.sign_jose": talkativeSignJose,
+};
+
+function write(message) {
+  process.stdout.write(JSON.stringify(message) + "\n");
+}
+
+write({
+  hello: {
+    name: "node",
+    ops: Object.keys(OPS),
+    versions: {
+      node: process.versions.node,
+      jsonwebtoken: packageVersion("jsonwebtoken"),
+      jose: packageVersion("jose"),
+    },
+  },
+});
+
+const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+let chain = Promise.resolve();
+lines.on("line", (line) => {
+  if (!line.trim()) return;
+  chain = chain.then(async () => {
+    let request;
+    try {
+      request = JSON.parse(line);
+    } catch {
+      write({ id: null, error: { reason: "ReferenceIO", message: "request is not JSON" } });
+      return;
+    }
+    const op = OPS[request.op];
+    if (op === undefined) {
+      write({ id: request.id, error: "unsupported", message: `${request.op} is not implemented in node` });
+      return;
+    }
+    try {
+      write({ id: request.id, ok: await op(request.args ?? {}) });
+    } catch (error) {
+      if (error instanceof OpError) write({ id: request.id, error: { reason: error.reason, message: error.message } });
+      else write({ id: request.id, error: { reason: `Error:${error.name}`, message: String(error.message) } });
+    }
+  });
+});
