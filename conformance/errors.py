@@ -252,6 +252,82 @@ class AmbiguousParameter(ValidationDetail):
     reason = "AmbiguousParameter"
 
 
+# --- BoldChat PGP SecureParameters (conformance/vendors/boldchat_pgp.py) -----------------------------------------
+# Shared by the Python implementation and the bc150, bc-current and gnupg references, so reasons compare.
+
+
+class PgpError(ConformanceError):
+    """An OpenPGP SecureParameters message or key could not be used."""
+
+    reason = "Pgp"
+
+
+class PgpKeyError(PgpError):
+    """A key argument is not a usable OpenPGP key (not a key, wrong kind, protected, unsupported algorithm)."""
+
+    reason = "PgpKey"
+
+
+class PgpMalformed(PgpError):
+    """Not an OpenPGP message: bad armor, bad checksum, truncated or unparseable packets (garbage)."""
+
+    reason = "PgpMalformed"
+
+
+class PgpNotEncrypted(PgpError):
+    """An OpenPGP message without an encryption layer (for example signed only)."""
+
+    reason = "PgpNotEncrypted"
+
+
+class PgpWrongRecipient(PgpError):
+    """The message is not encrypted to the server key."""
+
+    reason = "PgpWrongRecipient"
+
+
+class PgpDecryptionFailed(PgpError):
+    """The session key packet for the server key does not decrypt to a valid session key."""
+
+    reason = "PgpDecryptionFailed"
+
+
+class PgpNoIntegrityProtection(PgpError):
+    """Symmetrically encrypted data without a modification detection code (tag 9): refused."""
+
+    reason = "PgpNoIntegrityProtection"
+
+
+class PgpIntegrityError(PgpError):
+    """The modification detection code (or the quick check) fails: the message was tampered with."""
+
+    reason = "PgpIntegrity"
+
+
+class PgpUnsigned(PgpError):
+    """The decrypted message holds no signature."""
+
+    reason = "PgpUnsigned"
+
+
+class PgpWrongSigner(PgpError):
+    """The message is signed, but not by the brand's signing key."""
+
+    reason = "PgpWrongSigner"
+
+
+class PgpBadSignature(PgpError):
+    """The signature names the brand's key but does not verify."""
+
+    reason = "PgpBadSignature"
+
+
+class PgpUnsupported(PgpError):
+    """A well-formed message that uses an algorithm or packet version this implementation refuses."""
+
+    reason = "PgpUnsupported"
+
+
 # --- JWT / JWS tokens: Khoros widget JWT (khoros_jwt.py) and Talkative signed interaction data (talkative.py) ------
 
 

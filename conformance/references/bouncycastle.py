@@ -1,0 +1,160 @@
+"""BouncyCastle (bcpg/bcprov) as BoldChat PGP references, through JPype, one class loader per version.
+
+``java_ref/bcpg`` holds the project's own small helper (``dev.handoff.bcpg.BoldChatPgp``: encrypt+sign and
+decrypt+verify with BouncyCastle's lightweight API), built once per BouncyCastle version into its own folder:
+``target/bc150`` (bcpg/bcprov-jdk15on 1.50, the version named by the document's sample) and ``target/bc-current``
+(bcpg/bcprov-jdk18on, the current release). Each build is loaded into the process's single JVM
+(:mod:`conformance.references.java`) through its own ``URLClassLoader`` whose parent is the platform class loader,
+so the two versions never share a class, and neither sees the ``java_ref`` classpath. No JCE provider is registered.
+
+This module holds the shared logic; :mod:`bc150` and :mod:`bc_current` are the implementation modules.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from conformance.errors import InvalidArgument, ReferenceUnavailable
+from conformance.paths import java_ref_dir
+from conformance.references import java
+from conformance.vendors.boldchat_pgp import COMPRESSIONS, decode_plaintext
+
+HELPER_CLASS = "dev.handoff.bcpg.BoldChatPgp"
+JAR_NAME = "handoff-bcpg.jar"
+#: flavor (Maven profile and target folder) -> the bcpg artifact whose version it reports
+FLAVORS = {"bc150": "bcpg-jdk15on", "bc-current": "bcpg-jdk18on"}
+
+_lock = threading.Lock()
+_helpers: dict[str, Any] = {}
+
+
+def project_dir() -> Path:
+    return java_ref_dir() / "bcpg"
+
+
+def target_dir(flavor: str) -> Path:
+    return project_dir() / "target" / flavor
+
+
+def build_command(flavor: str) -> list[str]:
+    """The Maven command that builds one flavor (what the build wiring runs for both)."""
+    return ["mvn", "-q", "-B", "-f", str(project_dir() / "pom.xml"), "-P", flavor, "package"]
+
+
+def _stale(jar: Path) -> bool:
+    if not jar.exists():
+        return True
+    built = jar.stat().st_mtime
+    sources = [*project_dir().joinpath("src").rglob("*.java"), project_dir() / "pom.xml"]
+    return any(path.stat().st_mtime > built for path in sources)
+
+
+def ensure_built(flavor: str) -> Path:
+    """Build ``flavor`` with Maven when its jar is missing or stale; return its target folder."""
+    target = target_dir(flavor)
+    if not _stale(target / JAR_NAME):
+        return target
+    if shutil.which("mvn") is None:
+        raise ReferenceUnavailable(f"Maven (mvn) is not installed, and java_ref/bcpg ({flavor}) has not been built")
+    result = subprocess.run(build_command(flavor), capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (target / JAR_NAME).exists():
+        raise ReferenceUnavailable(
+            f"building java_ref/bcpg ({flavor}) failed:\n{result.stdout[-1500:]}{result.stderr[-1500:]}"
+        )
+    return target
+
+
+def jars(flavor: str) -> list[Path]:
+    target = ensure_built(flavor)
+    return [target / JAR_NAME, *sorted((target / "lib").glob("*.jar"))]
+
+
+def helper(flavor: str) -> Any:
+    """The helper class of ``flavor``, loaded once into its own ``URLClassLoader``."""
+    with _lock:
+        if flavor in _helpers:
+            return _helpers[flavor]
+        import jpype
+
+        java.start()
+        file_class = jpype.JClass("java.io.File")
+        urls = jpype.JArray(jpype.JClass("java.net.URL"))([file_class(str(p)).toURI().toURL() for p in jars(flavor)])
+        parent = jpype.JClass("java.lang.ClassLoader").getPlatformClassLoader()
+        loader = jpype.JClass("java.net.URLClassLoader")(urls, parent)
+        _helpers[flavor] = jpype.JClass(HELPER_CLASS, loader=loader)
+        return _helpers[flavor]
+
+
+def versions(flavor: str) -> dict[str, str]:
+    """The exact versions behind ``flavor``: JDK and the bcpg/bcprov jars in its own lib folder."""
+    found = {"jdk": str(java.jclass("java.lang.System").getProperty("java.version"))}
+    for path in sorted((target_dir(flavor) / "lib").glob("*.jar")):
+        artifact, _, version = path.stem.rpartition("-")
+        found[artifact] = version
+    return found
+
+
+def bc_version(flavor: str) -> str:
+    return versions(flavor).get(FLAVORS[flavor], "unknown")
+
+
+def make_available(flavor: str) -> Callable[[], str | None]:
+    def available() -> str | None:
+        problem = java.available()
+        if problem is not None:
+            return problem
+        try:
+            helper(flavor)
+        except ReferenceUnavailable as exc:
+            return str(exc)
+        except Exception as exc:  # a JVM-side failure to load the helper
+            return f"the BouncyCastle helper ({flavor}) did not load: {type(exc).__name__}"
+        return None
+
+    return available
+
+
+def _answer(result: Any) -> str:
+    parts = [java.from_java_string(part) or "" for part in result]
+    if parts[0] == "ok":
+        return parts[1]
+    raise java.JavaError(parts[1], parts[2])
+
+
+def _text(args: Mapping[str, Any], name: str) -> Any:
+    value = args[name]
+    if not isinstance(value, str):
+        raise InvalidArgument(f"{name} must be a string")
+    return java.to_java_string(value)
+
+
+def make_ops(flavor: str) -> dict[str, Callable[[Mapping[str, Any]], Any]]:
+    """``boldchat.pgp.seal`` and ``boldchat.pgp.open`` answered by ``flavor``'s BouncyCastle."""
+    from conformance.vendors.boldchat_pgp import _encoded_params
+
+    def seal(args: Mapping[str, Any]) -> str:
+        compression = args.get("compression", "default")
+        if compression not in COMPRESSIONS:
+            raise InvalidArgument("compression must be default, on or off")
+        plain = _encoded_params(args["params"]).encode("utf-8")
+        return _answer(
+            helper(flavor).seal(
+                java.to_java_bytes(plain),
+                _text(args, "serverPublicKey"),
+                _text(args, "signingPrivateKey"),
+                java.to_java_string(compression),
+            )
+        )
+
+    def open_(args: Mapping[str, Any]) -> str:
+        plain_hex = _answer(
+            helper(flavor).open(_text(args, "message"), _text(args, "serverPrivateKey"), _text(args, "signerPublicKey"))
+        )
+        return decode_plaintext(bytes.fromhex(plain_hex))
+
+    return {"boldchat.pgp.seal": java.op_caller(seal), "boldchat.pgp.open": java.op_caller(open_)}
