@@ -1,0 +1,340 @@
+"""Talkative signed interaction data: an ES256 compact JWS over a JSON array of ``{"label", "data", "type"}``.
+
+The document's recipe: a P-256 key made with ``openssl ecparam -genkey -name prime256v1 -noout`` (the public half
+with ``openssl ec -pubout``), the array serialized as JSON, signed with ES256, compact serialization. The
+reference is node ``jose``: the payload is ``JSON.stringify`` of the array (non-ASCII raw, UTF-8), the protected
+header ``{"alg":"ES256"}``, the signature raw R||S (64 bytes), never DER.
+
+:func:`verify_interaction_data` follows jose's ``compactVerify`` step by step (same checks, same order) and then
+checks the document's data model. Every failure is a typed :class:`~conformance.errors.TokenError` with its own
+reason. A wrong key and a modified header or payload are the same failure to any verifier: ``BadSignature``.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from jwt.algorithms import ECAlgorithm
+from jwt.utils import base64url_encode
+
+from conformance import jsjson
+from conformance.errors import (
+    AlgNone,
+    AlgorithmNotAllowed,
+    BadSignature,
+    InvalidArgument,
+    InvalidInteractionData,
+    InvalidKeyMaterial,
+    MalformedToken,
+    NullArgument,
+    SignatureEncoding,
+    UnsupportedHeader,
+)
+
+ALGORITHM = "ES256"
+HEADER_JSON = '{"alg":"ES256"}'
+FIELD_KEYS = ("label", "data", "type")
+PRIVATE_KEY_FILE = "ec_private.pem"
+PUBLIC_KEY_FILE = "ec_public.pem"
+_ES256 = ECAlgorithm(ECAlgorithm.SHA256)
+_WHITESPACE = re.compile("[\t\n\f\r ]")
+_BASE64 = re.compile("[A-Za-z0-9+/]*")
+
+
+# --- keys ----------------------------------------------------------------------------------------------------------
+
+
+def _require_str(value: Any, name: str) -> str:
+    if value is None:
+        raise NullArgument(f"{name} must not be None")
+    if not isinstance(value, str):
+        raise InvalidArgument(f"{name} must be str, got {type(value).__name__}")
+    return value
+
+
+def private_key_pem(key: ec.EllipticCurvePrivateKey) -> str:
+    """``key`` as ``openssl ecparam -genkey -noout`` writes it: SEC1 ``EC PRIVATE KEY`` PEM, named curve."""
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    ).decode("ascii")
+
+
+def public_key_pem(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> str:
+    """The public key as ``openssl ec -pubout`` writes it: SubjectPublicKeyInfo ``PUBLIC KEY`` PEM."""
+    public = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
+    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(
+        "ascii"
+    )
+
+
+def generate_signing_key() -> tuple[str, str]:
+    """A new P-256 key pair as ``(ec_private.pem, ec_public.pem)`` text: the document's two openssl commands."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    return private_key_pem(key), public_key_pem(key)
+
+
+def write_signing_key(directory: Path) -> tuple[Path, Path]:
+    """Generate a key pair and write ``ec_private.pem`` (mode 0600) and ``ec_public.pem`` into ``directory``."""
+    private_pem, public_pem = generate_signing_key()
+    private_path, public_path = Path(directory) / PRIVATE_KEY_FILE, Path(directory) / PUBLIC_KEY_FILE
+    private_path.touch(mode=0o600)
+    private_path.write_text(private_pem, encoding="ascii")
+    public_path.write_text(public_pem, encoding="ascii")
+    return private_path, public_path
+
+
+def _pem_bytes(pem: str, name: str) -> bytes:
+    return jsjson.utf8(_require_str(pem, name))
+
+
+def load_private_key(pem: str, *, curve: type[ec.EllipticCurve] | None = ec.SECP256R1) -> ec.EllipticCurvePrivateKey:
+    """Load an unencrypted EC private key (SEC1 or PKCS#8 PEM). Raises :class:`InvalidKeyMaterial`."""
+    try:
+        key = serialization.load_pem_private_key(_pem_bytes(pem, "private_key_pem"), password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise InvalidKeyMaterial("the private key is not an unencrypted PEM private key") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or (curve is not None and not isinstance(key.curve, curve)):
+        raise InvalidKeyMaterial("the private key is not an EC P-256 key")
+    return key
+
+
+def load_public_key(pem: str) -> ec.EllipticCurvePublicKey:
+    """Load a P-256 public key from SPKI PEM (``ec_public.pem``). Raises :class:`InvalidKeyMaterial`."""
+    try:
+        key = serialization.load_pem_public_key(_pem_bytes(pem, "public_key_pem"))
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        raise InvalidKeyMaterial("the public key is not a PEM SubjectPublicKeyInfo") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise InvalidKeyMaterial("the public key is not an EC P-256 key")
+    return key
+
+
+def public_pem_from_private(private_pem: str) -> str:
+    """``openssl ec -in ec_private.pem -pubout``: the SPKI PEM of any EC private key."""
+    return public_key_pem(load_private_key(private_pem, curve=None))
+
+
+# --- the payload ---------------------------------------------------------------------------------------------------
+
+
+def _checked_fields(fields: Any) -> list[tuple[str, str, str]]:
+    if fields is None:
+        raise NullArgument("fields must not be None")
+    if not isinstance(fields, (list, tuple)):
+        raise InvalidInteractionData("interaction data must be a JSON array")
+    checked = []
+    for index, entry in enumerate(fields):
+        if not (
+            isinstance(entry, Mapping)
+            and len(entry) == len(FIELD_KEYS)
+            and all(key in entry and isinstance(entry[key], str) for key in FIELD_KEYS)
+        ):
+            raise InvalidInteractionData(f'entry {index} is not {{"label","data","type"}} with string values')
+        checked.append((entry["label"], entry["data"], entry["type"]))
+    return checked
+
+
+def interaction_json(fields: Sequence[Mapping[str, str]]) -> str:
+    """``JSON.stringify`` of the array, entries as ``{"label","data","type"}`` in that order."""
+    entries = (
+        '{"label":'
+        + jsjson.stringify_string(label)
+        + ',"data":'
+        + jsjson.stringify_string(data)
+        + ',"type":'
+        + jsjson.stringify_string(kind)
+        + "}"
+        for label, data, kind in _checked_fields(fields)
+    )
+    return "[" + ",".join(entries) + "]"
+
+
+def _b64url(data: bytes) -> str:
+    return base64url_encode(data).decode("ascii")
+
+
+def signing_input(fields: Sequence[Mapping[str, str]]) -> str:
+    """``BASE64URL(header) '.' BASE64URL(UTF-8 payload)``, exactly as jose's CompactSign builds it."""
+    return f"{_b64url(HEADER_JSON.encode('ascii'))}.{_b64url(jsjson.utf8(interaction_json(fields)))}"
+
+
+def sign_interaction_data(
+    fields: Sequence[Mapping[str, str]], private_key_pem: str, *, deterministic: bool = True
+) -> str:
+    """The ES256 compact JWS of ``fields`` (raw R||S signature).
+
+    ``deterministic=True`` uses RFC 6979 nonces (the same input gives the same token); ``False`` uses random
+    nonces through PyJWT, as jose does. Raises :class:`InvalidInteractionData` and :class:`InvalidKeyMaterial`.
+    """
+    data = signing_input(fields)
+    key = load_private_key(private_key_pem)
+    if not deterministic:
+        return f"{data}.{_b64url(_ES256.sign(data.encode('ascii'), key))}"
+    der = key.sign(data.encode("ascii"), ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
+    r, s = decode_dss_signature(der)
+    return f"{data}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+
+
+# --- verification --------------------------------------------------------------------------------------------------
+
+
+def _b64url_decode(segment: str, what: str) -> bytes:
+    """jose's base64url decoding on node 20 (``atob``, forgiving-base64): whitespace skipped, ``=`` padding
+    allowed, ``+`` and ``/`` refused, non-zero trailing bits ignored."""
+    if "+" in segment or "/" in segment:
+        raise MalformedToken(f"the {what} is not base64url")
+    text = _WHITESPACE.sub("", segment.replace("-", "+").replace("_", "/"))
+    if len(text) % 4 == 0:
+        text = text[:-2] if text.endswith("==") else text.removesuffix("=")
+    if len(text) % 4 == 1 or not _BASE64.fullmatch(text):
+        raise MalformedToken(f"the {what} is not base64url")
+    return binascii.a2b_base64(text + "=" * (-len(text) % 4))
+
+
+def _utf8_text(data: bytes) -> str:
+    """``TextDecoder('utf-8', {fatal: true})``: strict, and one leading BOM is dropped."""
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
+def _protected_header(segment: str) -> dict[str, Any]:
+    try:
+        header = jsjson.parse(_utf8_text(_b64url_decode(segment, "protected header")))
+    except (ValueError, MalformedToken):
+        raise MalformedToken("the JWS protected header is invalid") from None
+    if not isinstance(header, dict):
+        raise MalformedToken("the JWS protected header is invalid")
+    return header
+
+
+def _check_critical(header: Mapping[str, Any]) -> None:
+    """jose's ``crit`` and ``b64`` rules; the only extension jose knows is RFC 7797 ``b64``."""
+    if "crit" not in header:
+        return
+    crit = header["crit"]
+    if not isinstance(crit, list) or not crit or any(not isinstance(p, str) or not p for p in crit):
+        raise MalformedToken('"crit" must be an array of non-empty strings')
+    for parameter in crit:
+        if parameter != "b64":
+            raise UnsupportedHeader("a critical header extension is not supported")
+        if header.get("b64") is None:
+            raise MalformedToken('the critical "b64" header parameter is missing')
+    if not isinstance(header["b64"], bool):
+        raise MalformedToken('"b64" must be a boolean')
+    if header["b64"] is False:
+        raise UnsupportedHeader("unencoded payloads (RFC 7797 b64=false) are not accepted")
+
+
+def _fields_from_payload(payload: bytes) -> list[dict[str, str]]:
+    try:
+        parsed = jsjson.parse(_utf8_text(payload))
+    except ValueError:
+        raise InvalidInteractionData("the payload is not UTF-8 JSON") from None
+    return [{"label": label, "data": data, "type": kind} for label, data, kind in _checked_fields(parsed)]
+
+
+def verify_interaction_data(token: str, public_key_pem: str) -> list[dict[str, str]]:
+    """Verify a signed-interaction-data token; return its entries. jose's checks, in jose's order.
+
+    Raises :class:`InvalidKeyMaterial` (the PEM), :class:`MalformedToken` (parts, base64url, header JSON),
+    :class:`UnsupportedHeader` (``crit``), :class:`AlgNone`, :class:`AlgorithmNotAllowed` (HS256 and every alg but
+    ES256: the key-confusion token signed with the public PEM as HMAC secret stops here), :class:`SignatureEncoding`
+    (not 64 bytes, e.g. DER), :class:`BadSignature` (wrong key, modified token) and :class:`InvalidInteractionData`.
+    """
+    token = _require_str(token, "token")
+    key = load_public_key(public_key_pem)
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedToken("a compact JWS has three parts")
+    encoded_header, encoded_payload, encoded_signature = parts
+    header = _protected_header(encoded_header)
+    _check_critical(header)
+    alg = header.get("alg")
+    if not isinstance(alg, str) or not alg:
+        raise MalformedToken('the "alg" header parameter is missing or invalid')
+    if alg != ALGORITHM:
+        if alg == "none":
+            raise AlgNone('"alg": "none" is never accepted')
+        raise AlgorithmNotAllowed("only ES256 is accepted")
+    if not encoded_payload.isascii():
+        raise MalformedToken("the payload is not base64url")
+    signature = _b64url_decode(encoded_signature, "signature")
+    if len(signature) != 64:
+        raise SignatureEncoding(f"an ES256 signature is 64 bytes R||S, not {len(signature)} bytes")
+    if not _ES256.verify(f"{encoded_header}.{encoded_payload}".encode("ascii"), key, signature):
+        raise BadSignature("the signature does not verify with this key")
+    return _fields_from_payload(_b64url_decode(encoded_payload, "payload"))
+
+
+# --- unsigned fields -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """What Talkative lets through: every signed entry, the allow-listed unsigned ones, and the dropped labels."""
+
+    fields: list[dict[str, str]]
+    dropped_labels: list[str]
+
+
+@dataclass(frozen=True)
+class UnsignedFieldPolicy:
+    """The "Unsigned fields" admin page: once signing is on, unsigned data passes only for allow-listed labels.
+
+    An unsigned entry never overrides a signed entry with the same label (that would defeat the signature).
+    """
+
+    allowed_labels: frozenset[str]
+
+    @classmethod
+    def allowing(cls, labels: Iterable[str]) -> UnsignedFieldPolicy:
+        labels = list(labels)
+        if not all(isinstance(label, str) for label in labels):
+            raise InvalidArgument("allow-listed labels must be strings")
+        return cls(frozenset(labels))
+
+    def admit(self, signed: Sequence[Mapping[str, str]], unsigned: Sequence[Mapping[str, str]]) -> Admitted:
+        signed_entries = [{"label": a, "data": b, "type": c} for a, b, c in _checked_fields(signed)]
+        signed_labels = {entry["label"] for entry in signed_entries}
+        kept, dropped = [], []
+        for label, data, kind in _checked_fields(unsigned):
+            if label in self.allowed_labels and label not in signed_labels:
+                kept.append({"label": label, "data": data, "type": kind})
+            else:
+                dropped.append(label)
+        return Admitted(signed_entries + kept, dropped)
+
+
+# --- the op vocabulary ---------------------------------------------------------------------------------------------
+
+OPS = {
+    "talkative.signing_input": lambda a: signing_input(a.get("fields")),  # type: ignore[arg-type]
+    "talkative.sign": lambda a: sign_interaction_data(a.get("fields"), a.get("privateKeyPem")),  # type: ignore[arg-type]
+    "talkative.verify": lambda a: verify_interaction_data(a.get("token"), a.get("publicKeyPem")),  # type: ignore[arg-type]
+    "talkative.key.public_pem": lambda a: public_pem_from_private(a.get("privateKeyPem")),  # type: ignore[arg-type]
+}
+
+__all__ = [
+    "OPS",
+    "Admitted",
+    "UnsignedFieldPolicy",
+    "generate_signing_key",
+    "interaction_json",
+    "load_private_key",
+    "load_public_key",
+    "private_key_pem",
+    "public_key_pem",
+    "public_pem_from_private",
+    "sign_interaction_data",
+    "signing_input",
+    "verify_interaction_data",
+    "write_signing_key",
+]
