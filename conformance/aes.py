@@ -82,6 +82,49 @@ def cbc_decrypt(key: bytes, iv: bytes, ciphertext: bytes) -> bytes:
     return padded[:-pad]
 
 
+_PADDING = [b""] + [bytes([n]) * n for n in range(1, BLOCK + 1)]
+
+
+class CbcDecryptor:
+    """AES/CBC/PKCS5Padding decryption for one key, reusing one cipher context across calls.
+
+    A CBC context chains from whatever block it saw last; feeding it ``IV || ciphertext`` makes the IV that block,
+    so the output after the first (discarded) block is exactly the decryption under that IV. Each call is therefore
+    independent of the previous ones and of other threads' calls.
+    """
+
+    __slots__ = ("_key", "_update")
+
+    def __init__(self, key: bytes) -> None:
+        check_key(key)
+        self._key = key
+        self._update = Cipher(algorithms.AES(key), modes.CBC(bytes(BLOCK))).decryptor().update
+
+    def decrypt(self, iv: bytes, ciphertext: bytes) -> bytes:
+        """Same results and errors as :func:`cbc_decrypt` (the key was checked when this object was made)."""
+        if len(iv) != BLOCK:
+            check_cbc_iv(iv)
+        size = len(ciphertext)
+        if size % BLOCK:
+            raise IllegalBlockSize("Input length must be multiple of 16 when decrypting with padded cipher")
+        if size == 0:
+            return b""
+        try:
+            out = self._update(iv + ciphertext)
+        except RuntimeError:  # the context is in use by another thread: use a private one
+            out = Cipher(algorithms.AES(self._key), modes.CBC(bytes(BLOCK))).decryptor().update(iv + ciphertext)
+        pad = out[-1]
+        if not 1 <= pad <= BLOCK or out[-pad:] != _PADDING[pad]:
+            raise _bad_padding()
+        return out[BLOCK:-pad]
+
+
+def _bad_padding() -> BadPadding:
+    return BadPadding(
+        "Given final block not properly padded. Such issues can arise if a bad key is used during decryption."
+    )
+
+
 # --- GCM ----------------------------------------------------------------------------------------------------------
 
 _R = 0xE1 << 120

@@ -86,7 +86,7 @@ class SymmetricKeyEncryptionProvider:
     strings as they are; ``True`` (what ``decryptPayload`` uses) decodes them with commons-codec's lenient Base64.
     """
 
-    __slots__ = ("_iv_cache", "_iv_key", "_secret_key", "_should_base64_decode_keys")
+    __slots__ = ("_decryptor", "_iv_cache", "_iv_key", "_secret_key", "_should_base64_decode_keys")
 
     def __init__(self, secret_key: str, iv_key: str, should_base64_decode_keys: bool = False) -> None:
         secret_key = _require_str(secret_key, "secret_key")
@@ -95,6 +95,7 @@ class SymmetricKeyEncryptionProvider:
         self._iv_key = _require_str(iv_key, "iv_key")
         self._should_base64_decode_keys = bool(should_base64_decode_keys)
         self._iv_cache: tuple[str, bytes] | None = None
+        self._decryptor: aes.CbcDecryptor | None = None
 
     @classmethod
     def _from_key_bytes(
@@ -105,6 +106,7 @@ class SymmetricKeyEncryptionProvider:
         provider._iv_key = iv_key
         provider._should_base64_decode_keys = should_base64_decode_keys
         provider._iv_cache = None
+        provider._decryptor = None
         return provider
 
     def copy(self) -> SymmetricKeyEncryptionProvider:
@@ -145,12 +147,17 @@ class SymmetricKeyEncryptionProvider:
         """
         iv = self._iv_bytes(self._iv_key if iv_key is None else _require_str(iv_key, "iv_key"))
         try:
-            aes.check_cbc_iv(iv)
-            aes.check_key(self._secret_key)
-            ciphertext = decode_base64(_require_str(cipher_text, "cipher_text"))
-            return java_utf8_decode(aes.cbc_decrypt(self._secret_key, iv, ciphertext))
+            aes.check_cbc_iv(iv)  # Cipher.init checks the IV before the key
+            decryptor = self._decryptor or self._new_decryptor()
+            if type(cipher_text) is not str:
+                _require_str(cipher_text, "cipher_text")
+            return java_utf8_decode(decryptor.decrypt(iv, decode_base64(cipher_text)))
         except CryptoError as exc:
             raise EncryptionError("Cannot decrypt string.") from exc
+
+    def _new_decryptor(self) -> aes.CbcDecryptor:
+        self._decryptor = aes.CbcDecryptor(self._secret_key)
+        return self._decryptor
 
     @staticmethod
     def generate_new_iv() -> str:
