@@ -215,10 +215,13 @@ def _protected_header(segment: str) -> dict[str, Any]:
     return header
 
 
-def _check_critical(header: Mapping[str, Any]) -> None:
-    """jose's ``crit`` and ``b64`` rules; the only extension jose knows is RFC 7797 ``b64``."""
+def _check_critical(header: Mapping[str, Any]) -> bool:
+    """jose's ``crit`` and ``b64`` rules; the only extension jose knows is RFC 7797 ``b64``.
+
+    Returns whether the payload is base64url-encoded (``False`` for ``crit: ["b64"]`` with ``b64: false``).
+    """
     if "crit" not in header:
-        return
+        return True
     crit = header["crit"]
     if not isinstance(crit, list) or not crit or any(not isinstance(p, str) or not p for p in crit):
         raise MalformedToken('"crit" must be an array of non-empty strings')
@@ -229,8 +232,7 @@ def _check_critical(header: Mapping[str, Any]) -> None:
             raise MalformedToken('the critical "b64" header parameter is missing')
     if not isinstance(header["b64"], bool):
         raise MalformedToken('"b64" must be a boolean')
-    if header["b64"] is False:
-        raise UnsupportedHeader("unencoded payloads (RFC 7797 b64=false) are not accepted")
+    return header["b64"]
 
 
 def _fields_from_payload(payload: bytes) -> list[dict[str, str]]:
@@ -245,7 +247,7 @@ def verify_interaction_data(token: str, public_key_pem: str) -> list[dict[str, s
     """Verify a signed-interaction-data token; return its entries. jose's checks, in jose's order.
 
     Raises :class:`InvalidKeyMaterial` (the PEM), :class:`MalformedToken` (parts, base64url, header JSON),
-    :class:`UnsupportedHeader` (``crit``), :class:`AlgNone`, :class:`AlgorithmNotAllowed` (HS256 and every alg but
+    :class:`UnsupportedHeader` (``crit`` other than RFC 7797 ``b64``, which is honoured as jose does), :class:`AlgNone`, :class:`AlgorithmNotAllowed` (HS256 and every alg but
     ES256: the key-confusion token signed with the public PEM as HMAC secret stops here), :class:`SignatureEncoding`
     (not 64 bytes, e.g. DER), :class:`BadSignature` (wrong key, modified token) and :class:`InvalidInteractionData`.
     """
@@ -256,7 +258,7 @@ def verify_interaction_data(token: str, public_key_pem: str) -> list[dict[str, s
         raise MalformedToken("a compact JWS has three parts")
     encoded_header, encoded_payload, encoded_signature = parts
     header = _protected_header(encoded_header)
-    _check_critical(header)
+    encoded = _check_critical(header)
     alg = header.get("alg")
     if not isinstance(alg, str) or not alg:
         raise MalformedToken('the "alg" header parameter is missing or invalid')
@@ -271,6 +273,8 @@ def verify_interaction_data(token: str, public_key_pem: str) -> list[dict[str, s
         raise SignatureEncoding(f"an ES256 signature is 64 bytes R||S, not {len(signature)} bytes")
     if not _ES256.verify(f"{encoded_header}.{encoded_payload}".encode("ascii"), key, signature):
         raise BadSignature("the signature does not verify with this key")
+    if not encoded:  # RFC 7797: the payload part is the payload itself
+        return _fields_from_payload(encoded_payload.encode("ascii"))
     return _fields_from_payload(_b64url_decode(encoded_payload, "payload"))
 
 
