@@ -154,6 +154,10 @@ def random_fields(rnd: random.Random) -> list[dict[str, str]]:
     ]
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, sort_keys=True)
+
+
 class JoseTokens:
     """The frozen store of jose-made tokens: reuse a token when its inputs are unchanged, else ask jose."""
 
@@ -164,7 +168,9 @@ class JoseTokens:
     def token(self, name: str, fields: Any, alg: str, key_pem: str) -> str:
         inputs = {"fields": fields, "alg": alg, "keyPem": key_pem}
         entry = self.stored.get(name)
-        if entry is None or entry["inputs"] != inputs:
+        # Compared as ASCII JSON: a surrogate pair held as two code points and the astral character it stands for
+        # are the same input to jose, and the store's JSON round trip joins them.
+        if entry is None or _canonical(entry["inputs"]) != _canonical(inputs):
             entry = {"inputs": inputs, "token": node.call("talkative.sign_jose", inputs)}
         self.used[name] = entry
         return entry["token"]
