@@ -18,7 +18,8 @@ A packet layer gives full control of what is accepted and which typed error each
 
 * seal: AES-256, SEIPD v1 with MDC (never SEIPDv2/AEAD: BouncyCastle 1.50 and GnuPG 2.2 cannot read them), the
   signed data ZLIB-compressed unless ``compression="off"``, a v4 SHA-256 binary signature (one-pass form);
-* open: armor with CRC-24 check; marker packets skipped; PKESK v3 for the server key (or a wildcard key ID);
+* open: armor (a CRC-24 mismatch is ignored, as BouncyCastle does; GnuPG rejects it); marker packets skipped;
+  PKESK v3 for the server key (or a wildcard key ID);
   refuses symmetrically encrypted data without MDC; checks the quick check and the MDC before parsing anything
   inside; accepts compressed (uncompressed/ZIP/ZLIB/BZip2, one level, size-capped) or bare signed data, in one-pass
   or signature-first form; requires a signature by the signer key that verifies. Ciphers accepted on open: AES-128/
@@ -144,7 +145,10 @@ _ARMOR = re.compile(
 
 
 def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, bytes]:
-    """Return ``(kind, bytes)`` of the first armored block in ``text``. Raises ``error`` on bad armor or CRC."""
+    """Return ``(kind, bytes)`` of the first armored block in ``text``. Raises ``error`` on bad armor.
+
+    The CRC-24 line is optional and a mismatch is not an error (as in BouncyCastle; GnuPG rejects it).
+    """
     match = _ARMOR.search(text)
     if match is None:
         raise error("no OpenPGP armor found")
@@ -167,8 +171,10 @@ def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, byte
         expected = base64.b64decode(crc, validate=True) if crc is not None else None
     except (binascii.Error, ValueError):
         raise error("the armor's Base64 is invalid") from None
-    if expected is not None and int.from_bytes(expected, "big") != _crc24(data):
-        raise error("the armor's CRC-24 does not match")
+    if expected is not None and len(expected) != 3:
+        raise error("the armor's CRC-24 line is malformed")
+    # A CRC-24 that does not match is ignored, as BouncyCastle (1.50 and current, the server side) ignores it; the
+    # MDC and the signature protect the message. GnuPG 2.2 rejects it: see docs/boldchat-pgp-matrix.md.
     if not data:
         raise error("the armor holds no data")
     return kind, data
@@ -574,23 +580,41 @@ def seal_bytes(
         raise InvalidArgument("compression must be default, on or off")
     recipient = _encryption_key(load_keys(server_public_key, secret=False, role="server_public_key"))
     signer = _signing_key(load_keys(signing_private_key, secret=True, role="signing_private_key"))
-    assert signer.private is not None
-    now = int(time.time()).to_bytes(4, "big")
+    return armor(_assemble(plain, recipient, signer, compress=compression != "off"))
 
-    hashed_area = _subpacket(2, now) + _subpacket(33, b"\x04" + signer.fingerprint)
-    hashed = bytes([4, 0x00, 1, SHA_256]) + len(hashed_area).to_bytes(2, "big") + hashed_area
-    digest = hashlib.sha256(plain + hashed + b"\x04\xff" + len(hashed).to_bytes(4, "big")).digest()
-    value = signer.private.sign(digest, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
-    unhashed_area = _subpacket(16, signer.key_id)
-    signature = (
-        hashed + len(unhashed_area).to_bytes(2, "big") + unhashed_area + digest[:2] + _mpi(int.from_bytes(value))
-    )
-    signed = (
-        encode_packet(ONE_PASS, bytes([3, 0x00, SHA_256, 1]) + signer.key_id + b"\x01")
-        + encode_packet(LITERAL, b"b\x00" + now + plain)
-        + encode_packet(SIGNATURE, signature)
-    )
-    if compression != "off":
+
+def _assemble(
+    plain: bytes,
+    recipient: Key,
+    signer: Key | None,
+    *,
+    compress: bool,
+    signed_data: bytes | None = None,
+    integrity: bool = True,
+) -> bytes:
+    """The binary message. ``signer=None`` (unsigned), ``signed_data`` (a signature over other bytes) and
+    ``integrity=False`` (tag 9 without MDC) exist only so the vector generator can craft invalid messages."""
+    now = int(time.time()).to_bytes(4, "big")
+    literal = encode_packet(LITERAL, b"b\x00" + now + plain)
+    if signer is None:
+        signed = literal
+    else:
+        assert signer.private is not None
+        hashed_area = _subpacket(2, now) + _subpacket(33, b"\x04" + signer.fingerprint)
+        hashed = bytes([4, 0x00, 1, SHA_256]) + len(hashed_area).to_bytes(2, "big") + hashed_area
+        covered = plain if signed_data is None else signed_data
+        digest = hashlib.sha256(covered + hashed + b"\x04\xff" + len(hashed).to_bytes(4, "big")).digest()
+        value = signer.private.sign(digest, padding.PKCS1v15(), Prehashed(hashes.SHA256()))
+        unhashed_area = _subpacket(16, signer.key_id)
+        signature = (
+            hashed + len(unhashed_area).to_bytes(2, "big") + unhashed_area + digest[:2] + _mpi(int.from_bytes(value))
+        )
+        signed = (
+            encode_packet(ONE_PASS, bytes([3, 0x00, SHA_256, 1]) + signer.key_id + b"\x01")
+            + literal
+            + encode_packet(SIGNATURE, signature)
+        )
+    if compress:
         compressor = zlib.compressobj(6, zlib.DEFLATED, 15)
         signed = encode_packet(COMPRESSED, bytes([ZLIB]) + compressor.compress(signed) + compressor.flush())
 
@@ -600,10 +624,15 @@ def seal_bytes(
     pkesk = bytes([3]) + recipient.key_id + bytes([1]) + _mpi(int.from_bytes(encrypted_key))
     prefix = secrets.token_bytes(16)
     prefix += prefix[-2:]
+    if not integrity:  # tag 9: OpenPGP CFB with the resynchronisation after the prefix
+        head = _cfb_encrypt(AES_256, session_key, prefix)
+        cipher = Cipher(algorithms.AES(session_key), CFB(head[2:18])).encryptor()
+        body = head + cipher.update(signed) + cipher.finalize()
+        return encode_packet(PKESK, pkesk) + encode_packet(SED, body)
     clear = prefix + signed + b"\xd3\x14"
     clear += hashlib.sha1(clear).digest()
     seipd = b"\x01" + _cfb_encrypt(AES_256, session_key, clear)
-    return armor(encode_packet(PKESK, pkesk) + encode_packet(SEIPD, seipd))
+    return encode_packet(PKESK, pkesk) + encode_packet(SEIPD, seipd)
 
 
 def secure_parameters_pgp(
