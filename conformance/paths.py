@@ -7,6 +7,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
+#: Where a built wheel keeps the golden vectors (setup.py copies them there).
+PACKAGED_VECTORS = PACKAGE_DIR / "_vectors"
 
 
 def java_ref_dir() -> Path:
@@ -14,4 +16,10 @@ def java_ref_dir() -> Path:
 
 
 def vectors_dir() -> Path:
-    return Path(os.environ.get("HANDOFF_VECTORS", REPO_ROOT / "vectors"))
+    """``$HANDOFF_VECTORS``, else the checkout's ``vectors/``, else the vectors shipped inside the package."""
+    if "HANDOFF_VECTORS" in os.environ:
+        return Path(os.environ["HANDOFF_VECTORS"])
+    checkout = REPO_ROOT / "vectors"
+    if checkout.is_dir() and (REPO_ROOT / "pyproject.toml").is_file():
+        return checkout
+    return PACKAGED_VECTORS
