@@ -31,7 +31,18 @@ def tests(session: nox.Session) -> None:
 def conformance(session: nox.Session) -> None:
     """The main job: every vector against every available implementation; reports in reports/."""
     _install(session)
-    session.run("python", "-m", "conformance.cli", "run", "--impl", "all", *session.posargs)
+    reports = ROOT / "reports"
+    args = session.posargs or [
+        "--impl",
+        "all",
+        "--junit",
+        str(reports / "junit.xml"),
+        "--json",
+        str(reports / "conformance.json"),
+        "--html",
+        str(reports / "conformance.html"),
+    ]
+    session.run("conformance", "run", *args)
 
 
 @nox.session
