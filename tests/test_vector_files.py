@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,26 @@ def test_generator_reproduces_committed_files(generator: str) -> None:
         require_reference(name, specs[name].available)
     for name, text in module.build_all().items():
         committed = (vectors_dir() / name).read_text(encoding="utf-8")
-        assert text == committed, f"{name} differs from what its generator produces: run `nox -s vectors`"
+        if text == committed:
+            continue
+        drift = _version_only_drift(json.loads(committed), json.loads(text))
+        assert drift, f"{name} differs from what its generator produces: run `nox -s vectors`"
+        warnings.warn(f"{name}: same outputs, but the reference's versions differ: {drift}", stacklevel=1)
+
+
+def _version_only_drift(committed: dict, regenerated: dict) -> list[str]:
+    """The source fields that differ, when they are the *only* difference (a patched reference, same answers)."""
+    sources_old = [group.pop("source") for group in committed["testGroups"]]
+    sources_new = [group.pop("source") for group in regenerated["testGroups"]]
+    if committed != regenerated or len(sources_old) != len(sources_new):
+        return []
+    changes = {
+        f"{key}: {old.get(key)} -> {new.get(key)}"
+        for old, new in zip(sources_old, sources_new, strict=True)
+        for key in set(old) | set(new)
+        if old.get(key) != new.get(key)
+    }
+    return sorted(changes)
 
 
 def test_java_reference_is_reported_unavailable_not_passed(monkeypatch: pytest.MonkeyPatch) -> None:
