@@ -26,7 +26,7 @@ DOCUMENT_PARAMS = "VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "pgp"
 
 
-def test_keys(directory: Path = FIXTURES) -> dict[str, str]:
+def fixture_keys(directory: Path = FIXTURES) -> dict[str, str]:
     """The committed TEST keys (never real ones): ``{"server.pub", "server.sec", "brand.pub", ...}``."""
     return {path.name.removesuffix(".asc"): path.read_text(encoding="ascii") for path in directory.glob("*.asc")}
 
@@ -126,7 +126,7 @@ class Matrix:
 
 def build_matrix(params: str = DOCUMENT_PARAMS, keys: Mapping[str, str] | None = None) -> Matrix:
     """Seal ``params`` with every producer under every compression setting and open it with every consumer."""
-    keys = dict(keys or test_keys())
+    keys = dict(keys or fixture_keys())
     impls = implementation_ops()
     matrix = Matrix(params)
     for compression in pgp.COMPRESSIONS:

@@ -213,7 +213,13 @@ def open_(args: Mapping[str, Any]) -> str:
         plain = out.read_bytes() if out.exists() else b""
     finally:
         out.unlink(missing_ok=True)
-    classify(_status(result), result.returncode, fingerprints["signerPublicKey"])
+    status = _status(result)
+    if any(s[:1] == ["BADSIG"] for s in status):
+        # gpg checks the signature before the MDC and stops at a bad one, so a tampered message would read as a bad
+        # signature. Decrypt again without verifying to learn the MDC's verdict first, as the server model does.
+        unverified = _run(home, ["--skip-verify", "--output", "/dev/null", "--decrypt"], message.encode("utf-8"))
+        _classify_decryption(_status(unverified), {s[0] for s in _status(unverified) if s})
+    classify(status, result.returncode, fingerprints["signerPublicKey"])
     return decode_plaintext(plain)
 
 
@@ -240,6 +246,8 @@ def _classify_decryption(status: list[list[str]], keywords: set[str]) -> None:
         raise PgpNoIntegrityProtection("the message has no integrity protection (no MDC)")
     if "BADMDC" in keywords or "DECRYPTION_FAILED" in keywords:
         raise PgpIntegrityError("gpg reports the encrypted data as modified or corrupt")
+    if "BADSIG" in keywords:
+        return  # gpg stops at a bad signature before the MDC; open_ has asked for the MDC's verdict separately
     if not {"DECRYPTION_OKAY", "GOODMDC"} <= keywords:
         raise PgpIntegrityError("gpg did not confirm the modification detection code")
 

@@ -32,7 +32,7 @@ from typing import Any
 from conformance.errors import ConformanceError
 from conformance.outcome import run_op
 from conformance.paths import REPO_ROOT
-from conformance.pgp_matrix import test_keys
+from conformance.pgp_matrix import fixture_keys
 from conformance.references import bc150, bc_current, gnupg
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import boldchat_pgp as pgp
@@ -145,7 +145,7 @@ def _source(name: str) -> dict[str, str]:
 
 def refresh_messages() -> dict[str, Any]:
     """Seal fresh messages with the producers and craft the invalid ones; return the messages document."""
-    keys = test_keys()
+    keys = fixture_keys()
     messages: list[dict[str, Any]] = []
 
     def seal(producer: str, params: str, compression: str, server: str, signer: str) -> str:
@@ -292,7 +292,7 @@ def _bad_crc(armored: str) -> str:
 
 
 def build(messages: dict[str, Any]) -> VectorFileBuilder:
-    keys = test_keys()
+    keys = fixture_keys()
     rnd = random.Random(SEED)
     b = VectorFileBuilder(
         "boldchat-pgp",
