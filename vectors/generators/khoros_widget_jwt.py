@@ -319,6 +319,14 @@ def build(rnd: random.Random) -> VectorFileBuilder:
         {**vargs, "secret": "", "token": none_token},
     )
     b.add(verify, ref, "alg none with a signature", ["AlgNoneWithSignature"], {**vargs, "token": none_token + "c2ln"})
+    unsigned_hs256 = doc_token.rsplit(".", 1)[0] + "."
+    b.add(
+        verify,
+        ref,
+        "HS256 header, empty signature, empty secret: an empty HMAC key, no match",
+        ["EmptyKey", "Tampered"],
+        {**vargs, "secret": "", "token": unsigned_hs256},
+    )
     for alg, digest in [
         ("HS384", hashlib.sha384),
         ("HS512", hashlib.sha512),
