@@ -12,7 +12,10 @@ class BuildWithVectors(build_py):
     def run(self) -> None:
         super().run()
         target = Path(self.build_lib) / "conformance" / "_vectors"
-        for source in [*sorted((ROOT / "vectors").glob("*.json")), *sorted((ROOT / "vectors" / "schemas").glob("*.json"))]:
+        for source in [
+            *sorted((ROOT / "vectors").glob("*.json")),
+            *sorted((ROOT / "vectors" / "schemas").glob("*.json")),
+        ]:
             relative = source.relative_to(ROOT / "vectors")
             destination = target / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
