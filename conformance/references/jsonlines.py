@@ -8,25 +8,33 @@ Protocol (documented in ``docs/adapter-protocol.md``):
 * end of stdin means "exit".
 
 A call that gets no answer within the timeout, or a process that dies, becomes an ``io`` outcome for the calls in
-flight; the next call starts a fresh process, so one crash never stops a run.
+flight; the next call starts a fresh process, so one crash never stops a run. A process that cannot start, or says
+no hello within the timeout, makes every call *unavailable* until :meth:`JsonLinesProcess.close`. Lines that are not
+JSON are ignored and kept (the last few) in :attr:`JsonLinesProcess.garbage`, and quoted in ``io`` messages.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
 import subprocess
 import threading
+import time
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from conformance.errors import ConformanceError, ReferenceFailure, ReferenceUnavailable
-from conformance.outcome import Outcome
+from conformance.outcome import OpFunction, Outcome
 
 DEFAULT_TIMEOUT = 30.0
+#: How many garbage lines and stderr lines are kept for messages.
+_KEEP = 20
 _EOF = object()
+_TIMEOUT = object()
 
 
 class RemoteError(ConformanceError):
@@ -41,7 +49,11 @@ class RemoteError(ConformanceError):
 
 
 class JsonLinesProcess:
-    """One long-lived subprocess speaking the JSON-lines protocol. Thread-safe; batches calls."""
+    """One long-lived subprocess speaking the JSON-lines protocol. Thread-safe; batches calls.
+
+    ``timeout`` bounds the wait for the hello line, and for each answer of a batch (counted from the previous
+    answer, or from sending the batch), so a batch of any size survives as long as answers keep coming.
+    """
 
     def __init__(
         self,
@@ -58,11 +70,16 @@ class JsonLinesProcess:
         self.timeout = timeout
         self.name = name or Path(self.argv[0]).name
         self.hello: dict[str, Any] = {}
+        #: The last few lines the process wrote to stdout that were not JSON (ignored, kept for diagnosis).
+        self.garbage: deque[str] = deque(maxlen=_KEEP)
+        self.restarts = 0
         self._process: subprocess.Popen[str] | None = None
         self._lines: queue.Queue[object] = queue.Queue()
+        self._stderr: deque[str] = deque(maxlen=_KEEP)
+        self._stderr_thread: threading.Thread | None = None
+        self._unavailable: str | None = None
         self._lock = threading.Lock()
         self._next_id = 1
-        self.restarts = 0
 
     # --- lifecycle ------------------------------------------------------------------------------------------------
 
@@ -72,10 +89,21 @@ class JsonLinesProcess:
             return self._ensure_started()
 
     def _ensure_started(self) -> dict[str, Any]:
+        if self._unavailable is not None:
+            raise ReferenceUnavailable(self._unavailable)
         if self._process is not None and self._process.poll() is None:
             return self.hello
         if self._process is not None:
             self.restarts += 1
+            self._release()
+        try:
+            self.hello = self._spawn()
+        except ReferenceUnavailable as exc:
+            self._unavailable = str(exc)
+            raise
+        return self.hello
+
+    def _spawn(self) -> dict[str, Any]:
         env = {**os.environ, **(self.env or {})}
         try:
             self._process = subprocess.Popen(
@@ -91,62 +119,116 @@ class JsonLinesProcess:
                 bufsize=1,
             )
         except OSError as exc:
+            self._process = None
             raise ReferenceUnavailable(f"{self.name}: cannot start {self.argv[0]}: {exc}") from exc
         self._lines = queue.Queue()
+        self._stderr = deque(maxlen=_KEEP)
         threading.Thread(target=self._pump, args=(self._process, self._lines), daemon=True).start()
-        self._stderr: list[str] = []
-        threading.Thread(target=self._drain_stderr, args=(self._process, self._stderr), daemon=True).start()
-        first = self._read_line(self.timeout)
-        if first is _EOF or not isinstance(first, dict) or "hello" not in first:
-            detail = "".join(self._stderr)[-800:]
+        self._stderr_thread = threading.Thread(
+            target=self._drain_stderr, args=(self._process, self._stderr), daemon=True
+        )
+        self._stderr_thread.start()
+        hello, problem = self._read_hello()
+        if hello is None:
             self._kill()
-            raise ReferenceUnavailable(f"{self.name}: no hello line from {' '.join(self.argv)}: {detail}".strip())
-        self.hello = first["hello"]
-        return self.hello
+            detail = self._diagnosis()
+            raise ReferenceUnavailable(f"{self.name}: {problem} from {' '.join(self.argv)}{detail}")
+        return hello
 
-    @staticmethod
-    def _pump(process: subprocess.Popen[str], lines: queue.Queue[object]) -> None:
-        assert process.stdout is not None
-        for raw in process.stdout:
-            text = raw.strip()
-            if not text:
+    def _read_hello(self) -> tuple[dict[str, Any] | None, str]:
+        """Wait for the hello line, skipping lines that are not JSON; return it, or ``None`` and why not."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            message = self._read_line(max(0.0, deadline - time.monotonic()))
+            if message is _TIMEOUT:
+                return None, f"no hello line within {self.timeout:g}s"
+            if message is _EOF:
+                return None, "no hello line (the process exited)"
+            if isinstance(message, _Garbage):
                 continue
-            try:
-                lines.put(json.loads(text))
-            except json.JSONDecodeError:
-                lines.put({"garbage": text[:200]})
+            hello = message.get("hello") if isinstance(message, dict) else None
+            if not isinstance(hello, dict):
+                return None, f"the first message is not a hello: {json.dumps(message)[:200]}"
+            ops = hello.get("ops", [])
+            if not isinstance(ops, list) or not all(isinstance(op, str) for op in ops):
+                return None, "the hello's ops must be a list of op names"
+            if not isinstance(hello.get("versions", {}), dict):
+                return None, "the hello's versions must be an object"
+            return hello, ""
+
+    def _pump(self, process: subprocess.Popen[str], lines: queue.Queue[object]) -> None:
+        assert process.stdout is not None
+        try:
+            for raw in process.stdout:
+                text = raw.strip()
+                if not text:
+                    continue
+                try:
+                    lines.put(json.loads(text))
+                except json.JSONDecodeError:
+                    self.garbage.append(text[:200])
+                    lines.put(_Garbage(text[:200]))
+        except (OSError, ValueError):  # the pipe was closed under us by close() or a kill
+            pass
         lines.put(_EOF)
 
     @staticmethod
-    def _drain_stderr(process: subprocess.Popen[str], sink: list[str]) -> None:
+    def _drain_stderr(process: subprocess.Popen[str], sink: deque[str]) -> None:
         assert process.stderr is not None
-        for line in process.stderr:
-            sink.append(line)
-            del sink[:-50]
+        try:
+            for line in process.stderr:
+                sink.append(line)
+        except (OSError, ValueError):
+            pass
 
     def _read_line(self, timeout: float) -> object:
         try:
             return self._lines.get(timeout=timeout)
         except queue.Empty:
-            return None
+            return _TIMEOUT
+
+    def _diagnosis(self) -> str:
+        """The tail of stderr and the last garbage line, for messages (never the requests' arguments)."""
+        parts = []
+        stderr = "".join(self._stderr).strip()
+        if stderr:
+            parts.append(f"stderr: {stderr[-600:]}")
+        if self.garbage:
+            parts.append(f"last non-JSON line: {self.garbage[-1]}")
+        return ("; " + "; ".join(parts)) if parts else ""
 
     def _kill(self) -> None:
-        if self._process is not None:
+        if self._process is not None and self._process.poll() is None:
             self._process.kill()
+        if self._process is not None:
             self._process.wait()
 
+    def _release(self) -> None:
+        """Kill the process if it still runs and close its pipes."""
+        process = self._process
+        if process is None:
+            return
+        self._kill()
+        for stream in (process.stdin, process.stdout, process.stderr):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        self._process = None
+
     def close(self) -> None:
+        """End the process (end of stdin, then a kill after 5 s) and forget a sticky *unavailable*."""
         with self._lock:
-            if self._process is not None and self._process.poll() is None:
-                assert self._process.stdin is not None
-                self._process.stdin.close()
-                try:
-                    self._process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    self._kill()
-            self._process = None
+            process = self._process
+            if process is not None and process.poll() is None:
+                with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                    assert process.stdin is not None
+                    process.stdin.close()
+                    process.wait(timeout=5)
+            self._release()
+            self._unavailable = None
 
     def ops(self) -> set[str]:
+        """The ops the hello lists. Raises :class:`ReferenceUnavailable`."""
         return set(self.start().get("ops", []))
 
     # --- calls ----------------------------------------------------------------------------------------------------
@@ -155,7 +237,11 @@ class JsonLinesProcess:
         return self.call_many([(op, args)])[0]
 
     def call_many(self, calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
-        """Send every call, then collect every answer: one round trip's latency for the whole batch."""
+        """Send every call, then collect every answer: one round trip's latency for the whole batch.
+
+        Never raises for the process's failures: they become *unavailable* (it cannot start or says no hello) or
+        *io* (it crashed, timed out or wrote a malformed answer) outcomes for the calls concerned.
+        """
         calls = list(calls)
         with self._lock:
             try:
@@ -164,44 +250,73 @@ class JsonLinesProcess:
                 return [Outcome("unavailable", message=str(exc)) for _ in calls]
             ids = list(range(self._next_id, self._next_id + len(calls)))
             self._next_id += len(calls)
-            assert self._process is not None and self._process.stdin is not None
-            try:
-                for request_id, (op, args) in zip(ids, calls, strict=True):
-                    line = json.dumps({"id": request_id, "op": op, "args": args}, ensure_ascii=True)
-                    self._process.stdin.write(line + "\n")
-                self._process.stdin.flush()
-            except (BrokenPipeError, OSError):
-                return self._fail_all(ids, {}, "the process closed its input")
+            lines = [
+                json.dumps({"id": request_id, "op": op, "args": args}, ensure_ascii=True) + "\n"
+                for request_id, (op, args) in zip(ids, calls, strict=True)
+            ]
+            assert self._process is not None
+            # A separate writer: an adapter that stops reading must not block us past the timeout.
+            threading.Thread(target=self._write, args=(self._process, "".join(lines)), daemon=True).start()
             return self._collect(ids)
+
+    @staticmethod
+    def _write(process: subprocess.Popen[str], text: str) -> None:
+        try:
+            assert process.stdin is not None
+            process.stdin.write(text)
+            process.stdin.flush()
+        except (OSError, ValueError):  # it died or was killed: the reader sees the end of its output
+            pass
 
     def _collect(self, ids: list[int]) -> list[Outcome]:
         pending = set(ids)
         answers: dict[int, Outcome] = {}
         while pending:
             message = self._read_line(self.timeout)
-            if message is None:
-                self._kill()
+            if message is _TIMEOUT:
                 return self._fail_all(ids, answers, f"no answer within {self.timeout:g}s")
             if message is _EOF:
-                return self._fail_all(ids, answers, f"the process exited: {''.join(self._stderr)[-400:]}".strip())
-            if not isinstance(message, dict) or message.get("id") not in pending:
+                self._process_wait()
+                return self._fail_all(ids, answers, f"the process exited{self._exit_status()}")
+            if not isinstance(message, dict):
                 continue
-            answers[message["id"]] = _to_outcome(message)
-            pending.discard(message["id"])
+            request_id = message.get("id")
+            if type(request_id) is not int or request_id not in pending:
+                continue
+            answers[request_id] = _to_outcome(message)
+            pending.discard(request_id)
         return [answers[i] for i in ids]
+
+    def _process_wait(self) -> None:
+        """After the end of its output: reap the process and let the stderr drain catch its last words."""
+        if self._process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=2)
+        if self._stderr_thread is not None:
+            self._stderr_thread.join(timeout=1)
+
+    def _exit_status(self) -> str:
+        code = None if self._process is None else self._process.poll()
+        return "" if code is None else f" with status {code}"
 
     def _fail_all(self, ids: list[int], answers: dict[int, Outcome], why: str) -> list[Outcome]:
         self._kill()
-        return [answers.get(i, Outcome("io", message=f"{self.name}: {why}")) for i in ids]
+        message = f"{self.name}: {why}{self._diagnosis()}"
+        return [answers.get(i, Outcome("io", message=message)) for i in ids]
 
-    def op_function(self, op: str):
+    def op_function(self, op: str) -> OpFunction:
         """An :data:`~conformance.outcome.OpFunction` that forwards ``op`` to this process."""
 
         def run(args: Mapping[str, Any]) -> Any:
-            outcome = self.call(op, args)
-            return unwrap(outcome)
+            return unwrap(self.call(op, args))
 
         return run
+
+
+class _Garbage(str):
+    """A stdout line that is not JSON."""
+
+    __slots__ = ()
 
 
 def unwrap(outcome: Outcome) -> Any:
@@ -212,7 +327,7 @@ def unwrap(outcome: Outcome) -> Any:
         raise ReferenceUnavailable(outcome.message or "")
     if outcome.status == "error":
         raise RemoteError(outcome.reason or "Error", outcome.message or "")
-    raise ReferenceFailure(outcome.message or outcome.status)
+    raise ReferenceFailure(f"{outcome.status}: {outcome.message}" if outcome.message else outcome.status)
 
 
 def _to_outcome(message: dict[str, Any]) -> Outcome:

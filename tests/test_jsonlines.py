@@ -1,0 +1,156 @@
+"""The JSON-lines client against real misbehaving processes (tests/fixtures/adapters/crashy.py): no mocks."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conformance.errors import ReferenceFailure, ReferenceUnavailable
+from conformance.outcome import Outcome, capture
+from conformance.references.jsonlines import JsonLinesProcess, RemoteError, unwrap
+
+CRASHY = Path(__file__).parent / "fixtures" / "adapters" / "crashy.py"
+
+
+def crashy(mode: str = "normal", timeout: float = 5.0) -> JsonLinesProcess:
+    return JsonLinesProcess([sys.executable, str(CRASHY), mode], timeout=timeout, name="crashy")
+
+
+@pytest.fixture
+def adapter() -> Iterator[JsonLinesProcess]:
+    process = crashy()
+    yield process
+    process.close()
+
+
+def test_hello_lists_ops_and_versions(adapter: JsonLinesProcess) -> None:
+    hello = adapter.start()
+    assert hello["name"] == "crashy"
+    assert hello["versions"] == {"crashy": "0"}
+    assert adapter.ops() == {"echo", "fail", "crash", "hang", "garbage", "pid"}
+
+
+def test_values_and_typed_errors_in_one_batch(adapter: JsonLinesProcess) -> None:
+    args = {"text": "a\ud800b\U0001f600", "n": [1, None]}
+    outcomes = adapter.call_many([("echo", args), ("fail", {}), ("echo", {})])
+    assert outcomes[0] == Outcome.of_value(args), "a lone surrogate must survive the round trip"
+    assert outcomes[1].status == "error" and outcomes[1].reason == "Outer/Inner"
+    assert outcomes[2] == Outcome.of_value({})
+
+
+def test_unknown_op_answered_unsupported(adapter: JsonLinesProcess) -> None:
+    assert adapter.call("nope", {}).status == "unsupported"
+
+
+def test_crash_mid_batch_is_io_for_calls_in_flight_then_restarts(adapter: JsonLinesProcess) -> None:
+    first_pid = adapter.call("pid", {}).value
+    outcomes = adapter.call_many([("echo", {"i": 1}), ("crash", {}), ("echo", {"i": 2})])
+    assert outcomes[0] == Outcome.of_value({"i": 1}), "an answer that arrived before the crash is kept"
+    assert [o.status for o in outcomes[1:]] == ["io", "io"]
+    assert "exited with status 3" in (outcomes[1].message or "")
+    assert "crashing on purpose" in (outcomes[1].message or ""), "the stderr tail explains the crash"
+    again = adapter.call_many([("echo", {"i": 3}), ("pid", {})])
+    assert again[0] == Outcome.of_value({"i": 3})
+    assert again[1].value != first_pid, "the next call runs in a fresh process"
+    assert adapter.restarts == 1
+
+
+def test_hanging_adapter_times_out_and_recovers() -> None:
+    process = crashy(timeout=0.5)
+    try:
+        began = time.monotonic()
+        outcomes = process.call_many([("echo", {}), ("hang", {}), ("echo", {})])
+        assert time.monotonic() - began < 5
+        assert outcomes[0].status == "value"
+        assert [o.status for o in outcomes[1:]] == ["io", "io"]
+        assert "no answer within 0.5s" in (outcomes[1].message or "")
+        assert process.call("echo", {"back": True}) == Outcome.of_value({"back": True})
+    finally:
+        process.close()
+
+
+def test_hanging_adapter_with_a_batch_larger_than_the_pipe_buffer_times_out() -> None:
+    process = crashy(timeout=0.5)
+    try:
+        big = {"blob": "x" * 100_000}
+        began = time.monotonic()
+        outcomes = process.call_many([("hang", {}), *[("echo", big)] * 5])
+        assert time.monotonic() - began < 5, "writing to a process that no longer reads must not block"
+        assert {o.status for o in outcomes} == {"io"}
+    finally:
+        process.close()
+
+
+def test_garbage_lines_are_ignored_and_kept(adapter: JsonLinesProcess) -> None:
+    assert adapter.call("garbage", {}) == Outcome.of_value("after garbage")
+    assert list(adapter.garbage) == ["this is not JSON"]
+
+
+def test_banner_before_hello_is_skipped() -> None:
+    process = crashy("banner")
+    try:
+        assert process.start()["name"] == "crashy"
+        assert list(process.garbage) == ["crashy adapter v0 starting"]
+    finally:
+        process.close()
+
+
+@pytest.mark.parametrize(
+    ("mode", "why"),
+    [
+        ("no-hello", "the first message is not a hello"),
+        ("silent", "no hello line within 0.5s"),
+        ("exit", "refusing to start"),
+    ],
+)
+def test_no_hello_is_unavailable_and_sticky(mode: str, why: str) -> None:
+    process = crashy(mode, timeout=0.5)
+    try:
+        with pytest.raises(ReferenceUnavailable, match=why):
+            process.start()
+        began = time.monotonic()
+        outcomes = process.call_many([("echo", {}), ("echo", {})])
+        assert [o.status for o in outcomes] == ["unavailable", "unavailable"]
+        assert time.monotonic() - began < 0.4, "an adapter known to be unavailable is not waited for again"
+    finally:
+        process.close()
+
+
+def test_missing_program_is_unavailable() -> None:
+    process = JsonLinesProcess(["/nonexistent/adapter"], timeout=1)
+    assert process.call("echo", {}).status == "unavailable"
+    with pytest.raises(ReferenceUnavailable, match="cannot start"):
+        process.ops()
+
+
+def test_close_then_call_starts_again(adapter: JsonLinesProcess) -> None:
+    assert adapter.call("echo", {}).status == "value"
+    adapter.close()
+    assert adapter.call("echo", {"x": 1}) == Outcome.of_value({"x": 1})
+
+
+def test_op_function_and_unwrap(adapter: JsonLinesProcess) -> None:
+    assert adapter.op_function("echo")({"a": 1}) == {"a": 1}
+    failed = capture(adapter.op_function("fail"), {})
+    assert failed.status == "error" and failed.reason == "Outer/Inner"
+    with pytest.raises(RemoteError):
+        unwrap(Outcome.of_error("X", "m"))
+    with pytest.raises(ReferenceFailure, match="io: boom"):
+        unwrap(Outcome("io", message="boom"))
+
+
+def test_unlisted_op_is_unsupported_for_the_runner() -> None:
+    """The runner sends an adapter only the ops its hello lists; every other op is *unsupported*, unsent."""
+    from conformance.implementations import AdapterImplementation
+
+    implementation = AdapterImplementation("crashy", f"{sys.executable} {CRASHY}", timeout=5)
+    try:
+        outcomes = implementation.call_many([("echo", {"x": 1}), ("khoros.skep.decrypt", {})])
+        assert outcomes[0] == Outcome.of_value({"x": 1})
+        assert outcomes[1].status == "unsupported"
+    finally:
+        implementation.close()
