@@ -275,13 +275,12 @@ class CodecProcess(JsonLinesProcess):
         super().__init__(argv, timeout=timeout, name=f"java-khoros[commons-codec {version}]")
         self.version = version
 
-    def _ensure_started(self) -> dict[str, Any]:
-        hello = super()._ensure_started()
+    def _spawn(self) -> dict[str, Any]:
+        hello = super()._spawn()
         found = hello.get("versions", {})
         expected_jar = f"commons-codec-{self.version}.jar"
         if found.get("commonsCodec") != self.version or found.get("commonsCodecJar") != expected_jar:
-            self._kill()
-            self._process = None
+            self._release()
             raise ReferenceFailure(
                 f"{self.name}: the JVM loaded commons-codec {found.get('commonsCodec')} from "
                 f"{found.get('commonsCodecJar')}, not {self.version}: the classpath mixes versions"
@@ -347,9 +346,13 @@ def _run_version(reference: VersionedReference, version: str, cases: Sequence[Ve
     caller = reference.open(version)
     try:
         outcomes = caller.call_many([(case.op, case.input) for case in cases])
-        return _VersionRun(version, outcomes, reference.runtime_versions(caller))
+        runtime = reference.runtime_versions(caller)
     finally:
         caller.close()
+    unavailable = [o for o in outcomes if o.status == "unavailable"]
+    if unavailable:
+        raise ReferenceUnavailable(f"{reference.name} {version}: {unavailable[0].message}")
+    return _VersionRun(version, outcomes, runtime)
 
 
 def run_reference(
@@ -504,12 +507,10 @@ def format_text(matrix: Mapping[str, Any]) -> str:
         findings = {f["case_id"]: f for f in entry["findings"]}
         for step in entry["summary"]["transitions"]:
             changed = step["changed"]
-            noun = "input changes" if len(changed) == 1 else "inputs change"
+            count = len(changed)
+            said = {0: "0 inputs change.", 1: "this 1 input changes:"}.get(count, f"these {count} inputs change:")
             out.append("")
-            out.append(
-                f"If the vendor upgrades {name} from {step['from']} to {step['to']}, "
-                f"{'these ' if changed else ''}{len(changed)} {noun}{':' if changed else '.'}"
-            )
+            out.append(f"If the vendor upgrades {name} from {step['from']} to {step['to']}, {said}")
             for case_id in changed:
                 detail = entry["details"][case_id]
                 answers = findings[case_id]["answers"]
