@@ -1,0 +1,186 @@
+"""The pytest plugin, run in real inner pytest sessions (``pytester``) against small user implementations."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+# Imported here so that the in-process inner runs share them: pytester drops modules an inner run imported, and
+# cryptography's bindings do not survive being imported twice in one process.
+import conformance.vendors.khoros
+import conformance.vendors.thread  # noqa: F401
+
+pytest_plugins = ("pytester",)
+
+PLUGIN = ("-p", "conformance.pytest_plugin")
+
+
+@pytest.fixture
+def inner(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A pytester whose runs load this plugin explicitly, and no other installed plugin."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    return pytester
+
+
+def write_module(pytester: pytest.Pytester, name: str, source: str) -> None:
+    pytester.makepyfile(**{name: textwrap.dedent(source)})
+
+
+def test_passing_implementation_one_test_per_vector(inner: pytest.Pytester) -> None:
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=conformance.vendors.thread", "--handoff-flow=thread_messenger")
+    result.assert_outcomes(passed=168)
+    listed = inner.runpytest(
+        *PLUGIN, "--handoff-impl=conformance.vendors.thread", "--handoff-flow=thread_messenger", "--collect-only", "-q"
+    )
+    listed.stdout.fnmatch_lines(
+        ["handoff::thread_messenger#1", "handoff::thread_messenger#168", "168 tests collected*"]
+    )
+
+
+def test_ops_the_implementation_lacks_are_skipped_as_unsupported(inner: pytest.Pytester) -> None:
+    result = inner.runpytest(
+        *PLUGIN, "--handoff-impl=conformance.vendors.thread", "--handoff-op=thread.text_bytes,khoros.skep.*", "-rs"
+    )
+    result.assert_outcomes(passed=12, skipped=169)
+    result.stdout.fnmatch_lines(["*SKIPPED*unsupported: *khoros.skep.*"])
+
+
+def test_failing_implementation_shows_expected_and_actual(inner: pytest.Pytester) -> None:
+    write_module(
+        inner,
+        "wrong_hash",
+        """
+        class Impl:
+            ops = ["khoros.cryptor.aes_hash_block"]
+
+            def call(self, op, args):
+                return "00" * 16
+        """,
+    )
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=wrong_hash:Impl", "--handoff-tcid=khoros_cryptor#1")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*khoros_cryptor#1 (khoros.cryptor.aes_hash_block)*",
+            "*input:    {'s': ''}",
+            "*expected: value 'e3b0c44298fc1c149afbf4c8996fb924'",
+            "*actual:   value '00000000000000000000000000000000'",
+        ]
+    )
+
+
+def test_user_exceptions_compare_by_reason_path(inner: pytest.Pytester) -> None:
+    write_module(
+        inner,
+        "own_errors",
+        """
+        from conformance.errors import ConformanceError
+        from conformance.vendors import khoros
+
+        class EncryptionError(Exception):
+            pass
+
+        class BadPadding(Exception):
+            reason = "BadPadding"
+
+        def decrypt(args):
+            try:
+                return khoros.OPS["khoros.skep.decrypt"](args)
+            except ConformanceError as exc:
+                if exc.reason_path() == "EncryptionError/BadPadding":
+                    raise EncryptionError("no") from BadPadding("bad")
+                raise
+
+        OPS = {"khoros.skep.decrypt": decrypt}
+        """,
+    )
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=own_errors", "--handoff-op=khoros.skep.decrypt")
+    result.assert_outcomes(passed=100)
+
+
+def test_unexpected_exception_fails_with_its_traceback(inner: pytest.Pytester) -> None:
+    write_module(inner, "buggy", 'OPS = {"khoros.cryptor.aes_hash_block": lambda args: args["no such argument"]}\n')
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=buggy", "--handoff-tcid=khoros_cryptor#2")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*actual:   error KeyError*", "*Traceback*", "*no such argument*"])
+
+
+def test_acceptable_vector_answered_differently_is_xfailed(inner: pytest.Pytester) -> None:
+    result = inner.runpytest(
+        *PLUGIN, "--handoff-impl=conformance.vendors.khoros", "--handoff-op=khoros.payload.decrypt", "-rx"
+    )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0
+    assert outcomes["xfailed"] >= 1 and outcomes["passed"] >= 1
+    result.stdout.fnmatch_lines(["*XFAIL*deviation on an acceptable vector*"])
+
+
+def test_filters_narrow_the_selection(inner: pytest.Pytester) -> None:
+    def count(*options: str) -> int:
+        result = inner.runpytest(*PLUGIN, "--handoff-impl=conformance.vendors.khoros", "--collect-only", *options)
+        return result.parseoutcomes().get("tests", result.parseoutcomes().get("test", 0))
+
+    assert count("--handoff-op=khoros.skep.*") == 169
+    assert count("--handoff-op=khoros.skep.decrypt", "--handoff-result=invalid") == 9
+    assert count("--handoff-flow=khoros_cryptor", "--handoff-tcid=khoros_cryptor#1?") == 10
+    assert count("--handoff-op=no.such.op") == 0
+
+
+def test_decorator_and_fixtures(inner: pytest.Pytester) -> None:
+    inner.makepyfile(
+        test_mine=textwrap.dedent(
+            """
+            from conformance.pytest_plugin import check_vector, handoff_vectors
+            from conformance.vendors.khoros import OPS
+
+            @handoff_vectors(op="khoros.cryptor.aes_hash_block")
+            def test_table(handoff_case):
+                check_vector(handoff_case, OPS)
+
+            @handoff_vectors(op="khoros.cryptor.*", case_id="khoros_cryptor#1")
+            def test_plain_callable(handoff_case):
+                check_vector(handoff_case, lambda args: "wrong")
+
+            @handoff_vectors(op="khoros.cryptor.aes_hash_block", result="valid")
+            def test_configured(handoff_case, handoff_impl):
+                check_vector(handoff_case, handoff_impl)
+            """
+        )
+    )
+    # --handoff-impl also adds its own 20 handoff[...] items (skipped: thread has no khoros op), like test_configured
+    options = ("--handoff-impl=conformance.vendors.thread", "--handoff-op=khoros.cryptor.aes_hash_block")
+    result = inner.runpytest(*PLUGIN, *options, "-v", "test_mine.py")
+    result.assert_outcomes(passed=20, failed=1, skipped=40)
+    result.stdout.fnmatch_lines(
+        [
+            "*test_mine.py::test_table[[]khoros_cryptor#1[]] PASSED*",
+            "*test_plain_callable[[]khoros_cryptor#1[]] FAILED*",
+            "*test_configured[[]khoros_cryptor#1[]] SKIPPED*",
+        ]
+    )
+
+
+def test_inert_without_options(inner: pytest.Pytester) -> None:
+    inner.makepyfile("def test_plain():\n    assert True\n")
+    inner.runpytest(*PLUGIN).assert_outcomes(passed=1)
+
+
+def test_bad_impl_is_a_usage_error(inner: pytest.Pytester) -> None:
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=no_such_module_here:Impl")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--handoff-impl=no_such_module_here:Impl*No module named*"])
+
+
+def test_bad_vectors_path_is_a_usage_error(inner: pytest.Pytester) -> None:
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=conformance.vendors.thread", "--handoff-vectors=nowhere")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*nowhere: no such vectors directory*"])
+
+
+def test_vectors_option_takes_a_single_file(inner: pytest.Pytester) -> None:
+    from conformance.paths import vectors_dir
+
+    path = vectors_dir() / "thread_messenger.json"
+    result = inner.runpytest(*PLUGIN, "--handoff-impl=conformance.vendors.thread", f"--handoff-vectors={path}")
+    result.assert_outcomes(passed=168)
