@@ -42,7 +42,7 @@ from conformance.vectors import VectorCase
 
 CODEC = "commons-codec"
 #: The versions issue 5 asks for: before the strict decoder, the strict one, the pinned one, the latest release.
-CODEC_VERSIONS: tuple[str, ...] = ("1.10", "1.14", "1.22.1", "1.23.0")
+CODEC_VERSIONS: tuple[str, ...] = ("1.10", "1.13", "1.14", "1.22.1", "1.23.0")
 CODEC_METADATA_URL = "https://repo.maven.apache.org/maven2/commons-codec/commons-codec/maven-metadata.xml"
 #: The pinned Maven plugin that copies one artifact (the same version java_ref/pom.xml uses).
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"

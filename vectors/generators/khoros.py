@@ -369,6 +369,36 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
             ["DanglingCharacter"],
             {**b64, "cipherText": whole_groups + extra},
         )
+    key_bits = KEY_B64.rstrip("=")[:-1] + alphabet[(alphabet.index(KEY_B64.rstrip("=")[-1]) ^ 1) % 64] + "="
+    iv_bits = IV_B64.rstrip("=")[:-1] + alphabet[alphabet.index(IV_B64.rstrip("=")[-1]) ^ 1] + "=="
+    b.add(
+        dec,
+        ref,
+        "key with non-zero trailing bits",
+        ["TrailingBits", "Base64KeyMode"],
+        {**b64, "secretKey": key_bits, "cipherText": hello_url},
+    )
+    b.add(
+        dec,
+        ref,
+        "IV with non-zero trailing bits",
+        ["TrailingBits", "Base64KeyMode"],
+        {**b64, "ivKey": iv_bits, "cipherText": hello_url},
+    )
+    b.add(
+        dec,
+        ref,
+        "per-call IV with non-zero trailing bits",
+        ["TrailingBits", "IvOverride"],
+        {**b64, "ivOverride": iv_bits, "cipherText": hello_url},
+    )
+    b.add(
+        enc,
+        ref,
+        "key with non-zero trailing bits",
+        ["TrailingBits", "Base64KeyMode"],
+        {**b64, "secretKey": key_bits, "plainText": "x"},
+    )
     b.add(dec, ref, "empty ciphertext", ["EmptyCiphertext"], {**b64, "cipherText": ""})
     b.add(dec, ref, "junk only", ["EmptyCiphertext", "SkippedCharacters"], {**b64, "cipherText": "!!!  ...\u00e9"})
     b.add(dec, ref, "one character", ["DanglingCharacter", "EmptyCiphertext"], {**b64, "cipherText": "Q"})
@@ -529,6 +559,15 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
         ("empty object", "{}"),
     ]:
         b.add(pay, ref, f"payload with {label}", ["Normal"], {**pargs, "encryptedPayload": payload_ct(text)})
+    bits_ct = payload_ct('{"agentId":1}')
+    last = alphabet.index(bits_ct[-1])
+    b.add(
+        pay,
+        ref,
+        "payload with non-zero trailing bits",
+        ["TrailingBits"],
+        {**pargs, "encryptedPayload": bits_ct[:-1] + alphabet[last ^ 1]},
+    )
     for label, text in [
         ("single-quoted strings", "{'agentId': 'x'}"),
         ("unquoted names", "{agentId: 123}"),
