@@ -151,7 +151,7 @@ def test_python_tokens_verify_in_jsonwebtoken_and_back(node_ref: Any) -> None:
         assert verify_widget_jwt(token.value, key_id="app_k", secret=SECRET, now=NOW)["userId"] == user
 
 
-@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+@pytest.mark.filterwarnings("ignore:The HMAC key is:UserWarning")
 def test_document_example_header_order_and_claims() -> None:
     parts = widget_jwt_parts("user-123", key_id="app_5deaa3example0010cc4ba4", secret="BFJJ88naxexampleKpBNTR", iat=NOW)
     assert parts.header_json == '{"alg":"HS256","typ":"JWT","kid":"app_5deaa3example0010cc4ba4"}'
