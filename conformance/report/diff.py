@@ -1,0 +1,142 @@
+"""The baseline diff: what got worse (regressions) and better (improvements) between two run records.
+
+A *regression* is a case (or interop pair) that passed before and now fails, hits an IO error, or is missing. An
+*improvement* is one that failed, hit an IO error or was unavailable and now passes. Changes to or from
+*unsupported* / *unavailable* are reported apart, as neither; under ``strict`` unavailable counts as a failure.
+Only regressions make :func:`diff_exit_code` return 2, so ``--baseline`` gates on them alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conformance.results import RunRecord
+
+EXIT_OK, EXIT_REGRESSION = 0, 2
+#: Verdicts that count as good: a pass, or a documented deviation on an ``acceptable`` vector.
+_GOOD = frozenset({"pass", "deviation"})
+MISSING = "missing"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One (implementation, case) whose verdict differs between the two records (``missing`` when absent)."""
+
+    implementation: str  # "producer->consumer" for an interop pair
+    case_id: str  # "interop:<flow>" for an interop pair
+    old: str
+    new: str
+    comment: str = ""
+
+    def describe(self) -> str:
+        note = f"  ({self.comment})" if self.comment else ""
+        return f"{self.implementation:<16} {self.case_id:<36} {self.old} -> {self.new}{note}"
+
+
+@dataclass
+class RecordDiff:
+    regressions: list[Change] = field(default_factory=list)
+    improvements: list[Change] = field(default_factory=list)
+    other: list[Change] = field(default_factory=list)  # neither: unsupported/unavailable moves, fail <-> io ...
+    added: list[Change] = field(default_factory=list)  # only in the new record
+    removed: list[Change] = field(default_factory=list)  # only in the old record, and not passing there
+    strict: bool = False
+    compared: int = 0  # keys present in both records
+
+    @property
+    def exit_code(self) -> int:
+        return diff_exit_code(self)
+
+
+def _bad(strict: bool) -> frozenset[str]:
+    return frozenset({"fail", "io", "unavailable"} if strict else {"fail", "io"})
+
+
+def _verdicts(record: RunRecord) -> dict[tuple[str, str], tuple[str, str]]:
+    """(implementation, case id) -> (verdict, comment), interop pairs included."""
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for case in record.cases:
+        found[(case.implementation, case.case_id)] = (case.verdict, case.comment)
+    for cell in record.interop:
+        found[(f"{cell.producer}->{cell.consumer}", f"interop:{cell.flow}")] = (cell.verdict, cell.detail)
+    return found
+
+
+def record_is_strict(record: RunRecord) -> bool:
+    """Whether the run was strict, as far as its metadata says (``strict`` or ``options.strict``)."""
+    options = record.metadata.get("options") or {}
+    return bool(record.metadata.get("strict") or (isinstance(options, dict) and options.get("strict")))
+
+
+def diff_records(old: RunRecord, new: RunRecord, *, strict: bool | None = None) -> RecordDiff:
+    """Compare ``new`` against the baseline ``old``; ``strict`` defaults to what ``new``'s metadata says."""
+    strict = record_is_strict(new) if strict is None else strict
+    bad = _bad(strict)
+    before, after = _verdicts(old), _verdicts(new)
+    diff = RecordDiff(strict=strict)
+    for key, (was, old_comment) in before.items():
+        now, comment = after.get(key, (MISSING, old_comment))
+        if key in after:
+            diff.compared += 1
+        if now == was:
+            continue
+        change = Change(key[0], key[1], was, now, comment or old_comment)
+        if was in _GOOD and (now in bad or now == MISSING):
+            diff.regressions.append(change)
+        elif now in _GOOD and (was in bad or was == "unavailable"):
+            diff.improvements.append(change)
+        elif now == MISSING:
+            diff.removed.append(change)
+        else:
+            diff.other.append(change)
+    for key, (now, comment) in after.items():
+        if key not in before:
+            diff.added.append(Change(key[0], key[1], MISSING, now, comment))
+    for changes in (diff.regressions, diff.improvements, diff.other, diff.added, diff.removed):
+        changes.sort(key=lambda c: (c.implementation, c.case_id))
+    return diff
+
+
+def diff_exit_code(diff: RecordDiff) -> int:
+    """2 when there is a regression, else 0."""
+    return EXIT_REGRESSION if diff.regressions else EXIT_OK
+
+
+def _section(title: str, changes: Iterable[Change], limit: int | None) -> list[str]:
+    changes = list(changes)
+    if not changes:
+        return []
+    shown = changes if limit is None else changes[:limit]
+    lines = [f"{title} ({len(changes)}):", *(f"  {c.describe()}" for c in shown)]
+    if len(shown) < len(changes):
+        lines.append(f"  ... and {len(changes) - len(shown)} more")
+    return lines
+
+
+def format_diff(diff: RecordDiff, *, limit: int | None = 200) -> str:
+    """The diff as text: regressions first, then improvements, then what is neither."""
+    added = [c for c in diff.added if c.new != "pass"]
+    parts = [
+        _section("REGRESSIONS", diff.regressions, limit),
+        _section("improvements", diff.improvements, limit),
+        _section("other changes (neither regression nor improvement)", diff.other, limit),
+        _section("removed (not passing before)", diff.removed, limit),
+        _section("new and not passing", added, limit),
+    ]
+    lines = [line for part in parts if part for line in [*part, ""]]
+    new_passing = len(diff.added) - len(added)
+    mode = " (strict: unavailable counts as failure)" if diff.strict else ""
+    lines.append(
+        f"{len(diff.regressions)} regression(s), {len(diff.improvements)} improvement(s), "
+        f"{len(diff.other)} other change(s), {len(diff.added)} new ({new_passing} passing), "
+        f"{len(diff.removed)} removed; {diff.compared} compared{mode}"
+    )
+    return "\n".join(lines)
+
+
+def load_record(path: str | Path) -> RunRecord:
+    """Read a record that :func:`~conformance.report.write_json` wrote."""
+    return RunRecord.from_json(json.loads(Path(path).read_text(encoding="utf-8")))

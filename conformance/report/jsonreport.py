@@ -1,0 +1,27 @@
+"""The full run record as JSON: UTF-8, sorted keys, lone surrogates kept as ``\\uXXXX`` escapes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conformance.results import RunRecord
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps_record(record: RunRecord) -> str:
+    """``record.to_json()`` as indented text with a stable key order.
+
+    Text stays readable UTF-8; only lone surrogates (which UTF-8 cannot encode) become ``\\uXXXX`` escapes, so
+    ``RunRecord.from_json(json.loads(text))`` gives the record back.
+    """
+    text = json.dumps(record.to_json(), ensure_ascii=False, sort_keys=True, indent=1)
+    # A raw surrogate can only stand inside a JSON string literal, where its escape means the same.
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def write_json(record: RunRecord, path: str | Path) -> None:
+    """Write the full record (metadata, implementations, summary, cases, interop, version matrix) to ``path``."""
+    Path(path).write_text(dumps_record(record), encoding="utf-8")
