@@ -1,0 +1,299 @@
+"""One self-contained HTML report: per-flow matrices, the interop matrices, vendor summary, metadata, version matrix.
+
+Nothing is loaded from elsewhere (inline CSS and script, a CSP that forbids the rest). The case data travels as
+JSON in a ``<script type="application/json">`` block (``<``, ``>``, ``&``, U+2028/U+2029 and lone surrogates all as
+``\\uXXXX``); the script builds the matrices from it with ``textContent`` only, grouped by op, and renders a cell's
+details (input, expected, actual, byte-level diff) on click. ``#open=<impl>|<case id>`` (or
+``#open=interop|<flow>|<producer>|<consumer>``) opens one cell on load; a self-check renders one cell's details on
+load and records the outcome in ``body[data-selfcheck]``, errors in ``#report-errors``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from conformance.report.details import describe_actual
+from conformance.report.html_assets import CSS, SCRIPT
+from conformance.results import VERDICTS, CaseResult, RunRecord
+
+SHOWN_CHARS = 100
+TITLE_CHARS = 2000
+_SEVERITY = {"pass": 0, "deviation": 1, "unsupported": 2, "unavailable": 3, "io": 4, "fail": 5}
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u2028\u2029]")
+
+
+def vendor_of(scheme: str) -> str:
+    """The vendor a scheme belongs to: its prefix before the first ``-`` or ``.``."""
+    return re.split(r"[-.]", scheme, maxsplit=1)[0]
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: pure ASCII, no ``<``, ``>`` or ``&``."""
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _visible(text: Any) -> str:
+    """Text for the page: controls and lone surrogates as visible ``\\uXXXX``, then HTML-escaped."""
+    return html.escape(_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text)), quote=True)
+
+
+def _short(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _implementation_names(record: RunRecord) -> list[str]:
+    names = dict.fromkeys(record.implementations)
+    names.update(dict.fromkeys(case.implementation for case in record.cases))
+    return list(names)
+
+
+def _compact_actual(case: CaseResult) -> Any:
+    """0 when a pass answered exactly the expected output (saves repeating it), else the actual answer."""
+    if case.verdict == "pass" and case.actual == {"status": "value", "value": case.expected.get("output")}:
+        return 0
+    return case.actual
+
+
+def page_data(record: RunRecord) -> dict[str, Any]:
+    """The data the page's script renders: vectors once each, results per (vector, implementation) as
+    ``[verdict index, actual or 0, seconds]``, flows grouped by op, interop cells."""
+    impls = _implementation_names(record)
+    impl_index = {name: i for i, name in enumerate(impls)}
+    vectors: list[list[Any]] = []
+    results: list[list[Any]] = []
+    vector_index: dict[str, int] = {}
+    flows: dict[str, dict[str, Any]] = {}
+    for case in record.cases:
+        index = vector_index.get(case.case_id)
+        if index is None:
+            index = vector_index[case.case_id] = len(vectors)
+            head = [case.case_id, case.file, case.scheme, case.op, case.tc_id, case.result, case.comment]
+            vectors.append([*head, case.flags, case.input, case.expected])
+            results.append([None] * len(impls))
+            stem = Path(case.file).stem or case.scheme
+            flow = flows.setdefault(stem, {"file": stem, "scheme": case.scheme, "groups": {}})
+            flow["groups"].setdefault(case.op, []).append(index)
+        results[index][impl_index[case.implementation]] = [
+            VERDICTS.index(case.verdict),
+            _compact_actual(case),
+            round(case.seconds, 6),
+        ]
+    flow_list = []
+    for stem in sorted(flows):
+        flow = flows[stem]
+        groups = [
+            {"op": op, "rows": sorted(rows, key=lambda i: vectors[i][4])} for op, rows in sorted(flow["groups"].items())
+        ]
+        flow_list.append({"file": stem, "scheme": flow["scheme"], "groups": groups})
+    interop = [
+        [c.flow, c.producer, c.consumer, c.verdict, c.passed, c.total, c.detail, c.examples] for c in record.interop
+    ]
+    return {
+        "verdicts": list(VERDICTS),
+        "impls": impls,
+        "vectors": vectors,
+        "results": results,
+        "flows": flow_list,
+        "interop": interop,
+    }
+
+
+def _worst(verdicts: Iterable[str]) -> str:
+    return max(verdicts, key=lambda v: _SEVERITY.get(v, 5), default="none")
+
+
+def _table(header: list[str], rows: Iterable[list[str]], css: str = "") -> str:
+    """A table whose cells are already-escaped HTML fragments."""
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(rows_cell for rows_cell in row) + "</tr>" for row in rows)
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _td(text: Any, css: str = "", title: str = "") -> str:
+    attrs = (f' class="{_visible(css)}"' if css else "") + (
+        f' title="{_visible(_short(title, TITLE_CHARS))}"' if title else ""
+    )
+    return f"<td{attrs}>{_visible(text)}</td>"
+
+
+def vendor_summary(record: RunRecord) -> dict[str, dict[str, dict[str, int]]]:
+    """vendor -> implementation -> verdict -> count."""
+    table: dict[str, dict[str, dict[str, int]]] = {}
+    for case in record.cases:
+        row = table.setdefault(vendor_of(case.scheme), {}).setdefault(case.implementation, dict.fromkeys(VERDICTS, 0))
+        row[case.verdict] += 1
+    return table
+
+
+def _vendor_section(record: RunRecord) -> str:
+    impls = _implementation_names(record)
+    rows = []
+    for vendor, by_impl in sorted(vendor_summary(record).items()):
+        cells = [f"<th>{_visible(vendor)}</th>"]
+        for name in impls:
+            counts = by_impl.get(name)
+            if not counts or not sum(counts.values()):
+                cells.append(_td("-", "v-none"))
+                continue
+            worst = _worst(v for v, n in counts.items() if n)
+            total = sum(counts.values())
+            extra = ", ".join(f"{n} {v}" for v, n in counts.items() if n and v != "pass")
+            cells.append(_td(f"{counts['pass']}/{total} pass" + (f" ({extra})" if extra else ""), f"v-{worst}"))
+        rows.append(cells)
+    if not rows:
+        return "<p>No cases in this run.</p>"
+    return _table(["vendor", *(_visible(n) for n in impls)], rows, "summary")
+
+
+def _key_values(mapping: Mapping[str, Any]) -> str:
+    rows = []
+    for key, value in mapping.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=True, sort_keys=True)
+        rows.append([f"<th>{_visible(key)}</th>", _td(_short(text, 400), "", text if len(text) > 400 else "")])
+    return _table(["key", "value"], rows, "meta")
+
+
+def _metadata_section(record: RunRecord) -> str:
+    metadata = dict(record.metadata)
+    files = metadata.pop("vectorFiles", {}) or {}
+    parts = [_key_values(metadata)]
+    if files:
+        rows = [[_td(name), _td(sha, "mono")] for name, sha in sorted(files.items())]
+        parts.append("<h3>Vector files (SHA-256)</h3>" + _table(["file", "sha256"], rows, "meta"))
+    impl_rows = []
+    for name in _implementation_names(record):
+        info = record.implementations.get(name, {})
+        versions = info.get("versions") or {}
+        text = ", ".join(f"{k} {v}" for k, v in versions.items()) if isinstance(versions, Mapping) else str(versions)
+        available = info.get("available")
+        impl_rows.append(
+            [
+                f"<th>{_visible(name)}</th>",
+                _td(info.get("kind", "")),
+                _td(f"unavailable: {available}" if available else "available", "v-unavailable" if available else ""),
+                _td(text),
+            ]
+        )
+    parts.append(
+        "<h3>Implementations</h3>" + _table(["implementation", "kind", "state", "versions"], impl_rows, "meta")
+    )
+    return "".join(parts)
+
+
+def _version_section(record: RunRecord) -> str:
+    if not record.version_matrix:
+        return "<p>The reference-version matrix was not run (<code>conformance run --version-matrix</code>).</p>"
+    inputs = {case.case_id: case for case in record.cases}
+    parts = []
+    for reference, raw in record.version_matrix.items():
+        entry: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+        versions = [str(v) for v in entry.get("versions", [])]
+        summary = entry.get("summary") or {}
+        details = entry.get("details") or {}
+        pinned = str(summary.get("pinned", ""))
+        parts.append(f"<h3>If the vendor upgrades {_visible(reference)}, these inputs change</h3>")
+        marked = [f"{v} (pinned)" if v == pinned else v for v in versions]
+        parts.append(f"<p>Versions: {_visible(', '.join(marked) or '-')}</p>")
+        if entry.get("error"):
+            parts.append(f'<p class="v-unavailable">{_visible(entry["error"])}</p>')
+        transitions = summary.get("transitions") or []
+        if transitions:
+            rows = [
+                [
+                    _td(t.get("from", "")),
+                    _td(t.get("to", "")),
+                    _td(len(t.get("changed", []))),
+                    _td(", ".join(t.get("changed", []))),
+                ]
+                for t in transitions
+            ]
+            parts.append(_table(["from", "to", "inputs that change", "cases"], rows, "meta"))
+        findings = entry.get("findings") or []
+        if not findings:
+            parts.append("<p>No vector's answer differs between these versions.</p>")
+            continue
+        rows = []
+        for finding in findings:
+            case_id = str(finding.get("case_id", ""))
+            case = inputs.get(case_id)
+            detail = details.get(case_id, {})
+            what = f"{detail.get('op') or (case.op if case else '')} {detail.get('comment') or (case.comment if case else '')}"
+            given = json.dumps(case.input, ensure_ascii=True, sort_keys=True) if case else ""
+            answers = finding.get("answers", {})
+            first = json.dumps(answers.get(versions[0]) if versions else None, sort_keys=True)
+            cells = [_td(case_id), _td(_short(what.strip())), _td(_short(given, 60), "mono", given)]
+            for version in versions:
+                answer = answers.get(version, {})
+                text = describe_actual(answer) if answer else "-"
+                changed = json.dumps(answer, sort_keys=True) != first
+                cells.append(_td(_short(text, 60), "changed" if changed else "", text))
+            rows.append(cells)
+        header = ["case", "vector", "input", *(_visible(m) for m in marked)]
+        parts.append(_table(header, rows, "meta version-matrix"))
+    return "".join(parts)
+
+
+def _legend() -> str:
+    items = [
+        ("pass", "pass"),
+        ("fail", "fail"),
+        ("io", "IO error"),
+        ("deviation", "documented deviation"),
+        ("unsupported", "unsupported"),
+        ("unavailable", "unavailable"),
+        ("none", "not run"),
+    ]
+    return '<p class="legend">' + "".join(f'<span class="cell v-{v}">{label}</span>' for v, label in items) + "</p>"
+
+
+def render_html(record: RunRecord) -> str:
+    """The whole page as text."""
+    data = script_json(page_data(record))
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
+    csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:"
+    stamp = record.metadata.get("timestamp", "")
+    commit = str(record.metadata.get("commit", ""))
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>handoff-conformance report {_visible(stamp)}</title>
+<style>{CSS}</style>
+</head>
+<body data-selfcheck="pending">
+<header><h1>handoff-conformance report</h1>
+<p>{_visible(stamp)} &middot; commit <code>{_visible(commit[:12])}</code> &middot; {len(record.cases)} results</p>
+{_legend()}</header>
+<pre id="report-errors" hidden></pre>
+<nav id="toc"></nav>
+<main>
+<section id="vendors"><h2>Summary per vendor</h2>{_vendor_section(record)}</section>
+<section id="flows"><h2>Vectors per flow</h2><p class="hint">Rows are grouped by op; click a group to list its
+vectors, click a cell for the input, both answers and a byte-level diff.</p><noscript>The matrices need
+JavaScript.</noscript></section>
+<section id="interop"><h2>Interop (producer &rarr; consumer)</h2></section>
+<section id="versions"><h2>Reference-version matrix</h2>{_version_section(record)}</section>
+<section id="metadata"><h2>Run metadata</h2>{_metadata_section(record)}</section>
+</main>
+<aside id="details" hidden></aside>
+<script type="application/json" id="report-data">{data}</script>
+<script>{SCRIPT}</script>
+</body>
+</html>
+"""
+
+
+def write_html(record: RunRecord, path: str | Path) -> None:
+    """Write the self-contained HTML report for ``record`` to ``path``."""
+    Path(path).write_text(render_html(record), encoding="utf-8")
