@@ -118,7 +118,15 @@ def small_record(**metadata: Any) -> RunRecord:
         cases=cases,
         interop=interop,
         version_matrix={
-            "commons-codec": {"versions": ["1.10", "1.14"], "findings": [_as_dict(finding)]},
+            "commons-codec": {
+                "versions": ["1.10", "1.14"],
+                "findings": [_as_dict(finding)],
+                "summary": {
+                    "pinned": "1.14",
+                    "transitions": [{"from": "1.10", "to": "1.14", "changed": ["khoros_cryptor#1"]}],
+                },
+                "details": {"khoros_cryptor#1": {"op": "khoros.cryptor.encrypt_cbc", "comment": "padded key"}},
+            },
         },
     )
 
@@ -260,6 +268,8 @@ def test_diff_unavailable_is_neither_unless_strict() -> None:
     assert "other changes" in report.format_diff(relaxed)
     strict = report.diff_records(old, new, strict=True)
     assert [c.new for c in strict.regressions] == ["unavailable"] and strict.exit_code == 2
+    strict_run = RunRecord.from_json({**new.to_json(), "metadata": {**new.metadata, "strict": True}})
+    assert report.diff_records(old, strict_run).exit_code == 2  # strict taken from the new run's metadata
     unsupported = report.diff_records(old, _swap(old, "python", "khoros_cryptor#1", "unsupported"), strict=True)
     assert unsupported.regressions == [] and len(unsupported.other) == 1
 
@@ -299,6 +309,7 @@ def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "@import" not in text and "url(" not in text
     assert "default-src 'none'" in text
     assert "If the vendor upgrades commons-codec, these inputs change" in text
+    assert "1.14 (pinned)" in text and "error IllegalArgument" in text and "padded key" in text
     assert "ab" * 32 in text  # vector file SHA-256
     assert "0123456789ab" in text  # commit
 

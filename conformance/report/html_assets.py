@@ -61,7 +61,9 @@ SCRIPT = r"""
     return node;
   }
   function visible(text) {
-    return String(text).replace(/\p{Cs}/gu, function (c) { return "\\u" + c.charCodeAt(0).toString(16); });
+    return String(text).replace(/[\p{Cs}\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/gu, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
   }
   function pretty(value) { return JSON.stringify(value, null, 1); }
   function shorten(text, limit) { return text.length <= limit ? text : text.slice(0, limit - 3) + "..."; }
@@ -359,6 +361,7 @@ SCRIPT = r"""
     renderInterop();
     selfCheck();
     openFromHash();
+    window.addEventListener("hashchange", openFromHash);
     if (!errors.length) { document.body.setAttribute("data-selfcheck", "ok"); }
   } catch (error) {
     recordError((error && error.stack) || error);
