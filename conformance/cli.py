@@ -76,15 +76,13 @@ def print_summary(record: RunRecord, out: TextIO, strict: bool) -> None:
     flows = sorted({cell.flow for cell in record.interop})
     for flow in flows:
         cells = [c for c in record.interop if c.flow == flow]
-        names = list(dict.fromkeys(c.producer for c in cells))
-        out.write(
-            f"\ninterop {flow} (rows produce, columns consume)\n{'':<{width}}  "
-            + "  ".join(f"{n[:11]:>11}" for n in names)
-            + "\n"
-        )
-        for producer in names:
+        producers = list(dict.fromkeys(c.producer for c in cells))
+        consumers = list(dict.fromkeys(c.consumer for c in cells))
+        header = "  ".join(f"{n[:11]:>11}" for n in consumers)
+        out.write(f"\ninterop {flow} (rows produce, columns consume)\n{'':<{width}}  {header}\n")
+        for producer in producers:
             row = {c.consumer: c for c in cells if c.producer == producer}
-            marks = [f"{row[n].verdict if n in row else '-':>11}" for n in names]
+            marks = [f"{row[n].verdict if n in row else '-':>11}" for n in consumers]
             out.write(f"{producer:<{width}}  " + "  ".join(marks) + "\n")
         for cell in cells:
             if cell.verdict in {"fail", "io"}:

@@ -118,6 +118,12 @@ class EncryptionError(ConformanceError):
     reason = "EncryptionError"
 
 
+class UnsupportedOperation(ConformanceError):
+    """The implementation does not support this op, or this form of its arguments."""
+
+    reason = "Unsupported"
+
+
 class ReferenceUnavailable(ConformanceError):
     """A reference runtime (JVM, node, PHP, GnuPG ...) is not installed or could not start."""
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from conformance.errors import ConformanceError, ReferenceFailure, ReferenceUnavailable
+from conformance.errors import ConformanceError, ReferenceFailure, ReferenceUnavailable, UnsupportedOperation
 
 Status = Literal["value", "error", "unsupported", "unavailable", "io"]
 
@@ -49,8 +49,12 @@ def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:
         return Outcome("unavailable", message=str(exc))
     except ReferenceFailure as exc:
         return Outcome("io", message=str(exc))
+    except UnsupportedOperation as exc:
+        return Outcome("unsupported", message=str(exc))
     except ConformanceError as exc:
         return Outcome.of_error(exc.reason_path(), str(exc))
+    except Exception as exc:
+        return Outcome.of_error(f"Unexpected:{type(exc).__name__}", str(exc)[:200])
 
 
 def run_op(ops: Mapping[str, OpFunction], op: str, args: Mapping[str, Any]) -> Outcome:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.implementations import Implementation
-from conformance.interop import ROUND_TRIPS, RoundTrip
+from conformance.interop import ROUND_TRIPS, RoundTrip, inputs_for
 from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
 from conformance.progress import Progress
@@ -108,14 +108,21 @@ def run_interop(
 ) -> list[InteropCell]:
     """For each producer/consumer flow, every producer's output to every consumer: the N x N matrix."""
     cells: list[InteropCell] = []
-    flows = [rt for rt in ROUND_TRIPS if any(c.op == rt.producer_op for c in cases)]
+    flows = [rt for rt in ROUND_TRIPS if any(c.op in rt.producer_ops or c.op == rt.consumer_op for c in cases)]
     bar = Progress(len(flows) * len(implementations) ** 2, "interop", enabled=progress)
     for trip in flows:
-        inputs = [c.input for c in cases if c.op == trip.producer_op and c.result == "valid" and not c.expects_error]
-        inputs = inputs[:INTEROP_INPUTS_PER_PAIR]
-        for producer in implementations:
-            produced = producer.call_many([(trip.producer_op, args) for args in inputs])
-            for consumer in implementations:
+        vector_inputs = [
+            c.input for c in cases if c.op == trip.producer_op and c.result == "valid" and not c.expects_error
+        ]
+        inputs = inputs_for(trip, vector_inputs, INTEROP_INPUTS_PER_PAIR)
+        if not inputs:
+            continue
+        producers = [i for i in implementations if set(trip.producer_ops) & i.ops()]
+        consumers = [i for i in implementations if trip.consumer_op in i.ops()]
+        for producer in producers:
+            supported = producer.ops()
+            produced = producer.call_many([trip.producer_call(supported, args) for args in inputs])
+            for consumer in consumers:
                 cells.append(_interop_cell(trip, producer, consumer, inputs, produced))
                 bar.advance(1, f"{producer.name}->{consumer.name}")
     bar.finish()

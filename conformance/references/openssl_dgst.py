@@ -14,7 +14,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from conformance.errors import EmptyKey, InvalidArgument, ReferenceFailure, ReferenceUnavailable
+from conformance.errors import (
+    EmptyKey,
+    InvalidArgument,
+    ReferenceFailure,
+    ReferenceUnavailable,
+    UnsupportedOperation,
+)
 
 IMPLEMENTATION = "openssl"
 #: Files per ``openssl dgst`` invocation (keeps the command line short).
@@ -123,6 +129,8 @@ def secure_many(items: Sequence[tuple[str, str]]) -> list[str]:
 
 
 def _secure(args: Mapping[str, Any]) -> str:
+    if "encoded" not in args:
+        raise UnsupportedOperation("the openssl reference hashes already-encoded parameters only")
     encoded = args["encoded"]
     return sha512_hex(message_bytes(encoded, args["hashingKey"])).upper() + encoded
 

@@ -31,6 +31,7 @@ from conformance.errors import (
     NullArgument,
     TransferLinkError,
 )
+from conformance.vendors.khoros_jwt import verify_widget_jwt, widget_jwt, widget_jwt_parts
 
 #: The decrypted payload shown in the Khoros document (placeholders such as "b95....." as printed there).
 DOCUMENT_PAYLOAD = {
@@ -342,4 +343,7 @@ __all__ = [
     "build_transfer_link",
     "decrypt_payload",
     "parse_transfer_link",
+    "verify_widget_jwt",
+    "widget_jwt",
+    "widget_jwt_parts",
 ]
