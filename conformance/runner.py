@@ -80,6 +80,8 @@ def run_cases(
             outcomes = implementation.call_many([(c.op, c.input) for c in chunk])
             each = (time.monotonic() - began) / max(len(chunk), 1)
             for case, outcome in zip(chunk, outcomes, strict=True):
+                verdict = verdict_of(case, outcome)
+                answered = verdict not in {"unsupported", "unavailable"}
                 results.append(
                     CaseResult(
                         case_id=case.case_id,
@@ -88,12 +90,12 @@ def run_cases(
                         op=case.op,
                         tc_id=case.tc_id,
                         implementation=implementation.name,
-                        verdict=verdict_of(case, outcome),
+                        verdict=verdict,
                         result=case.result,
                         comment=case.comment,
                         flags=list(case.flags),
-                        input=case.input,
-                        expected=expected_of(case),
+                        input=case.input if answered else {},
+                        expected=expected_of(case) if answered else {},
                         actual=actual_of(outcome),
                         seconds=round(each, 6),
                     )
