@@ -311,6 +311,9 @@ def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "If the vendor upgrades commons-codec, these inputs change" in text
     assert "1.14 (pinned)" in text and "error IllegalArgument" in text and "padded key" in text
     assert "ab" * 32 in text  # vector file SHA-256
+    vendors = text[text.index('<section id="vendors">') : text.index('<section id="flows">')]
+    assert '<td class="v-fail">2/4 pass (1 fail, 1 deviation)</td>' in vendors
+    assert '<td class="v-pass">1/1 pass</td>' in vendors and '<td class="v-unsupported">0/1 pass' in vendors
     assert "0123456789ab" in text  # commit
 
 
@@ -431,6 +434,9 @@ def test_html_in_headless_chromium(chromium: str, tmp_path: Path) -> None:
     assert dom.count('class="matrix"') == 2  # one matrix per flow (vector file), built by the script
     assert 'class="interop"' in dom
     assert 'id="cell-3-0"' in dom  # the failing group was opened: python's cell for the hostile vector
+    group = re.search(r'<tr class="group-row" data-group="0:1">(.*?)</tr>', dom, re.S)
+    assert group is not None and "khoros.cryptor.encrypt_cbc (3)" in group.group(1)
+    assert re.findall(r'class="cell group-cell v-(\w+)"', group.group(1)) == ["fail", "unavailable", "none"]
     assert re.search(r"<title>handoff-conformance report [^<]*</title>", dom)  # the injected script never ran
     assert "<img" not in dom  # the hostile input stayed text
 

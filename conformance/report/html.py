@@ -25,7 +25,8 @@ from conformance.results import VERDICTS, CaseResult, RunRecord
 
 SHOWN_CHARS = 100
 TITLE_CHARS = 2000
-_SEVERITY = {"pass": 0, "deviation": 1, "unsupported": 2, "unavailable": 3, "io": 4, "fail": 5}
+#: How a cell summing many results is coloured: the worst, where *unsupported* only shows when nothing ran.
+_SEVERITY = {"unsupported": 0, "pass": 1, "deviation": 2, "unavailable": 3, "io": 4, "fail": 5}
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u2028\u2029]")
 
 
