@@ -483,3 +483,19 @@ def test_html_large_record_loads_in_chromium(chromium: str, tmp_path: Path) -> N
     assert time.monotonic() - began < 60
     assert not _console_errors(stderr)
     assert 'data-selfcheck="ok"' in _body(dom)
+
+
+def test_conformance_diff_command_exit_codes(tmp_path: Path) -> None:
+    import io
+
+    from conformance import cli
+
+    old, same, worse = tmp_path / "old.json", tmp_path / "same.json", tmp_path / "worse.json"
+    report.write_json(small_record(), old)
+    report.write_json(small_record(), same)
+    report.write_json(_swap(small_record(), "java", "khoros_cryptor#1", "io"), worse)
+    out = io.StringIO()
+    assert cli.main(["diff", str(old), str(same)], out=out) == 0
+    assert cli.main(["diff", str(old), str(worse)], out=out) == 2
+    assert "REGRESSIONS (1)" in out.getvalue() and "khoros_cryptor#1" in out.getvalue()
+    assert cli.main(["diff", str(worse), str(old)], out=io.StringIO()) == 0  # improvements never fail the gate
