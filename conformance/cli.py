@@ -123,6 +123,7 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
             close = getattr(implementation, "close", None)
             if close:
                 close()
+    record.metadata["strict"] = strict
     print_summary(record, out, strict)
     _write_reports(record, args, out)
     if args.baseline:
@@ -158,7 +159,13 @@ def _load_record(path: Path) -> RunRecord:
 def _against_baseline(record: RunRecord, baseline: Path, out: TextIO) -> int:
     from conformance import report
 
-    changes = report.diff_records(_load_record(baseline), record)
+    old = _load_record(baseline)
+    # Compare what this run selected: a filtered run is not a regression on the vectors it did not select.
+    selected = {case.case_id for case in record.cases}
+    ran = set(record.implementations)
+    old.cases = [c for c in old.cases if c.case_id in selected and c.implementation in ran]
+    old.interop = [c for c in old.interop if c.producer in ran and c.consumer in ran]
+    changes = report.diff_records(old, record)
     out.write(report.format_diff(changes) + "\n")
     return EXIT_REGRESSION if changes.regressions else EXIT_OK
 
