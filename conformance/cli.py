@@ -192,7 +192,10 @@ def command_list(out: TextIO) -> int:
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (3)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         if args.command == "run":
             return command_run(args, out)

@@ -1,0 +1,144 @@
+"""The ``conformance`` command end to end: exit codes, filters, adapters, baselines, progress."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance.cli import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, main
+
+ADAPTER = Path(__file__).resolve().parent / "fixtures" / "adapters" / "python_port.py"
+SMALL = ["--flow", "khoros_cryptor", "--op", "khoros.cryptor.aes_hash_block,khoros.cryptor.encrypt_cbc"]
+
+
+def adapter(mode: str, *extra: str) -> str:
+    return " ".join(shlex.quote(part) for part in (sys.executable, str(ADAPTER), mode, *extra))
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["run", "--quiet", "--no-interop", *args], out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _not_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+
+
+def test_python_passes_and_writes_a_record(tmp_path: Path) -> None:
+    code, text = run("--impl", "python", *SMALL, "--json", str(tmp_path / "run.json"))
+    assert code == EXIT_OK, text
+    record = json.loads((tmp_path / "run.json").read_text())
+    verdicts = {c["verdict"] for c in record["cases"]}
+    assert verdicts == {"pass"} and len(record["cases"]) > 20
+    assert record["metadata"]["vectorFiles"]["khoros_cryptor.json"]
+    assert record["metadata"]["strict"] is False
+
+
+def test_a_wrong_adapter_fails_the_gate() -> None:
+    code, text = run("--impl", "python", "--adapter", f"mine={adapter('wrong')}", *SMALL)
+    assert code == EXIT_FAILURES
+    assert "mine" in text
+
+
+def test_a_crashing_adapter_is_io_and_the_run_goes_on(tmp_path: Path) -> None:
+    crashy_adapter = f"crashy={adapter('crash-after', '5')}"
+    flows = ["--flow", "khoros_cryptor,khoros_secure_transfer"]  # more than one batch of calls
+    code, _ = run("--impl", "python", "--adapter", crashy_adapter, *flows, "--json", str(tmp_path / "r.json"))
+    assert code == EXIT_FAILURES
+    cases = json.loads((tmp_path / "r.json").read_text())["cases"]
+    crashy = [c["verdict"] for c in cases if c["implementation"] == "crashy"]
+    assert crashy[:5] == ["pass"] * 5
+    assert "io" in crashy
+    assert crashy.count("pass") > 5, "after the crash a fresh process answers the next batch"
+    assert all(c["verdict"] == "pass" for c in cases if c["implementation"] == "python")
+
+
+def test_unavailable_fails_only_when_strict(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = "ghost=/nonexistent/adapter --flag"
+    assert run("--impl", "python", "--adapter", missing, *SMALL)[0] == EXIT_OK
+    assert run("--impl", "python", "--adapter", missing, *SMALL, "--strict")[0] == EXIT_FAILURES
+    monkeypatch.setenv("CI", "true")
+    assert run("--impl", "python", "--adapter", missing, *SMALL)[0] == EXIT_FAILURES
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--impl", "nope"],
+        ["--impl", "python", "--result", "bogus"],
+        ["--impl", "python", "--vectors", "/nonexistent/vectors"],
+        ["--impl", "python", "--adapter", "no-equals-sign"],
+        ["--impl", "python", "--adapter", "python=echo twice"],
+        ["--no-such-option"],
+    ],
+)
+def test_usage_errors_exit_3(args: list[str]) -> None:
+    assert run(*args)[0] == EXIT_USAGE
+
+
+def test_baseline_fails_only_on_regressions(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    assert run("--adapter", f"mine={adapter('good')}", "--impl", "python", *SMALL, "--json", str(good))[0] == EXIT_OK
+    assert (
+        run("--adapter", f"mine={adapter('wrong')}", "--impl", "python", *SMALL, "--json", str(bad))[0] == EXIT_FAILURES
+    )
+    # the same failures as the baseline: no regression, the gate passes
+    assert (
+        run("--adapter", f"mine={adapter('wrong')}", "--impl", "python", *SMALL, "--baseline", str(bad))[0] == EXIT_OK
+    )
+    # passing before, failing now: a regression
+    code, text = run("--adapter", f"mine={adapter('wrong')}", "--impl", "python", *SMALL, "--baseline", str(good))
+    assert code == EXIT_REGRESSION, text
+    # failing before, passing now: an improvement, not a regression
+    assert run("--adapter", f"mine={adapter('good')}", "--impl", "python", *SMALL, "--baseline", str(bad))[0] == EXIT_OK
+    # a narrower selection than the baseline is not a regression
+    assert (
+        run("--adapter", f"mine={adapter('good')}", "--impl", "python", *SMALL, "--tcid", "1", "--baseline", str(good))[
+            0
+        ]
+        == EXIT_OK
+    )
+    out = io.StringIO()
+    assert main(["diff", str(good), str(bad)], out=out) == EXIT_REGRESSION
+    assert main(["diff", str(bad), str(good)], out=io.StringIO()) == EXIT_OK
+
+
+def test_filters_select_by_flag_tcid_and_result(tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    assert run("--impl", "python", "--flag", "ShortGcmInput", "--json", str(target))[0] == EXIT_OK
+    cases = json.loads(target.read_text())["cases"]
+    assert cases and all("ShortGcmInput" in c["flags"] for c in cases)
+    assert run("--impl", "python", "--result", "acceptable", "--json", str(target))[0] == EXIT_OK
+    assert {c["result"] for c in json.loads(target.read_text())["cases"]} == {"acceptable"}
+    assert run("--impl", "python", "--tcid", "khoros_cryptor#3", "--json", str(target))[0] == EXIT_OK
+    assert [c["case_id"] for c in json.loads(target.read_text())["cases"]] == ["khoros_cryptor#3"]
+
+
+def test_progress_is_plain_lines_off_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--impl", "python", *SMALL, "--no-interop"], out=io.StringIO()) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "vectors:" in err and "\r" not in err
+
+
+def test_interop_matrix_in_the_summary(java_reference: None) -> None:
+    out = io.StringIO()
+    code = main(
+        ["run", "--quiet", "--impl", "python,java", "--flow", "khoros_secure_transfer", "--op", "khoros.skep.*"],
+        out=out,
+    )
+    assert code == EXIT_OK, out.getvalue()
+    assert "interop khoros-secure-transfer" in out.getvalue()
+
+
+def test_list_names_every_implementation() -> None:
+    out = io.StringIO()
+    assert main(["list"], out=out) == EXIT_OK
+    for name in ("python", "java", "node", "php", "gnupg", "bc150", "bc-current", "openssl"):
+        assert f"\n{name} " in "\n" + out.getvalue()
