@@ -57,7 +57,7 @@ def test_a_crashing_adapter_is_io_and_the_run_goes_on(tmp_path: Path) -> None:
     assert crashy[:5] == ["pass"] * 5
     assert "io" in crashy
     assert crashy.count("pass") > 5, "after the crash a fresh process answers the next batch"
-    assert all(c["verdict"] == "pass" for c in cases if c["implementation"] == "python")
+    assert all(c["verdict"] in {"pass", "deviation"} for c in cases if c["implementation"] == "python")
 
 
 def test_unavailable_fails_only_when_strict(monkeypatch: pytest.MonkeyPatch) -> None:
