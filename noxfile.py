@@ -41,6 +41,7 @@ def conformance(session: nox.Session) -> None:
         str(reports / "conformance.json"),
         "--html",
         str(reports / "conformance.html"),
+        "--version-matrix",
     ]
     session.run("conformance", "run", *args)
 

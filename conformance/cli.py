@@ -117,7 +117,9 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
         if args.version_matrix:
             from conformance import version_matrix
 
-            record.version_matrix = version_matrix.run_version_matrix(cases)
+            record.version_matrix = version_matrix.run_version_matrix(
+                cases, references=version_matrix.references_for(cases)
+            )
     finally:
         for implementation in chosen:
             close = getattr(implementation, "close", None)
@@ -125,6 +127,10 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
                 close()
     record.metadata["strict"] = strict
     print_summary(record, out, strict)
+    if record.version_matrix:
+        from conformance import version_matrix
+
+        out.write("\n" + version_matrix.format_text(record.version_matrix) + "\n")
     _write_reports(record, args, out)
     if args.baseline:
         return _against_baseline(record, args.baseline, out)

@@ -331,6 +331,23 @@ COMMONS_CODEC = register(
     )
 )
 
+BOUNCYCASTLE = register(
+    op_table_reference(
+        "bouncycastle",
+        {"1.50": "bc150", "1.86": "bc-current"},
+        pinned="1.86",
+        ops=("boldchat.pgp.open", "boldchat.pgp.seal"),
+        description="the project's BoldChat PGP helper (java_ref/bcpg) on bcpg/bcprov 1.50, the version the"
+        " document's sample names, and the current release; one class loader per version",
+    )
+)
+
+
+def references_for(cases: Iterable[VectorCase]) -> tuple[str, ...]:
+    """The versioned references that answer at least one of these cases' ops."""
+    ops = {case.op for case in cases}
+    return tuple(name for name, reference in VERSIONED_REFERENCES.items() if ops & reference.ops)
+
 
 # --- running the matrix -----------------------------------------------------------------------------------------------
 

@@ -142,3 +142,21 @@ def test_list_names_every_implementation() -> None:
     assert main(["list"], out=out) == EXIT_OK
     for name in ("python", "java", "node", "php", "gnupg", "bc150", "bc-current", "openssl"):
         assert f"\n{name} " in "\n" + out.getvalue()
+
+
+def test_version_matrix_reports_the_bouncycastle_change(tmp_path: Path) -> None:
+    from conformance.registry import references
+    from tests.conftest import require_reference
+
+    for name in ("bc150", "bc-current"):
+        require_reference(name, references()[name].available)
+    target = tmp_path / "r.json"
+    code, text = run("--impl", "python", "--flow", "boldchat_pgp", "--version-matrix", "--json", str(target))
+    assert code == EXIT_OK, text
+    entry = json.loads(target.read_text())["versionMatrix"]["bouncycastle"]
+    assert entry["versions"] == ["1.50", "1.86"]
+    assert "If the vendor upgrades bouncycastle from 1.50 to 1.86" in text
+    changed = {finding["case_id"] for finding in entry["findings"]}
+    assert changed and all(
+        "ReasonVaries" in c["flags"] for c in json.loads(target.read_text())["cases"] if c["case_id"] in changed
+    )
