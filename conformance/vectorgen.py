@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,3 +82,12 @@ class VectorFileBuilder:
 
     def write(self, path: Path) -> None:
         Path(path).write_text(self.render(), encoding="utf-8")
+
+
+def write_files(build_all: Callable[[], dict[str, str]], argv: list[str], default_dir: Path) -> int:
+    """A generator's ``main``: write each ``{file name: text}`` to ``argv[1]`` or ``default_dir``."""
+    out = Path(argv[1]) if len(argv) > 1 else default_dir
+    for name, text in build_all().items():
+        (out / name).write_text(text, encoding="utf-8")
+        sys.stdout.write(f"wrote {out / name}\n")
+    return 0

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
+from conformance.arguments import require_str as _require_str
 from conformance.errors import (
     ChatNotValidated,
     EmptyKey,
@@ -101,14 +102,6 @@ _TO_ORIGINAL: dict[str, str] = {p.friendly: p.original for p in PARAMETERS}
 _TO_FRIENDLY: dict[str, str] = {}
 for _p in PARAMETERS:
     _TO_FRIENDLY.setdefault(_p.original, _p.friendly)
-
-
-def _require_str(value: Any, name: str) -> str:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, str):
-        raise InvalidArgument(f"{name} must be str, got {type(value).__name__}")
-    return value
 
 
 def _is_custom_field(name: str) -> bool:

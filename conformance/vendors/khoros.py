@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from conformance import aes
+from conformance.arguments import require_bytes as _require_bytes
+from conformance.arguments import require_str as _require_str
 from conformance.codecs import (
     decode_base64,
     encode_base64,
@@ -28,7 +30,6 @@ from conformance.errors import (
     EmptyKey,
     EncryptionError,
     InvalidArgument,
-    NullArgument,
     TransferLinkError,
 )
 from conformance.vendors.khoros_jwt import verify_widget_jwt, widget_jwt, widget_jwt_parts
@@ -55,22 +56,6 @@ DOCUMENT_PAYLOAD = {
     "brandAuthorExternalId": "856622981484879872",
     "agentUUID": "7f265fe0-186b-4ffd-b6bf-1f2e6643c017",
 }
-
-
-def _require_str(value: Any, name: str) -> str:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, str):
-        raise InvalidArgument(f"{name} must be str, got {type(value).__name__}")
-    return value
-
-
-def _require_bytes(value: Any, name: str) -> bytes:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, (bytes, bytearray, memoryview)):
-        raise InvalidArgument(f"{name} must be bytes, got {type(value).__name__}")
-    return bytes(value)
 
 
 def _aes_key(key: bytes) -> bytes:

@@ -34,6 +34,7 @@ from jwt.algorithms import HMACAlgorithm
 from jwt.utils import base64url_encode
 
 from conformance import jsjson
+from conformance.arguments import require_str as _require_str
 from conformance.errors import (
     AlgorithmNotAllowed,
     BadSignature,
@@ -42,7 +43,6 @@ from conformance.errors import (
     InvalidClaims,
     KidMismatch,
     MalformedToken,
-    NullArgument,
     SecretIsAsymmetricKey,
     TokenExpired,
     TokenNotYetValid,
@@ -75,14 +75,6 @@ class WidgetJwtParts:
     @property
     def token(self) -> str:
         return f"{self.signing_input}.{self.signature}"
-
-
-def _require_str(value: Any, name: str) -> str:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, str):
-        raise InvalidArgument(f"{name} must be str, got {type(value).__name__}")
-    return value
 
 
 def _b64url(data: bytes) -> str:

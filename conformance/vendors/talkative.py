@@ -27,6 +27,7 @@ from jwt.algorithms import ECAlgorithm
 from jwt.utils import base64url_encode
 
 from conformance import jsjson
+from conformance.arguments import require_str as _require_str
 from conformance.errors import (
     AlgNone,
     AlgorithmNotAllowed,
@@ -51,14 +52,6 @@ _BASE64 = re.compile("[A-Za-z0-9+/]*")
 
 
 # --- keys ----------------------------------------------------------------------------------------------------------
-
-
-def _require_str(value: Any, name: str) -> str:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, str):
-        raise InvalidArgument(f"{name} must be str, got {type(value).__name__}")
-    return value
 
 
 def private_key_pem(key: ec.EllipticCurvePrivateKey) -> str:

@@ -31,7 +31,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from conformance.errors import EmptySecret, InvalidArgument, NullArgument, UnencodableText
+from conformance.arguments import require_bytes as _require_bytes
+from conformance.arguments import require_str as _require_str
+from conformance.errors import EmptySecret, InvalidArgument, UnencodableText
 
 #: The only ``connectionType`` the document supports today.
 CONNECTION_TYPE = "messenger_auth"
@@ -39,22 +41,6 @@ CONNECTION_TYPE = "messenger_auth"
 EMAIL_PARAM = "connectionEmail"
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
-
-
-def _require_str(value: Any, name: str) -> str:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, str):
-        raise InvalidArgument(f"{name} must be str, got {type(value).__name__}")
-    return value
-
-
-def _require_bytes(value: Any, name: str) -> bytes:
-    if value is None:
-        raise NullArgument(f"{name} must not be None")
-    if not isinstance(value, (bytes, bytearray, memoryview)):
-        raise InvalidArgument(f"{name} must be bytes, got {type(value).__name__}")
-    return bytes(value)
 
 
 def encode_text(text: str, name: str = "text") -> bytes:

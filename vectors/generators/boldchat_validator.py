@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.references import openssl_dgst as openssl
-from conformance.vectorgen import VectorFileBuilder
+from conformance.vectorgen import VectorFileBuilder, write_files
 from vectors.generators import _boldchat_rules as rules
 
 REFERENCES = ("openssl",)
@@ -373,11 +373,7 @@ def build_all() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1]
-    for name, text in build_all().items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
-    return 0
+    return write_files(build_all, argv, Path(__file__).resolve().parents[1])
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conformance.references import java, khoros_java
-from conformance.vectorgen import VectorFileBuilder
+from conformance.vectorgen import VectorFileBuilder, write_files
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD
 
 #: The reference runtimes this generator asks (names from conformance.registry.references()).
@@ -726,11 +726,7 @@ def build_all() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1]
-    for name, text in build_all().items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
-    return 0
+    return write_files(build_all, argv, Path(__file__).resolve().parents[1])
 
 
 if __name__ == "__main__":

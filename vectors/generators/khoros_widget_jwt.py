@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from conformance.references import node
-from conformance.vectorgen import VectorFileBuilder
+from conformance.vectorgen import VectorFileBuilder, write_files
 
 REFERENCES = ("node",)
 SEED = 20261121
@@ -431,11 +431,7 @@ def build_all() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1]
-    for name, text in build_all().items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
-    return 0
+    return write_files(build_all, argv, Path(__file__).resolve().parents[1])
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from typing import Any
 from conformance.errors import ConformanceError
 from conformance.outcome import run_op
 from conformance.references import php
-from conformance.vectorgen import VectorFileBuilder
+from conformance.vectorgen import VectorFileBuilder, write_files
 
 #: The reference runtimes this generator asks (names from conformance.registry.references()).
 REFERENCES = ("php",)
@@ -435,11 +435,7 @@ def build_all() -> dict[str, str]:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1]
-    for name, text in build_all().items():
-        (out / name).write_text(text, encoding="utf-8")
-        print(f"wrote {out / name}")
-    return 0
+    return write_files(build_all, argv, Path(__file__).resolve().parents[1])
 
 
 if __name__ == "__main__":
