@@ -111,16 +111,18 @@ def run_interop(
     """For each producer/consumer flow, every producer's output to every consumer: the N x N matrix."""
     cells: list[InteropCell] = []
     flows = [rt for rt in ROUND_TRIPS if any(c.op in rt.producer_ops or c.op == rt.consumer_op for c in cases)]
-    bar = Progress(len(flows) * len(implementations) ** 2, "interop", enabled=progress)
+    plans = []
     for trip in flows:
         vector_inputs = [
             c.input for c in cases if c.op == trip.producer_op and c.result == "valid" and not c.expects_error
         ]
         inputs = inputs_for(trip, vector_inputs, INTEROP_INPUTS_PER_PAIR)
-        if not inputs:
-            continue
         producers = [i for i in implementations if set(trip.producer_ops) & i.ops()]
         consumers = [i for i in implementations if trip.consumer_op in i.ops()]
+        if inputs and producers and consumers:
+            plans.append((trip, inputs, producers, consumers))
+    bar = Progress(sum(len(p) * len(c) for _, _, p, c in plans), "interop", enabled=progress)
+    for trip, inputs, producers, consumers in plans:
         for producer in producers:
             supported = producer.ops()
             produced = producer.call_many([trip.producer_call(supported, args) for args in inputs])
