@@ -39,6 +39,7 @@ from conformance.references.jsonlines import JsonLinesProcess
 from conformance.results import VersionFinding
 from conformance.runner import actual_of, expected_of
 from conformance.vectors import VectorCase
+from conformance.vendors import khoros as _khoros
 
 CODEC = "commons-codec"
 #: The versions issue 5 asks for: before the strict decoder, the strict one, the pinned one, the latest release.
@@ -47,18 +48,8 @@ CODEC_METADATA_URL = "https://repo.maven.apache.org/maven2/commons-codec/commons
 #: The pinned Maven plugin that copies one artifact (the same version java_ref/pom.xml uses).
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 KHOROS_MAIN_CLASS = "dev.handoff.ref.KhorosJsonLines"
-KHOROS_OPS = frozenset(
-    {
-        "khoros.skep.encrypt",
-        "khoros.skep.decrypt",
-        "khoros.cryptor.aes_hash_block",
-        "khoros.cryptor.encrypt_cbc",
-        "khoros.cryptor.decrypt_cbc",
-        "khoros.cryptor.encrypt_gcm",
-        "khoros.cryptor.decrypt_gcm",
-        "khoros.payload.decrypt",
-    }
-)
+#: The ops the Khoros JSON-lines program answers: every op of the Khoros port.
+KHOROS_OPS = frozenset(_khoros.OPS)
 #: Outcomes longer than this are shortened in the text and Markdown renderings (never in the JSON).
 SHOWN_CHARS = 48
 
