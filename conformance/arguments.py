@@ -23,3 +23,16 @@ def require_bytes(value: Any, name: str) -> bytes:
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise InvalidArgument(f"{name} must be bytes, got {type(value).__name__}")
     return bytes(value)
+
+
+def hex_bytes(value: Any, name: str) -> bytes:
+    """Bytes from an op argument in lowercase or uppercase hex."""
+    text = require_str(value, name)
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise InvalidArgument(f"{name} must be hex") from None
+
+
+def optional_hex_bytes(value: Any, name: str) -> bytes | None:
+    return None if value is None else hex_bytes(value, name)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from conformance.arguments import hex_bytes, optional_hex_bytes
 from conformance.references import java
 
 IMPLEMENTATION = "java"
@@ -25,7 +26,7 @@ def cryptor(args: Mapping[str, Any]) -> Any:
     """A vendor ``Cryptor`` from ``keyText`` (String constructor) or ``keyHex`` (byte[] constructor)."""
     if "keyText" in args:
         return java.jclass(CRYPTOR)(java.to_java_string(args["keyText"]))
-    return java.jclass(CRYPTOR)(java.to_java_bytes(bytes.fromhex(args["keyHex"])))
+    return java.jclass(CRYPTOR)(java.to_java_bytes(hex_bytes(args["keyHex"], "keyHex")))
 
 
 def _skep_encrypt(args: Mapping[str, Any]) -> str | None:
@@ -47,10 +48,13 @@ def _skep_decrypt(args: Mapping[str, Any]) -> str | None:
 def _bytes_op(method: str, with_aad: bool):
     def run(args: Mapping[str, Any]) -> str | None:
         target = cryptor(args)
-        call_args = [java.to_java_bytes(bytes.fromhex(args["value"])), java.to_java_bytes(bytes.fromhex(args["iv"]))]
+        call_args = [
+            java.to_java_bytes(hex_bytes(args["value"], "value")),
+            java.to_java_bytes(hex_bytes(args["iv"], "iv")),
+        ]
         if with_aad:
             aad = args.get("aad")
-            call_args.append(java.to_java_bytes(None if aad is None else bytes.fromhex(aad)))
+            call_args.append(java.to_java_bytes(optional_hex_bytes(aad, "aad")))
         result = java.from_java_bytes(getattr(target, method)(*call_args))
         return None if result is None else result.hex()
 

@@ -182,9 +182,8 @@ class BoldChatValidator:
         clock: Callable[[], int] = now_ms,
         namespace: str = "default",
     ) -> None:
-        keys = [hashing_keys] if isinstance(hashing_keys, str) else list(hashing_keys)
-        _hashing_keys(keys)
-        self._keys = tuple(keys)
+        _hashing_keys(hashing_keys)  # typed errors for None, non-strings, empty keys
+        self._keys = (hashing_keys,) if isinstance(hashing_keys, str) else tuple(hashing_keys)
         self._store = store if store is not None else SqliteReplayStore()
         self._clock = clock
         self._namespace = namespace

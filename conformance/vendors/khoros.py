@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from conformance import aes
+from conformance.arguments import hex_bytes, optional_hex_bytes
 from conformance.arguments import require_bytes as _require_bytes
 from conformance.arguments import require_str as _require_str
 from conformance.codecs import (
@@ -285,11 +286,7 @@ def build_transfer_link(portal_url: str, payload: str, iv: str) -> str:
 def _cryptor_from_args(args: Mapping[str, Any]) -> Cryptor:
     if "keyText" in args:
         return Cryptor(args["keyText"])
-    return Cryptor(bytes.fromhex(args["keyHex"]))
-
-
-def _hex_or_none(value: str | None) -> bytes | None:
-    return None if value is None else bytes.fromhex(value)
+    return Cryptor(hex_bytes(args["keyHex"], "keyHex"))
 
 
 def _skep_from_args(args: Mapping[str, Any]) -> SymmetricKeyEncryptionProvider:
@@ -301,19 +298,19 @@ OPS = {
     "khoros.skep.decrypt": lambda a: _skep_from_args(a).decrypt_string(a["cipherText"], a.get("ivOverride")),
     "khoros.cryptor.aes_hash_block": lambda a: Cryptor.aes_hash_block(a["s"]).hex(),
     "khoros.cryptor.encrypt_cbc": lambda a: (
-        _cryptor_from_args(a).encrypt_cbc(bytes.fromhex(a["value"]), bytes.fromhex(a["iv"])).hex()
+        _cryptor_from_args(a).encrypt_cbc(hex_bytes(a["value"], "value"), hex_bytes(a["iv"], "iv")).hex()
     ),
     "khoros.cryptor.decrypt_cbc": lambda a: (
-        _cryptor_from_args(a).decrypt_cbc(bytes.fromhex(a["value"]), bytes.fromhex(a["iv"])).hex()
+        _cryptor_from_args(a).decrypt_cbc(hex_bytes(a["value"], "value"), hex_bytes(a["iv"], "iv")).hex()
     ),
     "khoros.cryptor.encrypt_gcm": lambda a: (
         _cryptor_from_args(a)
-        .encrypt_gcm(bytes.fromhex(a["value"]), bytes.fromhex(a["iv"]), _hex_or_none(a.get("aad")))
+        .encrypt_gcm(hex_bytes(a["value"], "value"), hex_bytes(a["iv"], "iv"), optional_hex_bytes(a.get("aad"), "aad"))
         .hex()
     ),
     "khoros.cryptor.decrypt_gcm": lambda a: (
         _cryptor_from_args(a)
-        .decrypt_gcm(bytes.fromhex(a["value"]), bytes.fromhex(a["iv"]), _hex_or_none(a.get("aad")))
+        .decrypt_gcm(hex_bytes(a["value"], "value"), hex_bytes(a["iv"], "iv"), optional_hex_bytes(a.get("aad"), "aad"))
         .hex()
     ),
     "khoros.payload.decrypt": lambda a: decrypt_payload(a["ivKey"], a["encryptedPayload"], a["encryptionKey"]),
