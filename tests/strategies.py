@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
+from typing import Any
 
 from hypothesis import strategies as st
+
+from conformance.outcome import run_op
 
 #: Text as Java sees it: any code point, including lone surrogates and astral characters.
 java_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=64)
 
-#: Text biased towards the places encoders disagree: surrogates, astral, multi-byte, ASCII.
-tricky_text = st.lists(
-    st.one_of(
-        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
-        st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF),
-        st.characters(min_codepoint=0x80, max_codepoint=0xFFFF),
-        st.characters(min_codepoint=0, max_codepoint=0x7F),
-    ),
-    max_size=40,
-).map("".join)
+
+def tricky_text_of(max_size: int = 40, bmp_max: int = 0xFFFF) -> st.SearchStrategy[str]:
+    """Text biased towards the places encoders disagree: lone surrogates, astral, multi-byte, ASCII."""
+    return st.lists(
+        st.one_of(
+            st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+            st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF),
+            st.characters(min_codepoint=0x80, max_codepoint=bmp_max),
+            st.characters(min_codepoint=0, max_codepoint=0x7F),
+        ),
+        max_size=max_size,
+    ).map("".join)
+
+
+tricky_text = tricky_text_of()
+
 
 #: Bytes biased towards UTF-8 lead and continuation bytes and the surrogate range.
 utf8ish_bytes = st.lists(
@@ -88,3 +98,16 @@ raw_key_text = st.one_of(
     st.sampled_from([16, 24, 32]).map(lambda n: "q" * n),
     st.text(max_size=33),
 )
+
+
+def assert_batch_matches(
+    reference: Any, ops: Mapping[str, Any], op: str, batch: list[dict[str, Any]], label: str
+) -> None:
+    """Send ``batch`` to a live JSON-lines reference in one round trip; each answer must equal the Python op's."""
+    answers = reference.call_many([(op, args) for args in batch])
+    for args, answer in zip(batch, answers, strict=True):
+        assert answer.status in {"value", "error"}, answer.describe()
+        mine = run_op(ops, op, args)
+        assert mine.comparable() == answer.comparable(), (
+            f"{args!r}: {label} {answer.describe()}, python {mine.describe()}"
+        )

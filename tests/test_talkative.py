@@ -25,7 +25,6 @@ from conformance.errors import (
     NullArgument,
     SignatureEncoding,
 )
-from conformance.outcome import run_op
 from conformance.vendors import talkative
 from conformance.vendors.talkative import (
     UnsignedFieldPolicy,
@@ -34,6 +33,7 @@ from conformance.vendors.talkative import (
     verify_interaction_data,
 )
 from tests.conftest import require_reference
+from tests.strategies import assert_batch_matches
 
 KEY = ec.derive_private_key(0x7A1C, ec.SECP256R1())
 PRIVATE_PEM, PUBLIC_PEM = talkative.private_key_pem(KEY), talkative.public_key_pem(KEY)
@@ -77,11 +77,7 @@ ES256_HEAD = _b64url(b'{"alg":"ES256"}')
 
 
 def _compare(node_ref: Any, op: str, batch: list[dict[str, Any]]) -> None:
-    answers = node_ref.call_many([(op, args) for args in batch])
-    for args, answer in zip(batch, answers, strict=True):
-        assert answer.status in {"value", "error"}, answer.describe()
-        mine = run_op(talkative.OPS, op, args)
-        assert mine.comparable() == answer.comparable(), f"{args!r}: jose {answer.describe()}, python {mine.describe()}"
+    assert_batch_matches(node_ref, talkative.OPS, op, batch, "jose")
 
 
 @given(st.lists(FIELDS, min_size=1, max_size=6))
