@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from conformance.codecs import java_utf8_decode, java_utf8_encode
-from conformance.paths import REPO_ROOT
+from conformance.testkeys import pgp_test_keys
 
 Args = Mapping[str, Any]
 
@@ -70,17 +69,9 @@ def _talkative_public_key(args: Args, produced: Any) -> dict[str, Any]:
     return {"token": produced, "publicKeyPem": public_pem_from_private(args["privateKeyPem"])}
 
 
-PGP_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "pgp"
-
-
-def _pgp_inputs(directory: Path = PGP_FIXTURES) -> list[dict[str, Any]]:
-    """Fresh sealing inputs with the committed test keys (available in a checkout, not in an installed wheel)."""
-    if not (directory / "server.pub.asc").is_file():
-        return []
-    key = {
-        name: (directory / f"{name}.asc").read_text(encoding="ascii")
-        for name in ("server.pub", "server.sec", "brand.pub", "brand.sec")
-    }
+def _pgp_inputs() -> list[dict[str, Any]]:
+    """Fresh sealing inputs with the committed test keys."""
+    key = pgp_test_keys()
     params = [
         "VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com",
         "ChatKey=abc&Type=chat&Expiration=1767229200000",

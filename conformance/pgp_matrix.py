@@ -17,13 +17,13 @@ from pathlib import Path
 
 from conformance.errors import ConformanceError
 from conformance.outcome import OpFunction, Outcome, run_op
-from conformance.paths import REPO_ROOT
+from conformance.paths import pgp_keys_dir
 from conformance.registry import python_ops, references
 from conformance.vendors import boldchat_pgp as pgp
 
 IMPLEMENTATIONS = ("python", "bc150", "bc-current", "gnupg")
 DOCUMENT_PARAMS = "VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"
-FIXTURES = REPO_ROOT / "tests" / "fixtures" / "pgp"
+FIXTURES = pgp_keys_dir()
 
 
 def fixture_keys(directory: Path = FIXTURES) -> dict[str, str]:

@@ -10,7 +10,7 @@ deterministic:
    (unsigned, wrong signer, wrong recipient, not encrypted by GnuPG; no MDC and a bad signature by the project's
    packet layer), and writes them to ``vectors/inputs/boldchat_pgp_messages.json``. That file is committed data.
 2. **Build (``nox -s vectors``, and the regeneration test):** :func:`build_all` reads the committed messages and the
-   committed TEST keys (``tests/fixtures/pgp``), derives further invalid messages by fixed transformations (a
+   committed TEST keys (``vectors/keys/pgp``), derives further invalid messages by fixed transformations (a
    flipped byte in the encrypted data, a flipped MDC byte, truncation, seeded garbage, a bad armor checksum, the
    document's own sample, which is encrypted to BoldChat's real key), and asks the references to open each one.
    The same inputs give the same file, byte for byte.
@@ -32,7 +32,7 @@ from typing import Any
 from conformance.errors import ConformanceError
 from conformance.outcome import run_op
 from conformance.paths import REPO_ROOT
-from conformance.pgp_matrix import fixture_keys
+from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.references import bc150, bc_current, gnupg
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import boldchat_pgp as pgp
@@ -208,7 +208,7 @@ def refresh_messages() -> dict[str, Any]:
     messages.extend(_crafted(keys))
     return {
         "comment": "Committed inputs for vectors/generators/boldchat_pgp.py. Regenerate only on purpose with"
-        " `python -m vectors.generators.boldchat_pgp --refresh-messages`. Keys: tests/fixtures/pgp (TEST keys).",
+        " `python -m vectors.generators.boldchat_pgp --refresh-messages`. Keys: vectors/keys/pgp (TEST keys).",
         "producerVersions": {name: _source(name) for name in ("bc150", "bc-current", "gnupg")},
         "messages": messages,
     }
@@ -308,7 +308,7 @@ def build(messages: dict[str, Any]) -> VectorFileBuilder:
             "BoldChat PGP SecureParameters, open direction: messages sealed by BouncyCastle 1.50, BouncyCastle"
             " current and GnuPG (committed in vectors/inputs/boldchat_pgp_messages.json), invalid messages derived"
             " from them, and the opened plaintext or typed error as answered by a live reference consumer.",
-            "Keys are the TEST keys in tests/fixtures/pgp. Error reasons: conformance/errors.py, Pgp* classes.",
+            "Keys are the TEST keys in vectors/keys/pgp. Error reasons: conformance/errors.py, Pgp* classes.",
         ],
     )
     good = {"serverPrivateKey": keys["server.sec"], "signerPublicKey": keys["brand.pub"]}
