@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from conformance import errors
 from conformance.outcome import run_op
 from conformance.pgp_matrix import build_matrix
-from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.registry import python_ops, references
+from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.vendors import boldchat_pgp as pgp
 from tests.conftest import require_reference
 from vectors.generators import boldchat_pgp as generator

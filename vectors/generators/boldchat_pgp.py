@@ -32,8 +32,8 @@ from typing import Any
 from conformance.errors import ConformanceError
 from conformance.outcome import run_op
 from conformance.paths import REPO_ROOT
-from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.references import bc150, bc_current, gnupg
+from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import boldchat_pgp as pgp
 
