@@ -136,6 +136,12 @@ class ReferenceFailure(ConformanceError):
     reason = "ReferenceIO"
 
 
+class UsageError(ConformanceError):
+    """A command line, selection or adapter specification that cannot be honoured (CLI exit code 3)."""
+
+    reason = "Usage"
+
+
 class VectorFileError(ConformanceError):
     """A vector file is missing, is not JSON, or does not match its schema."""
 

@@ -14,18 +14,12 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from conformance.errors import ConformanceError
+from conformance.errors import ConformanceError, UsageError
 from conformance.outcome import OpFunction, Outcome, run_op
 from conformance.references.jsonlines import JsonLinesProcess
 from conformance.registry import python_ops, references
 
 Call = tuple[str, Mapping[str, Any]]
-
-
-class UsageError(ConformanceError):
-    """A selection or adapter specification that cannot be honoured (CLI exit code 3)."""
-
-    reason = "Usage"
 
 
 @dataclass

@@ -1,49 +1,31 @@
-"""The ``conformance`` command: ``run`` every vector against every implementation, ``diff`` two runs, ``list``.
-
-Exit codes: 0 all passing; 1 failures (with ``--strict`` or ``CI=true``, an unavailable reference is a failure);
-2 a regression against ``--baseline`` (or in ``diff``); 3 a usage or environment error.
-"""
+"""``conformance run``: every vector against every selected implementation, the interop matrix, the reports."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from conformance.errors import ConformanceError
+from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, csv
+from conformance.errors import UsageError
 from conformance.results import VERDICTS, RunRecord
 
-EXIT_OK, EXIT_FAILURES, EXIT_REGRESSION, EXIT_USAGE = 0, 1, 2, 3
+NAME = "run"
+HELP = "run the vectors against implementations and write reports"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2 by default; 2 means "regression" here
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
-
-
-def _csv(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="conformance", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    run = commands.add_parser("run", help="run the vectors against implementations and write reports")
+def add_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--impl", default="all", help="comma-separated implementations, or 'all' (default)")
     run.add_argument("--adapter", action="append", default=[], metavar="NAME=COMMAND", help="an external adapter")
     run.add_argument("--adapter-timeout", type=float, default=30.0, metavar="SECONDS")
     run.add_argument("--vectors", type=Path, default=None, help="vector directory (default: the packaged vectors)")
-    run.add_argument("--flow", type=_csv, default=(), help="scheme or file stem, comma-separated")
-    run.add_argument("--op", type=_csv, default=(), help="op names; a trailing * matches a prefix")
-    run.add_argument("--flag", type=_csv, default=(), help="vectors carrying any of these flags")
-    run.add_argument("--tcid", type=_csv, default=(), help="tcIds, as N or FILE#N")
-    run.add_argument("--result", type=_csv, default=(), help="valid, invalid and/or acceptable")
+    run.add_argument("--flow", type=csv, default=(), help="scheme or file stem, comma-separated")
+    run.add_argument("--op", type=csv, default=(), help="op names; a trailing * matches a prefix")
+    run.add_argument("--flag", type=csv, default=(), help="vectors carrying any of these flags")
+    run.add_argument("--tcid", type=csv, default=(), help="tcIds, as N or FILE#N")
+    run.add_argument("--result", type=csv, default=(), help="valid, invalid and/or acceptable")
     run.add_argument("--junit", type=Path, help="write JUnit XML here")
     run.add_argument("--json", type=Path, help="write the full JSON record here")
     run.add_argument("--html", type=Path, help="write the self-contained HTML report here")
@@ -53,12 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--version-matrix", action="store_true", help="also run the reference-version matrix")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
-    diff = commands.add_parser("diff", help="regressions and improvements between two --json records")
-    diff.add_argument("old", type=Path)
-    diff.add_argument("new", type=Path)
 
-    commands.add_parser("list", help="implementations, their availability and ops")
-    return parser
+def command(args: argparse.Namespace, out: TextIO) -> int:
+    return command_run(args, out)
 
 
 def _strict(args: argparse.Namespace) -> bool:
@@ -103,11 +82,11 @@ def command_run(args: argparse.Namespace, out: TextIO) -> int:
     directory = args.vectors or vectors_dir()
     files = vectors.vector_files(directory)
     if not files:
-        raise implementations.UsageError(f"{directory}: no vector files")
+        raise UsageError(f"{directory}: no vector files")
     selected = runner.CaseFilter(args.flow, args.op, args.flag, args.tcid, args.result)
     cases = [case for path in files for case in vectors.iter_cases(path) if selected.accepts(case)]
     if not cases:
-        raise implementations.UsageError("the filters select no vectors")
+        raise UsageError("the filters select no vectors")
     chosen = implementations.build(args.impl, args.adapter, timeout=args.adapter_timeout)
     options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "command"}
     try:
@@ -153,9 +132,7 @@ def _write_reports(record: RunRecord, args: argparse.Namespace, out: TextIO) -> 
             out.write(f"wrote {path}\n")
 
 
-def _load_record(path: Path) -> RunRecord:
-    from conformance.implementations import UsageError
-
+def load_record(path: Path) -> RunRecord:
     try:
         return RunRecord.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -165,7 +142,7 @@ def _load_record(path: Path) -> RunRecord:
 def _against_baseline(record: RunRecord, baseline: Path, out: TextIO) -> int:
     from conformance import report
 
-    old = _load_record(baseline)
+    old = load_record(baseline)
     # Compare what this run selected: a filtered run is not a regression on the vectors it did not select.
     selected = {case.case_id for case in record.cases}
     ran = set(record.implementations)
@@ -174,44 +151,3 @@ def _against_baseline(record: RunRecord, baseline: Path, out: TextIO) -> int:
     changes = report.diff_records(old, record)
     out.write(report.format_diff(changes) + "\n")
     return EXIT_REGRESSION if changes.regressions else EXIT_OK
-
-
-def command_diff(args: argparse.Namespace, out: TextIO) -> int:
-    from conformance import report
-
-    changes = report.diff_records(_load_record(args.old), _load_record(args.new))
-    out.write(report.format_diff(changes) + "\n")
-    return EXIT_REGRESSION if changes.regressions else EXIT_OK
-
-
-def command_list(out: TextIO) -> int:
-    from conformance import implementations
-
-    for implementation in implementations.build("all"):
-        problem = implementation.unavailable()
-        state = f"unavailable: {problem}" if problem else "available"
-        out.write(f"{implementation.name:<12} {state}\n")
-        for op in sorted(implementation.ops()):
-            out.write(f"    {op}\n")
-    return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # --help (0) or a usage error (3)
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    try:
-        if args.command == "run":
-            return command_run(args, out)
-        if args.command == "diff":
-            return command_diff(args, out)
-        return command_list(out)
-    except ConformanceError as exc:
-        sys.stderr.write(f"conformance: {exc}\n")
-        return EXIT_USAGE
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,26 @@
+"""What the subcommands share: the exit codes, an argument parser that exits 3, and comma lists."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+EXIT_OK, EXIT_FAILURES, EXIT_REGRESSION, EXIT_USAGE = 0, 1, 2, 3
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error by default; 2 means "regression" here, so this one exits 3."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def csv(value: str) -> tuple[str, ...]:
+    """A comma-separated option value as a tuple of its non-empty, stripped parts."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: newlines and runs of whitespace become single spaces."""
+    return " ".join(text.split())
