@@ -33,6 +33,24 @@ class Outcome:
         """What two outcomes must share to count as the same: the value, or the error's reason path."""
         return (self.status, self.value if self.status == "value" else self.reason)
 
+    def record(self) -> dict[str, Any]:
+        """The outcome as run records and reports hold it."""
+        if self.status == "value":
+            return {"status": "value", "value": self.value}
+        if self.status == "error":
+            return {"status": "error", "reason": self.reason, "message": self.message or ""}
+        return {"status": self.status, "message": self.message or ""}
+
+    @classmethod
+    def from_record(cls, data: Mapping[str, Any]) -> Outcome:
+        """The inverse of :meth:`record`."""
+        status = data.get("status", "io")
+        if status == "value":
+            return cls.of_value(data.get("value"))
+        if status == "error":
+            return cls.of_error(str(data.get("reason")), str(data.get("message", "")))
+        return cls(status, message=str(data.get("message", "")))
+
     def describe(self) -> str:
         if self.status == "value":
             return f"value {self.value!r}"
@@ -41,8 +59,37 @@ class Outcome:
         return f"{self.status}: {self.message or ''}".rstrip(": ")
 
 
+def reason_path_of(exc: BaseException) -> str:
+    """The reason path of any exception.
+
+    A :class:`ConformanceError` (or anything with ``reason_path()``) gives its own; otherwise the ``reason``
+    attribute or class name of the exception and of each ``__cause__``, joined by ``/`` (so a user's
+    ``raise EncryptionError() from BadPadding()`` gives ``EncryptionError/BadPadding``). Python's own exception
+    classes (``TypeError``, ``KeyError``, ...) are marked ``Unexpected:``: they are bugs, never typed answers.
+    """
+    method = getattr(exc, "reason_path", None)
+    if callable(method):
+        return str(method())
+    parts = []
+    current: BaseException | None = exc
+    while current is not None and len(parts) < 8:
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, str) and reason:
+            parts.append(reason)
+        elif type(current).__module__ == "builtins":
+            parts.append(f"Unexpected:{type(current).__name__}")
+        else:
+            parts.append(type(current).__name__)
+        current = current.__cause__
+    return "/".join(parts)
+
+
 def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:
-    """Run an op function and fold what it did into an :class:`Outcome`."""
+    """Run an op function and fold what it did into an :class:`Outcome`.
+
+    The message of an exception that is not a :class:`ConformanceError` is dropped (it may quote an argument: a
+    ``UnicodeEncodeError`` carries the whole text); its class names it.
+    """
     try:
         return Outcome.of_value(function(args))
     except ReferenceUnavailable as exc:
@@ -54,7 +101,7 @@ def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:
     except ConformanceError as exc:
         return Outcome.of_error(exc.reason_path(), str(exc))
     except Exception as exc:
-        return Outcome.of_error(f"Unexpected:{type(exc).__name__}", str(exc)[:200])
+        return Outcome.of_error(reason_path_of(exc), f"{type(exc).__name__} raised")
 
 
 def run_op(ops: Mapping[str, OpFunction], op: str, args: Mapping[str, Any]) -> Outcome:

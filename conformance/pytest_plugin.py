@@ -22,61 +22,47 @@ A raised exception is a typed error whose reason path is ``exc.reason_path()`` i
 ``conformance.errors`` class does), else the ``reason`` attribute or class name of the exception and of each
 ``__cause__``, joined by ``/`` (``raise EncryptionError() from BadPadding()`` gives ``EncryptionError/BadPadding``).
 
-Verdicts: the answer equals the vector's -> pass; an op the implementation lacks -> skipped, reason
-``unsupported``; another answer on an ``acceptable`` vector -> xfailed (a deviation); otherwise -> failed, with the
-expected and actual answers in the message.
+A raised exception that is not typed (Python's own ``TypeError``, ``KeyError`` ...) gets the reason
+``Unexpected:<class>`` and its traceback is shown on failure.
+
+Verdicts come from :mod:`conformance.judge`, as in ``conformance run``: a verdict the gate policy fails
+(``--handoff-fail-on``, default ``unsafe,fail,io``) -> failed, with the vector's input, both answers and why;
+``unsupported`` / ``unavailable`` -> skipped; ``deviation``, ``equivalent`` and ``reason_mismatch`` -> xfailed with
+the verdict and why; ``pass`` -> passed.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import importlib
 import inspect
 import sys
-import traceback
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from conformance.errors import ConformanceError
+from conformance import judge
+from conformance.contract import Implementation, from_python_object
+from conformance.errors import ConformanceError, UsageError
 from conformance.outcome import Outcome
 from conformance.paths import vectors_dir
-from conformance.vectors import VectorCase, iter_cases, load_cases
+from conformance.selection import RESULTS, CaseFilter, select_cases
+from conformance.vectors import VectorCase
 
-__all__ = ["CaseSelection", "check_vector", "handoff_vectors", "load_impl", "run_vector", "select_cases"]
+__all__ = [
+    "CaseFilter",
+    "CaseSelection",
+    "check_vector",
+    "handoff_vectors",
+    "load_impl",
+    "mismatch_report",
+    "run_vector",
+    "select_cases",
+]
 
-RESULTS = ("valid", "invalid", "acceptable")
-
-
-# --- selecting vectors -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseSelection:
-    """Which vectors to run: each non-empty field must match (globs for ``ops``, ``flows`` and ``case_ids``)."""
-
-    ops: tuple[str, ...] = ()
-    flows: tuple[str, ...] = ()  # file stem (``khoros_cryptor``) or scheme
-    flags: tuple[str, ...] = ()
-    results: tuple[str, ...] = ()
-    case_ids: tuple[str, ...] = ()  # ``khoros_cryptor#12``
-
-    def accepts(self, case: VectorCase) -> bool:
-        stem = Path(case.file).stem
-        return (
-            _any_glob(self.ops, case.op)
-            and (_any_glob(self.flows, stem) or _any_glob(self.flows, case.scheme))
-            and (not self.flags or any(flag in case.flags for flag in self.flags))
-            and (not self.results or case.result in self.results)
-            and _any_glob(self.case_ids, case.case_id)
-        )
-
-
-def _any_glob(patterns: Sequence[str], value: str) -> bool:
-    return not patterns or any(fnmatch.fnmatchcase(value, pattern) for pattern in patterns)
+#: The selection type the plugin has always exported; one filter serves the CLI and the plugin.
+CaseSelection = CaseFilter
 
 
 def _split(values: Sequence[str] | str | None) -> tuple[str, ...]:
@@ -88,67 +74,7 @@ def _split(values: Sequence[str] | str | None) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def select_cases(path: Path | str | None = None, selection: CaseSelection = CaseSelection()) -> list[VectorCase]:
-    """The vectors of a directory or one file (the project's vectors by default) that ``selection`` accepts.
-
-    Raises :class:`~conformance.errors.VectorFileError` for a missing or invalid file.
-    """
-    location = Path(path) if path is not None else vectors_dir()
-    cases = list(iter_cases(location)) if location.is_file() else load_cases(location)
-    return [case for case in cases if selection.accepts(case)]
-
-
 # --- implementations ---------------------------------------------------------------------------------------------
-
-
-class _Unsupported(Exception):
-    pass
-
-
-@dataclass(frozen=True)
-class _Impl:
-    """A user's implementation behind one ``run(op, args)``; raises :class:`_Unsupported` for a missing op."""
-
-    label: str
-    table: Mapping[str, Callable[[Mapping[str, Any]], Any]] | None = None
-    caller: Callable[[str, Mapping[str, Any]], Any] | None = None
-    declared: frozenset[str] | None = None
-
-    def run(self, op: str, args: Mapping[str, Any]) -> Any:
-        if self.table is not None:
-            function = self.table.get(op)
-            if function is None:
-                raise _Unsupported(f"{self.label} has no {op} in OPS")
-            return function(args)
-        if self.declared is not None and op not in self.declared:
-            raise _Unsupported(f"{self.label} does not list {op} in ops")
-        assert self.caller is not None
-        try:
-            return self.caller(op, args)
-        except NotImplementedError as exc:
-            raise _Unsupported(f"{self.label} raised NotImplementedError for {op}") from exc
-
-
-def _adapt(impl: Any, op: str | None = None) -> _Impl:
-    """Fit ``impl`` to the contract (see the module docstring); ``op`` allows a plain callable for that op."""
-    label = getattr(impl, "__name__", None) or type(impl).__name__
-    if isinstance(impl, _Impl):
-        return impl
-    if isinstance(impl, Mapping):
-        return _Impl(label, table=impl)
-    table = getattr(impl, "OPS", None)
-    if isinstance(table, Mapping):
-        return _Impl(label, table=table)
-    caller = getattr(impl, "call", None)
-    if callable(caller):
-        declared = getattr(impl, "ops", None)
-        if callable(declared):
-            declared = declared()
-        names = None if declared is None else frozenset(declared)
-        return _Impl(label, caller=caller, declared=names)
-    if op is not None and callable(impl):
-        return _Impl(label, table={op: impl})
-    raise TypeError(f"{label}: an implementation needs an OPS mapping or a call(op, args) method")
 
 
 def load_impl(spec: str, search_path: Collection[Path] = ()) -> Any:
@@ -171,88 +97,64 @@ def load_impl(spec: str, search_path: Collection[Path] = ()) -> Any:
     return target() if inspect.isclass(target) else target
 
 
-# --- running and judging one vector ------------------------------------------------------------------------------
-
-
-def _reason_path(exc: BaseException) -> str:
-    if isinstance(exc, ConformanceError) or callable(getattr(exc, "reason_path", None)):
-        return str(exc.reason_path())  # type: ignore[attr-defined]
-    parts = []
-    current: BaseException | None = exc
-    while current is not None and len(parts) < 8:
-        reason = getattr(current, "reason", None)
-        parts.append(reason if isinstance(reason, str) and reason else type(current).__name__)
-        current = current.__cause__
-    return "/".join(parts)
-
-
-@dataclass(frozen=True)
-class _Answer:
-    outcome: Outcome
-    trace: str = ""  # the traceback of an exception that is not a ConformanceError, shown on failure
-
-
-def _answer(case: VectorCase, impl: Any) -> _Answer:
-    adapted = _adapt(impl, case.op)
+def _implementation(impl: Any, op: str | None = None) -> Implementation:
+    if isinstance(impl, Implementation):
+        return impl
     try:
-        return _Answer(Outcome.of_value(adapted.run(case.op, case.input)))
-    except _Unsupported as exc:
-        return _Answer(Outcome("unsupported", message=str(exc)))
-    except Exception as exc:
-        trace = "" if isinstance(exc, ConformanceError) else "".join(traceback.format_exception(exc))
-        return _Answer(Outcome.of_error(_reason_path(exc), str(exc)), trace)
+        return from_python_object(impl, op)
+    except UsageError as exc:
+        raise TypeError(str(exc)) from None
+
+
+# --- running and judging one vector ------------------------------------------------------------------------------
 
 
 def run_vector(case: VectorCase, impl: Any) -> Outcome:
     """What ``impl`` answers for ``case``: a value, a typed error or *unsupported*."""
-    return _answer(case, impl).outcome
+    return _implementation(impl, case.op).call_many([(case.op, case.input)])[0]
 
 
-def _expected(case: VectorCase) -> tuple[Any, ...]:
-    return ("error", case.error) if case.expects_error else ("value", case.output)
+def check_vector(case: VectorCase, impl: Any, fail_on: frozenset[str] = judge.DEFAULT_FAIL_ON) -> None:
+    """Assert that ``impl`` answers ``case`` as the vector says, as judged by :mod:`conformance.judge`.
 
-
-def _describe_expected(case: VectorCase) -> str:
-    return f"error {case.error}" if case.expects_error else f"value {case.output!r}"
-
-
-def check_vector(case: VectorCase, impl: Any) -> None:
-    """Assert that ``impl`` answers ``case`` as the vector says.
-
-    Skips (reason ``unsupported: ...``) when ``impl`` lacks the op, xfails a different answer on an
-    ``acceptable`` vector, and fails with the expected and actual answers otherwise.
+    Fails (with the input, both answers and why) on a verdict in ``fail_on``; skips *unsupported* and
+    *unavailable*; xfails *deviation*, *equivalent* and *reason_mismatch* with the verdict and why.
     """
-    answer = _answer(case, impl)
-    outcome = answer.outcome
-    if outcome.status == "unsupported":
-        pytest.skip(f"unsupported: {outcome.message}")
-    if outcome.comparable() == _expected(case):
+    from conformance.runner import settle_equivalence
+
+    outcome = run_vector(case, impl)
+    verdict = judge.judge(case, outcome)
+    if verdict.pending:
+        verdict = settle_equivalence([(case, outcome, verdict)])[0]
+    if verdict.verdict == "pass":
         return
-    report = mismatch_report(case, outcome)
-    if case.result == "acceptable":
-        pytest.xfail(f"deviation on an acceptable vector: {report}")
-    if answer.trace:
-        report += "\n\n" + answer.trace.rstrip()
-    pytest.fail(report, pytrace=False)
+    if verdict.verdict in fail_on:
+        pytest.fail(mismatch_report(case, outcome, verdict), pytrace=False)
+    if verdict.verdict in {"unsupported", "unavailable"}:
+        pytest.skip(f"{verdict.verdict}: {outcome.message}")
+    pytest.xfail(f"{verdict.verdict}: {verdict.why}: {mismatch_report(case, outcome, verdict)}")
 
 
-def mismatch_report(case: VectorCase, outcome: Outcome) -> str:
-    """The failure message: which vector, its input, what was expected and what was answered."""
+def mismatch_report(case: VectorCase, outcome: Outcome, verdict: judge.Judgement | None = None) -> str:
+    """The failure message: which vector, its input, what was expected, what was answered, and why."""
+    expected = judge.expected_outcome(case)
     lines = [
         f"{case.case_id} ({case.op}): {case.comment}",
         f"  result:   {case.result}" + (f"   flags: {', '.join(case.flags)}" if case.flags else ""),
-        f"  input:    {_short(case.input)}",
-        f"  expected: {_short_text(_describe_expected(case))}",
-        f"  actual:   {_short_text(outcome.describe())}",
+        f"  input:    {_short(repr(case.input))}",
+        f"  expected: {_short(expected.describe())}",
     ]
+    trace = outcome.message if outcome.status == "error" and "\n" in (outcome.message or "") else ""
+    shown = Outcome.of_error(outcome.reason or "") if trace else outcome
+    lines.append(f"  actual:   {_short(shown.describe().rstrip(': '))}")
+    if verdict is not None:
+        lines.append(f"  verdict:  {verdict.verdict}" + (f" ({verdict.why})" if verdict.why else ""))
+    if trace:
+        lines += ["", trace.rstrip()]
     return "\n".join(lines)
 
 
-def _short(value: Any) -> str:
-    return _short_text(repr(value))
-
-
-def _short_text(text: str, limit: int = 2000) -> str:
+def _short(text: str, limit: int = 4000) -> str:
     return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
 
 
@@ -289,6 +191,7 @@ def handoff_impl(request: pytest.FixtureRequest) -> Any:
 
 _IMPL_KEY = pytest.StashKey[Any]()
 _SPEC_KEY = pytest.StashKey[str]()
+_FAIL_ON_KEY = pytest.StashKey[frozenset[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -310,6 +213,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--handoff-result", action="append", default=[], choices=RESULTS, help="only valid/invalid/acceptable"
     )
     group.addoption("--handoff-tcid", action="append", default=[], metavar="GLOB", help="only these case ids")
+    group.addoption(
+        "--handoff-fail-on",
+        default=",".join(sorted(judge.DEFAULT_FAIL_ON, key=judge.VERDICTS.index)),
+        metavar="VERDICTS",
+        help="verdicts that fail a test (default unsafe,fail,io)",
+    )
     parser.addini("handoff_impl", "default for --handoff-impl", default="")
     parser.addini("handoff_vectors", "default for --handoff-vectors", default="")
 
@@ -325,10 +234,14 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     search = (config.invocation_params.dir, config.rootpath)
     try:
-        config.stash[_IMPL_KEY] = _adapt(load_impl(spec, search))
+        config.stash[_IMPL_KEY] = _implementation(load_impl(spec, search))
     except (ImportError, AttributeError, TypeError) as exc:
         raise pytest.UsageError(f"--handoff-impl={spec}: {exc}") from exc
     config.stash[_SPEC_KEY] = spec
+    try:
+        config.stash[_FAIL_ON_KEY] = judge.Policy.from_options(config.getoption("handoff_fail_on")).fail_on
+    except UsageError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def _cli_selection(config: pytest.Config) -> CaseSelection:
@@ -337,7 +250,7 @@ def _cli_selection(config: pytest.Config) -> CaseSelection:
         flows=_split(config.getoption("handoff_flow")),
         flags=_split(config.getoption("handoff_flag")),
         results=_split(config.getoption("handoff_result")),
-        case_ids=_split(config.getoption("handoff_tcid")),
+        tc_ids=_split(config.getoption("handoff_tcid")),
     )
 
 
@@ -353,7 +266,7 @@ def _cases(config: pytest.Config, path: Path | None, selection: CaseSelection) -
     try:
         return select_cases(path, selection)
     except ConformanceError as exc:
-        raise pytest.UsageError(f"handoff vectors: {exc}") from exc
+        raise pytest.UsageError(f"handoff vectors: {exc}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -369,7 +282,7 @@ def _mark_selection(kwargs: Mapping[str, Any]) -> CaseSelection:
         flows=_split(kwargs.get("flow")),
         flags=_split(kwargs.get("flag")),
         results=_split(kwargs.get("result")),
-        case_ids=_split(kwargs.get("case_id")),
+        tc_ids=_split(kwargs.get("case_id")),
     )
 
 
@@ -411,7 +324,7 @@ class HandoffVectorItem(pytest.Item):
         self.extra_keyword_matches.update({case.op, case.result, *case.flags})
 
     def runtest(self) -> None:
-        check_vector(self.case, self.impl)
+        check_vector(self.case, self.impl, self.config.stash.get(_FAIL_ON_KEY, judge.DEFAULT_FAIL_ON))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return Path(self.case.file), None, f"handoff vector {self.case.case_id} ({self.case.op})"

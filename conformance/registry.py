@@ -1,69 +1,171 @@
-"""Which op tables exist: the built-in Python implementation and each reference runtime, found by discovery.
+"""The explicit registry of built-in implementations: the Python port and every reference runtime.
 
-* a module in ``conformance.vendors`` with an ``OPS`` table is part of the built-in Python implementation;
-* a module in ``conformance.references`` with ``OPS`` and ``IMPLEMENTATION = "name"`` contributes to the reference
-  implementation of that name, and ``available()`` in the same module says why it cannot run (or ``None``).
-
-A new vendor flow adds modules; nothing in the runner, tests or notebooks changes.
+Each name maps to a factory of one :class:`~conformance.contract.Implementation`. A user's adapter is made by
+:func:`conformance.contract.adapter` and is the same kind of thing. Nothing is discovered: a new reference adds one
+line here and one module in ``conformance/references/``.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib.metadata
+import platform
+from collections.abc import Callable, Sequence
 from functools import cache
-from types import ModuleType
+from typing import Any
 
-import conformance.references
-import conformance.vendors
+from conformance import catalog
+from conformance.contract import Implementation, JsonLinesImplementation, OpTableImplementation, adapter
+from conformance.errors import UsageError
 from conformance.outcome import OpFunction
-
-
-def _modules(package: ModuleType) -> list[ModuleType]:
-    return [
-        importlib.import_module(f"{package.__name__}.{info.name}")
-        for info in pkgutil.iter_modules(package.__path__)
-        if not info.name.startswith("_")
-    ]
-
-
-@dataclass(frozen=True)
-class ReferenceSpec:
-    """A reference runtime: its op table, and a probe that says why it cannot run here (``None`` when it can)."""
-
-    name: str
-    modules: tuple[ModuleType, ...]
-
-    def available(self) -> str | None:
-        for module in self.modules:
-            probe: Callable[[], str | None] | None = getattr(module, "available", None)
-            problem = probe() if probe else None
-            if problem:
-                return problem
-        return None
-
-    def ops(self) -> dict[str, OpFunction]:
-        table: dict[str, OpFunction] = {}
-        for module in self.modules:
-            table.update(module.OPS)
-        return table
 
 
 @cache
 def python_ops() -> dict[str, OpFunction]:
+    """The built-in Python implementation's op table: the ``OPS`` of every flow's module in the catalog."""
     table: dict[str, OpFunction] = {}
-    for module in _modules(conformance.vendors):
-        table.update(getattr(module, "OPS", {}))
+    for module_name in dict.fromkeys(entry.python_module for entry in catalog.FLOWS):
+        table.update(importlib.import_module(module_name).OPS)
     return table
 
 
+def _package_version() -> str:
+    try:
+        return importlib.metadata.version("handoff-conformance")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _python() -> Implementation:
+    return OpTableImplementation(
+        "python",
+        python_ops,
+        read_versions=lambda: {"python": platform.python_version(), "handoff-conformance": _package_version()},
+    )
+
+
+def _java() -> Implementation:
+    from conformance.references import java, khoros_java
+
+    return OpTableImplementation(
+        "java",
+        lambda: khoros_java.OPS,
+        kind="jvm",
+        probe=java.available,
+        read_versions=java.versions,
+        batches=khoros_java.batches,
+    )
+
+
+def _bouncycastle(flavor: str) -> Callable[[], Implementation]:
+    def make() -> Implementation:
+        from conformance.references import bouncycastle
+
+        return OpTableImplementation(
+            flavor,
+            lambda: bouncycastle.make_ops(flavor),
+            kind="jvm",
+            probe=bouncycastle.make_available(flavor),
+            read_versions=lambda: bouncycastle.versions(flavor),
+        )
+
+    return make
+
+
+def _node() -> Implementation:
+    from conformance.references import node
+
+    return JsonLinesImplementation("node", node.process, probe=node.available)
+
+
+def _php() -> Implementation:
+    from conformance.references import php
+
+    return JsonLinesImplementation("php", php.process, probe=php.available, encode_args=php.wire_args)
+
+
+def _openssl() -> Implementation:
+    from conformance.references import openssl, openssl_dgst
+
+    return OpTableImplementation(
+        "openssl",
+        lambda: {**openssl.OPS, **openssl_dgst.OPS},
+        probe=lambda: openssl.available() or openssl_dgst.available(),
+        read_versions=openssl_dgst.versions,
+        batches=lambda: {"boldchat.sha512.secure": openssl_dgst.secure_batch},
+    )
+
+
+def _gnupg() -> Implementation:
+    from conformance.references import gnupg
+
+    return OpTableImplementation("gnupg", lambda: gnupg.OPS, probe=gnupg.available, read_versions=gnupg.versions)
+
+
+#: name -> factory, in the order reports list them.
+FACTORIES: dict[str, Callable[[], Implementation]] = {
+    "python": _python,
+    "java": _java,
+    "node": _node,
+    "php": _php,
+    "openssl": _openssl,
+    "gnupg": _gnupg,
+    "bc150": _bouncycastle("bc150"),
+    "bc-current": _bouncycastle("bc-current"),
+}
+
+
+def names() -> tuple[str, ...]:
+    return tuple(FACTORIES)
+
+
+def reference_names() -> tuple[str, ...]:
+    """Every built-in implementation but the Python port."""
+    return tuple(name for name in FACTORIES if name != "python")
+
+
 @cache
-def references() -> dict[str, ReferenceSpec]:
-    grouped: dict[str, list[ModuleType]] = {}
-    for module in _modules(conformance.references):
-        name = getattr(module, "IMPLEMENTATION", None)
-        if name and hasattr(module, "OPS"):
-            grouped.setdefault(name, []).append(module)
-    return {name: ReferenceSpec(name, tuple(mods)) for name, mods in sorted(grouped.items())}
+def shared(name: str) -> Implementation:
+    """The one instance of a built-in implementation in this process. Raises :class:`UsageError`."""
+    factory = FACTORIES.get(name)
+    if factory is None:
+        raise UsageError(f"unknown implementation {name!r}; known: {', '.join(FACTORIES)}")
+    return factory()
+
+
+def selection(text: str) -> tuple[str, ...]:
+    """The names in an ``--impl`` value (a comma list, or ``all``). Raises :class:`UsageError` naming any unknown."""
+    if not isinstance(text, str):
+        raise UsageError("--impl takes a comma-separated list of implementation names")
+    chosen = names() if text.strip() == "all" else tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [name for name in chosen if name not in FACTORIES]
+    if unknown:
+        raise UsageError(f"unknown implementation(s) {', '.join(unknown)}; known: {', '.join(FACTORIES)}")
+    return tuple(dict.fromkeys(chosen))
+
+
+def build(text: str, adapters: Sequence[str] = (), timeout: float = 30.0) -> list[Implementation]:
+    """The implementations for ``--impl`` and ``--adapter NAME=COMMAND`` options.
+
+    Raises :class:`UsageError` for an unknown name, a malformed adapter spec or a name used twice.
+    """
+    chosen: list[Implementation] = [shared(name) for name in selection(text)]
+    for spec in adapters:
+        made = adapter(spec, timeout=timeout)
+        if made.name in {i.name for i in chosen} or made.name in FACTORIES:
+            raise UsageError(f"implementation name {made.name!r} is used twice")
+        chosen.append(made)
+    return chosen
+
+
+def describe(implementation: Implementation) -> dict[str, Any]:
+    """What a run record says about an implementation: kind, availability, versions, ops, restarts."""
+    problem = implementation.unavailable()
+    return {
+        "kind": implementation.kind,
+        "builtin": implementation.builtin,
+        "available": problem,
+        "versions": implementation.versions(),
+        "ops": sorted(implementation.ops()),
+        "restarts": implementation.restarts(),
+    }

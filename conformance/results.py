@@ -1,28 +1,25 @@
 """The record of a conformance run: what every implementation answered for every vector, and the verdicts.
 
-This is the one data model the runner writes and every report (JSON, JUnit XML, HTML, baseline diff) reads.
-``RunRecord.to_json()`` / ``RunRecord.from_json()`` round-trip it.
+This is the one data model the runner writes and every report (JSON, JUnit XML, HTML, CLI, baseline diff, Jupyter)
+only reads. Verdicts are decided by :mod:`conformance.judge`; the gate policy the run used travels in
+``metadata["policy"]`` so that every report fails the same cases. ``RunRecord.to_json()`` / ``from_json()``
+round-trip it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
-Verdict = Literal["pass", "fail", "deviation", "unsupported", "unavailable", "io"]
-VERDICTS: tuple[Verdict, ...] = ("pass", "fail", "deviation", "unsupported", "unavailable", "io")
+from conformance.judge import VERDICTS, Policy, Verdict, is_failure
 
 
 @dataclass
 class CaseResult:
-    """One vector run on one implementation.
+    """One vector run on one implementation: the verdict and one line saying why."""
 
-    ``verdict``: *pass* (the answer equals the vector's), *fail*, *deviation* (an ``acceptable`` vector answered
-    differently, as DEVIATIONS.md allows), *unsupported* (the implementation lacks the op), *unavailable* (its
-    runtime is missing) or *io* (it crashed or timed out).
-    """
-
-    case_id: str  # "<file stem>#<tcId>"
+    case_id: str  # "<flow>#<tcId>"
     file: str
     scheme: str
     op: str
@@ -36,20 +33,27 @@ class CaseResult:
     expected: dict[str, Any]  # {"output": ...} or {"error": reason}
     actual: dict[str, Any]  # {"status": ..., "value"| "reason" + "message"}
     seconds: float = 0.0
+    why: str = ""
+    consumers: list[str] = field(default_factory=list)  # the reference consumers behind an "equivalent"
+
+    @property
+    def flow(self) -> str:
+        return self.case_id.partition("#")[0]
 
 
 @dataclass
 class InteropCell:
-    """One producer -> consumer pair in a flow's N x N matrix, summed over the inputs tried."""
+    """One producer -> consumer pair of one round-trip variant of a flow, summed over the inputs tried."""
 
     flow: str
     producer: str
     consumer: str
-    verdict: Verdict  # the worst verdict over the inputs (fail > io > unavailable > unsupported > deviation > pass)
+    verdict: Verdict  # the worst over the inputs
     passed: int = 0
     total: int = 0
     detail: str = ""  # the first failure's reason, for the report
     examples: list[dict[str, Any]] = field(default_factory=list)  # inputs, produced, consumed, expected (a few)
+    variant: str = ""
 
 
 @dataclass
@@ -61,13 +65,35 @@ class VersionFinding:
     answers: dict[str, dict[str, Any]]  # version -> actual
 
 
+@dataclass(frozen=True)
+class Failing:
+    """One result that fails the gate: a vector on an implementation, an interop cell, or an implementation."""
+
+    implementation: str
+    what: str  # "flow#tcId", "interop:<flow>/<variant>" or "implementation"
+    verdict: str
+    why: str
+
+
+def _from_dict(cls: type, data: dict[str, Any]) -> Any:
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in known})
+
+
 @dataclass
 class RunRecord:
-    metadata: dict[str, Any]  # timestamp, commit, versions of every reference, vector files' SHA-256, options
-    implementations: dict[str, dict[str, Any]]  # name -> {"kind", "available": reason|None, "versions": {...}}
+    metadata: dict[str, Any]  # timestamp, commit, host, vector files' SHA-256, options, policy
+    implementations: dict[str, dict[str, Any]]  # name -> registry.describe(): kind, builtin, available, versions...
     cases: list[CaseResult] = field(default_factory=list)
     interop: list[InteropCell] = field(default_factory=list)
-    version_matrix: dict[str, Any] = field(default_factory=dict)  # reference -> {"versions": [...], "findings": [...]}
+    version_matrix: dict[str, Any] = field(default_factory=dict)  # reference -> {"versions", "findings", ...}
+
+    @property
+    def policy(self) -> Policy:
+        """The gate policy the run was judged under (the default when the record predates policies)."""
+        raw = self.metadata.get("policy") or {}
+        strict = bool(raw.get("strict", self.metadata.get("strict", False)))
+        return Policy.from_options(raw.get("failOn"), strict=strict)
 
     def summary(self) -> dict[str, dict[str, int]]:
         """implementation -> verdict -> count."""
@@ -76,6 +102,31 @@ class RunRecord:
             row = table.setdefault(case.implementation, dict.fromkeys(VERDICTS, 0))
             row[case.verdict] += 1
         return table
+
+    def _fail_on(self, implementation: str) -> frozenset[str]:
+        described = self.implementations.get(implementation, {})
+        return self.policy.for_implementation(implementation, bool(described.get("builtin", True)))
+
+    def is_failing(self, implementation: str, verdict: str) -> bool:
+        """Whether ``verdict`` on ``implementation`` fails this run's gate (the judge's policy, per implementation)."""
+        return is_failure(verdict, self._fail_on(implementation))
+
+    def failing(self) -> Iterator[Failing]:
+        """Every result that fails the gate, most severe first within each kind."""
+        for name, described in self.implementations.items():
+            if not described.get("builtin", True) and described.get("available"):
+                yield Failing(name, "implementation", "unavailable", f"could not start: {described['available']}")
+        cases = [c for c in self.cases if self.is_failing(c.implementation, c.verdict)]
+        cases.sort(key=lambda c: (VERDICTS.index(c.verdict), c.implementation, c.file, c.tc_id))
+        for case in cases:
+            yield Failing(case.implementation, case.case_id, case.verdict, case.why or case.verdict)
+        for cell in self.interop:
+            if is_failure(cell.verdict, self.policy.fail_on):
+                where = f"interop:{cell.flow}/{cell.variant}" if cell.variant else f"interop:{cell.flow}"
+                yield Failing(f"{cell.producer}->{cell.consumer}", where, cell.verdict, cell.detail)
+
+    def gate_passes(self) -> bool:
+        return next(self.failing(), None) is None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,7 +143,13 @@ class RunRecord:
         return cls(
             metadata=data["metadata"],
             implementations=data["implementations"],
-            cases=[CaseResult(**c) for c in data.get("cases", [])],
-            interop=[InteropCell(**c) for c in data.get("interop", [])],
+            cases=[_from_dict(CaseResult, c) for c in data.get("cases", [])],
+            interop=[_from_dict(InteropCell, c) for c in data.get("interop", [])],
             version_matrix=data.get("versionMatrix", {}),
         )
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows a record inline: the headline and the matrices."""
+        from conformance.report.notebook import record_html
+
+        return record_html(self)

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance import catalog
+from conformance.contract import Implementation, from_python_object
 from conformance.errors import ConformanceError
-from conformance.outcome import OpFunction, run_op
+from conformance.outcome import OpFunction
 
 
 @dataclass
@@ -25,6 +27,11 @@ class VectorFileBuilder:
     groups: list[dict[str, Any]] = field(default_factory=list)
     _next_id: int = 1
 
+    def __post_init__(self) -> None:
+        flow = catalog.flow(self.scheme)
+        if self.schema != flow.schema_file:
+            raise ConformanceError(f"the {flow.id} vectors are validated by {flow.schema_file}, not {self.schema}")
+
     def group(self, op: str, source: Mapping[str, str], comment: str = "") -> dict[str, Any]:
         group: dict[str, Any] = {"op": op, "source": dict(source), "tests": []}
         if comment:
@@ -35,18 +42,23 @@ class VectorFileBuilder:
     def add(
         self,
         group: dict[str, Any],
-        reference: Mapping[str, OpFunction],
+        reference: Implementation | Mapping[str, OpFunction],
         comment: str,
         flags: list[str],
         args: dict[str, Any],
         result: str | None = None,
         intermediate: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Run ``group['op']`` on ``reference`` and record its answer. ``result`` defaults to valid/invalid."""
+        """Run ``group['op']`` on ``reference`` (an implementation, or an independent model's op table, both through
+        the implementation contract) and record its answer.
+
+        ``result`` defaults to valid/invalid.
+        """
         unknown = [flag for flag in flags if flag not in self.notes]
         if unknown:
             raise ConformanceError(f"flags without a note: {unknown}")
-        outcome = run_op(reference, group["op"], args)
+        implementation = reference if isinstance(reference, Implementation) else from_python_object(reference)
+        (outcome,) = implementation.call_many([(group["op"], args)])
         test: dict[str, Any] = {"tcId": self._next_id, "comment": comment, "flags": flags, "input": args}
         if outcome.status == "value":
             test["result"] = result or "valid"

@@ -31,6 +31,12 @@ class VectorCase:
     output: Any
     error: str | None
     source: dict[str, str]
+    bug_types: tuple[str, ...] = ()  # the bugType of each flag, from the file's notes
+
+    @property
+    def flow(self) -> str:
+        """The flow id: the vector file's stem."""
+        return Path(self.file).stem
 
     @property
     def case_id(self) -> str:
@@ -91,6 +97,7 @@ def vector_files(directory: Path | None = None) -> list[Path]:
 
 def iter_cases(path: Path) -> Iterator[VectorCase]:
     document = load_file(path)
+    notes = document["notes"]
     for group in document["testGroups"]:
         for test in group["tests"]:
             yield VectorCase(
@@ -105,6 +112,7 @@ def iter_cases(path: Path) -> Iterator[VectorCase]:
                 output=test.get("output"),
                 error=test.get("error"),
                 source=group["source"],
+                bug_types=tuple(notes[flag]["bugType"] for flag in test["flags"] if flag in notes),
             )
 
 

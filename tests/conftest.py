@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from conformance import registry
+from conformance.outcome import Outcome
 
 STRICT = os.environ.get("CI", "").lower() in {"1", "true", "yes"} or os.environ.get("HANDOFF_STRICT") == "1"
 
@@ -39,6 +42,19 @@ def require_reference(name: str, probe: Callable[[], str | None]) -> None:
 
 @pytest.fixture(scope="session")
 def java_reference() -> None:
-    from conformance.references import java
+    require("java")
 
-    require_reference("java", java.available)
+
+def answer(implementation: str, op: str, args: object) -> Outcome:
+    """One call through the implementation contract (the registry's instance): what ``implementation`` answers."""
+    return registry.shared(implementation).call_many([(op, args)])[0]  # type: ignore[list-item]
+
+
+def answers(implementation: str, calls: Sequence[tuple[str, object]]) -> list[Outcome]:
+    """A batch of calls through the implementation contract, in one round trip where the runtime allows."""
+    return registry.shared(implementation).call_many(list(calls))  # type: ignore[arg-type]
+
+
+def require(implementation: str) -> None:
+    """:func:`require_reference` for a registry implementation."""
+    require_reference(implementation, registry.shared(implementation).unavailable)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import strategies as st
 
-from conformance.outcome import run_op
+from conformance.judge import same
 
 #: Text as Java sees it: any code point, including lone surrogates and astral characters.
 java_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=64)
@@ -100,14 +99,15 @@ raw_key_text = st.one_of(
 )
 
 
-def assert_batch_matches(
-    reference: Any, ops: Mapping[str, Any], op: str, batch: list[dict[str, Any]], label: str
-) -> None:
-    """Send ``batch`` to a live JSON-lines reference in one round trip; each answer must equal the Python op's."""
-    answers = reference.call_many([(op, args) for args in batch])
-    for args, answer in zip(batch, answers, strict=True):
+def assert_batch_matches(reference: str, op: str, batch: list[dict[str, Any]], label: str) -> None:
+    """Send ``batch`` to a live reference and to the Python port, each in one batch, through the contract; each
+    answer must be the same value or the same reason path."""
+    from tests.conftest import answers
+
+    theirs = answers(reference, [(op, args) for args in batch])
+    ours = answers("python", [(op, args) for args in batch])
+    for args, answer, mine in zip(batch, theirs, ours, strict=True):
         assert answer.status in {"value", "error"}, answer.describe()
-        mine = run_op(ops, op, args)
-        assert mine.comparable() == answer.comparable(), (
+        assert same(mine, answer), (
             f"{args!r}: {label} {answer.describe()}, python {mine.describe()}"
         )

@@ -36,7 +36,7 @@ from conformance.vendors.boldchat import (
     unsecured_value,
     verify_sha512,
 )
-from tests.conftest import require_reference
+from tests.conftest import answer, require_reference
 
 KEY = "test-hashing-key-0001"  # a test key
 DOCUMENT_ENCODED = "VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"
@@ -99,8 +99,10 @@ def test_already_encoded_strings_match_openssl(openssl: None, batch: list[tuple[
 
 def test_openssl_batch_agrees_with_single_calls(openssl: None) -> None:
     items = [(f"vr={i}", KEY) for i in range(5)]
-    singles = [openssl_dgst.OPS["boldchat.sha512.secure"]({"encoded": e, "hashingKey": k}) for e, k in items]
+    singles = [answer("openssl", "boldchat.sha512.secure", {"encoded": e, "hashingKey": k}).value for e, k in items]
     assert openssl_dgst.secure_many(items) == singles
+    batch = openssl_dgst.secure_batch([{"encoded": e, "hashingKey": k} for e, k in items])
+    assert [outcome.value for outcome in batch] == singles
 
 
 # --- encoding properties ------------------------------------------------------------------------------------------

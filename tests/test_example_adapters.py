@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from conformance import catalog, judge
+from conformance.contract import JsonLinesImplementation
 from conformance.errors import ConformanceError
 from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
@@ -21,22 +23,9 @@ JAVA_COMMAND = (
     "examples/adapters/java/Adapter.java"
 )
 
-KHOROS_OPS = {
-    "khoros.skep.encrypt",
-    "khoros.skep.decrypt",
-    "khoros.cryptor.aes_hash_block",
-    "khoros.cryptor.encrypt_cbc",
-    "khoros.cryptor.decrypt_cbc",
-    "khoros.cryptor.encrypt_gcm",
-    "khoros.cryptor.decrypt_gcm",
-}
-THREAD_OPS = {
-    "thread.text_bytes",
-    "thread.connection_key",
-    "thread.connection_key_bytes",
-    "thread.verify_connection_key",
-    "thread.messenger_params",
-}
+#: The ops each example declares at least: every op of the flows it covers (from the catalog).
+KHOROS_OPS = {"khoros.skep.encrypt", "khoros.skep.decrypt", *catalog.flow("khoros_cryptor").op_names}
+THREAD_OPS = set(catalog.flow("thread_messenger").op_names)
 
 
 def _node_problem() -> str | None:
@@ -71,19 +60,17 @@ def java_adapter() -> Iterator[JsonLinesProcess]:
     process.close()
 
 
-def _expected(case: VectorCase) -> tuple[object, ...]:
-    return ("error", case.error) if case.expects_error else ("value", case.output)
-
-
 def _mismatches(process: JsonLinesProcess) -> tuple[list[VectorCase], list[str]]:
+    """Every vector of every op the adapter declares, judged: anything but a pass is listed."""
     declared = process.ops()
     cases = [case for case in load_cases() if case.op in declared]
-    outcomes = process.call_many([(case.op, case.input) for case in cases])
-    wrong = [
-        f"{case.case_id} ({case.op}, {case.comment}): expected {_expected(case)!r}, got {outcome.describe()}"
-        for case, outcome in zip(cases, outcomes, strict=True)
-        if outcome.comparable() != _expected(case)
-    ]
+    adapter = JsonLinesImplementation(process.name, lambda: process, builtin=False)
+    outcomes = adapter.call_many([(case.op, case.input) for case in cases])
+    wrong = []
+    for case, outcome in zip(cases, outcomes, strict=True):
+        verdict = judge.judge(case, outcome, declared=True)
+        if verdict.verdict != "pass":
+            wrong.append(f"{case.case_id} ({case.op}, {case.comment}): {verdict.verdict}: {verdict.why}")
     return cases, wrong
 
 

@@ -145,9 +145,9 @@ def test_op_function_and_unwrap(adapter: JsonLinesProcess) -> None:
 
 def test_unlisted_op_is_unsupported_for_the_runner() -> None:
     """The runner sends an adapter only the ops its hello lists; every other op is *unsupported*, unsent."""
-    from conformance.implementations import AdapterImplementation
+    from conformance.contract import adapter
 
-    implementation = AdapterImplementation("crashy", f"{sys.executable} {CRASHY}", timeout=5)
+    implementation = adapter(f"crashy={sys.executable} {CRASHY}", timeout=5)
     try:
         outcomes = implementation.call_many([("echo", {"x": 1}), ("khoros.skep.decrypt", {})])
         assert outcomes[0] == Outcome.of_value({"x": 1})

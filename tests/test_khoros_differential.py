@@ -10,23 +10,25 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from conformance.codecs import decode_base64, java_utf8_decode, java_utf8_encode
+from conformance.judge import same
 from conformance.outcome import Outcome, capture
 from conformance.references import java, khoros_java
 from conformance.vendors import khoros
+from tests.conftest import answer
 from tests.strategies import b64, base64ish_text, java_text, mutated, raw_key_text, tricky_text, utf8ish_bytes
 
 pytestmark = pytest.mark.usefixtures("java_reference")
 
 
 def assert_same(python: Outcome, reference: Outcome, inputs: Any) -> None:
-    assert python.comparable() == reference.comparable(), (
+    assert same(python, reference), (
         f"divergence on {inputs!r}\n  python: {python.describe()}\n  java:   {reference.describe()}"
     )
 
 
 def both(op: str, args: dict[str, Any]) -> None:
-    python = capture(khoros.OPS[op], args)
-    reference = capture(khoros_java.OPS[op], args)
+    python = answer("python", op, args)
+    reference = answer("java", op, args)
     assert reference.status in {"value", "error"}, reference.describe()
     assert_same(python, reference, args)
 
@@ -90,7 +92,7 @@ def test_encrypt_string_raw_keys_of_every_length(text: str, key: str, iv: str) -
 )
 def test_decrypt_string_of_raw_and_mutated_ciphertext(plain: bytes, key: bytes, iv: bytes, data: st.DataObject) -> None:
     """Encrypt raw bytes (not text) with the Java Cryptor, then mutate the Base64 text before decrypting."""
-    sealed = khoros_java.OPS["khoros.cryptor.encrypt_cbc"]({"keyHex": key.hex(), "value": plain.hex(), "iv": iv.hex()})
+    sealed = answer("java", "khoros.cryptor.encrypt_cbc", {"keyHex": key.hex(), "value": plain.hex(), "iv": iv.hex()}).value
     import base64
 
     text = base64.urlsafe_b64encode(bytes.fromhex(sealed)).rstrip(b"=").decode()
@@ -191,7 +193,7 @@ def test_gcm_decrypt_sealed_and_tampered(
     key: bytes, value: bytes, iv: bytes, aad: str | None, data: st.DataObject
 ) -> None:
     args = {"keyHex": key.hex(), "value": value.hex(), "iv": iv.hex(), "aad": aad}
-    sealed = capture(khoros_java.OPS["khoros.cryptor.encrypt_gcm"], args)
+    sealed = answer("java", "khoros.cryptor.encrypt_gcm", args)
     assume(sealed.status == "value")
     blob = bytearray(bytes.fromhex(sealed.value))
     tamper = data.draw(st.sampled_from(["none", "flip", "truncate", "aad"]))
@@ -221,17 +223,17 @@ json_values = st.recursive(
 )
 def test_decrypt_payload(payload: dict[str, Any], key: bytes, iv: bytes, data: st.DataObject) -> None:
     text = json.dumps(payload, ensure_ascii=data.draw(st.booleans()))
-    cipher_text = khoros_java.OPS["khoros.skep.encrypt"](
-        {"secretKey": b64(key), "ivKey": b64(iv), "base64Keys": True, "plainText": text}
-    )
+    cipher_text = answer(
+        "java", "khoros.skep.encrypt", {"secretKey": b64(key), "ivKey": b64(iv), "base64Keys": True, "plainText": text}
+    ).value
     cipher_text = data.draw(st.one_of(st.just(cipher_text), mutated(cipher_text)))
     args = {"ivKey": b64(iv), "encryptedPayload": cipher_text, "encryptionKey": b64(key)}
-    python = capture(khoros.OPS["khoros.payload.decrypt"], args)
-    reference = capture(khoros_java.OPS["khoros.payload.decrypt"], args)
-    if python.comparable() != reference.comparable() and python.value is None and reference.status == "value":
+    python = answer("python", "khoros.payload.decrypt", args)
+    reference = answer("java", "khoros.payload.decrypt", args)
+    if not same(python, reference) and python.value is None and reference.status == "value":
         # The documented deviation (DEVIATIONS.md, OrgJsonLeniency): org.json accepted text that is not JSON.
         skep_args = {"secretKey": b64(key), "ivKey": b64(iv), "base64Keys": True, "cipherText": cipher_text}
-        plain_text = khoros_java.OPS["khoros.skep.decrypt"](skep_args)
+        plain_text = answer("java", "khoros.skep.decrypt", skep_args).value
         with pytest.raises(ValueError):
             json.loads(plain_text, object_pairs_hook=_no_duplicates)
         return

@@ -245,6 +245,10 @@ def test_diff_regressions_improvements_and_neither() -> None:
 
     fixed_java = _swap(_swap(old, "java", "khoros_cryptor#2", "pass"), "java", "khoros_cryptor#3", "pass")
     assert {(c.case_id, c.old) for c in report.diff_records(old, fixed_java).improvements} == {
+        ("khoros_cryptor#2", "io")
+    }
+    strict_fixed = RunRecord.from_json({**fixed_java.to_json(), "metadata": {**fixed_java.metadata, "strict": True}})
+    assert {(c.case_id, c.old) for c in report.diff_records(old, strict_fixed).improvements} == {
         ("khoros_cryptor#2", "io"),
         ("khoros_cryptor#3", "unavailable"),
     }
@@ -266,12 +270,29 @@ def test_diff_unavailable_is_neither_unless_strict() -> None:
     assert relaxed.regressions == [] and [c.new for c in relaxed.other] == ["unavailable"]
     assert relaxed.exit_code == 0
     assert "other changes" in report.format_diff(relaxed)
-    strict = report.diff_records(old, new, strict=True)
-    assert [c.new for c in strict.regressions] == ["unavailable"] and strict.exit_code == 2
     strict_run = RunRecord.from_json({**new.to_json(), "metadata": {**new.metadata, "strict": True}})
-    assert report.diff_records(old, strict_run).exit_code == 2  # strict taken from the new run's metadata
-    unsupported = report.diff_records(old, _swap(old, "python", "khoros_cryptor#1", "unsupported"), strict=True)
-    assert unsupported.regressions == [] and len(unsupported.other) == 1
+    strict = report.diff_records(old, strict_run)  # strict taken from the new run's metadata
+    assert [c.new for c in strict.regressions] == ["unavailable"] and strict.exit_code == 2
+
+
+def test_diff_a_pass_that_becomes_unsupported_or_missing_is_a_regression() -> None:
+    old = small_record()
+    unsupported = report.diff_records(old, _swap(old, "python", "khoros_cryptor#1", "unsupported"))
+    assert [(c.old, c.new) for c in unsupported.regressions] == [("pass", "unsupported")]
+    assert unsupported.exit_code == 2
+    was_unsupported = _swap(old, "python", "khoros_cryptor#1", "unsupported")
+    assert report.diff_records(was_unsupported, old).regressions == []
+
+
+def test_diff_follows_the_gate_policy_of_the_new_record() -> None:
+    old = small_record()
+    mismatch = _swap(old, "java", "khoros_cryptor#1", "reason_mismatch")
+    assert report.diff_records(old, mismatch).regressions == []  # not in the default --fail-on
+    failing = RunRecord.from_json(mismatch.to_json())
+    failing.metadata["policy"] = {"failOn": ["unsafe", "fail", "io", "reason_mismatch"], "strict": False}
+    assert [c.new for c in report.diff_records(old, failing).regressions] == ["reason_mismatch"]
+    python = _swap(old, "python", "khoros_cryptor#1", "reason_mismatch")
+    assert [c.new for c in report.diff_records(old, python).regressions] == ["reason_mismatch"]  # python promises it
 
 
 def test_diff_files_through_json(tmp_path: Path) -> None:
@@ -313,7 +334,7 @@ def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "ab" * 32 in text  # vector file SHA-256
     vendors = text[text.index('<section id="vendors">') : text.index('<section id="flows">')]
     assert '<td class="v-fail">2/4 pass (1 fail, 1 deviation)</td>' in vendors
-    assert '<td class="v-pass">1/1 pass</td>' in vendors and '<td class="v-unsupported">0/1 pass' in vendors
+    assert '<td class="v-pass">1/1 pass</td>' in vendors and '<td class="v-unsupported">unsupported</td>' in vendors
     assert "0123456789ab" in text  # commit
 
 

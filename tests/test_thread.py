@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.contract import from_python_object
 from conformance.errors import (
     ConformanceError,
     EmptySecret,
@@ -20,10 +21,11 @@ from conformance.errors import (
     NullArgument,
     UnencodableText,
 )
-from conformance.outcome import Outcome, run_op
+from conformance.judge import same
+from conformance.outcome import Outcome
 from conformance.references import php
 from conformance.vendors import thread
-from tests.conftest import require_reference
+from tests.conftest import answer, require_reference
 
 CANARY = "Canary-Secret-9f3b\u00e9"  # must never appear in an error message
 
@@ -71,8 +73,8 @@ def _same(calls: list[tuple[str, dict[str, Any]]]) -> None:
     remote = php.call_many(calls)
     for (op, args), theirs in zip(calls, remote, strict=True):
         assert theirs.status in {"value", "error"}, theirs.describe()
-        ours = run_op(thread.OPS, op, args)
-        assert ours.comparable() == theirs.comparable(), f"{op}: python {ours.describe()} / php {theirs.describe()}"
+        ours = answer("python", op, args)
+        assert same(ours, theirs), f"{op}: python {ours.describe()} / php {theirs.describe()}"
 
 
 # --- differential properties against the live PHP ----------------------------------------------------------------
@@ -136,15 +138,15 @@ def test_php_keys_verify_in_python_and_python_keys_verify_in_php(reference: None
             for e, s in pairs
         ]
     )
-    assert [v.comparable() for v in verdicts] == [Outcome.of_value(True).comparable()] * len(pairs)
+    assert all(same(v, Outcome.of_value(True)) for v in verdicts), [v.describe() for v in verdicts]
 
 
 def test_differential_check_can_fail(reference: None) -> None:
     """The comparison is not vacuous: an implementation with key and message swapped is caught."""
     args = {"email": "foo@bar.com", "secret": "s3cret"}
-    swapped = {"thread.connection_key": lambda a: thread.connection_key(a["secret"], a["email"])}
+    swapped = from_python_object({"thread.connection_key": lambda a: thread.connection_key(a["secret"], a["email"])})
     (theirs,) = php.call_many([("thread.connection_key", args)])
-    assert run_op(swapped, "thread.connection_key", args).comparable() != theirs.comparable()
+    assert not same(swapped.call_many([("thread.connection_key", args)])[0], theirs)
 
 
 def test_one_php_process_for_the_run(reference: None) -> None:
@@ -281,5 +283,5 @@ def test_bytes_function_rejects_text() -> None:
     [{}, {"emailHex": "0", "secretHex": ""}, {"emailHex": "zz", "secretHex": ""}, {"emailHex": " 00", "secretHex": ""}],
 )
 def test_op_arguments_are_checked(args: dict[str, Any]) -> None:
-    outcome = run_op(thread.OPS, "thread.connection_key_bytes", args)
+    outcome = answer("python", "thread.connection_key_bytes", args)
     assert (outcome.status, outcome.reason) == ("error", "InvalidArgument")

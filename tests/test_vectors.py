@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.outcome import Outcome, run_op
-from conformance.registry import python_ops, references
+from conformance import judge, registry
+from conformance.outcome import Outcome
 from conformance.vectors import VectorCase, load_cases
-from tests.conftest import require_reference
+from tests.conftest import answer, answers, require
 
 CASES = load_cases()
-PYTHON_OPS = python_ops()
 
 #: Where the Python port knowingly differs (DEVIATIONS.md): flag -> what Python answers instead.
 DOCUMENTED_DEVIATIONS = {"OrgJsonLeniency": Outcome.of_value(None)}
-
-
-def _expected(case: VectorCase) -> tuple[object, ...]:
-    return ("error", case.error) if case.expects_error else ("value", case.output)
 
 
 def _deviation(case: VectorCase) -> Outcome | None:
@@ -29,29 +24,29 @@ def _deviation(case: VectorCase) -> Outcome | None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.case_id for c in CASES])
 def test_python_matches_vector(case: VectorCase) -> None:
-    outcome = run_op(PYTHON_OPS, case.op, case.input)
+    outcome = answer("python", case.op, case.input)
+    verdict = judge.judge(case, outcome)
     deviation = _deviation(case)
     if deviation is not None:
         assert case.result == "acceptable", "a documented deviation must be marked acceptable in the vector"
-        assert outcome.comparable() == deviation.comparable(), outcome.describe()
+        assert verdict.verdict == "deviation" and judge.same(outcome, deviation), outcome.describe()
         return
-    assert outcome.comparable() == _expected(case), f"{case.comment}: got {outcome.describe()}"
+    assert verdict.verdict == "pass", f"{case.comment}: {verdict.verdict}: {verdict.why}; got {outcome.describe()}"
 
 
-@pytest.mark.parametrize("reference", sorted(references()))
+@pytest.mark.parametrize("reference", registry.reference_names())
 def test_reference_reproduces_its_vectors(reference: str) -> None:
-    spec = references()[reference]
-    require_reference(reference, spec.available)
-    ops = spec.ops()
-    produced_here = [c for c in CASES if c.op in ops and c.source.get("implementation") == spec.name]
+    require(reference)
+    produced_here = [c for c in CASES if c.source.get("implementation") == reference]
     assert produced_here, f"no vectors name {reference} as their source"
+    outcomes = answers(reference, [(c.op, c.input) for c in produced_here])
     mismatches = [
-        f"{c.case_id}: {run_op(ops, c.op, c.input).describe()}"
-        for c in produced_here
-        if run_op(ops, c.op, c.input).comparable() != _expected(c)
+        f"{c.case_id}: {o.describe()}"
+        for c, o in zip(produced_here, outcomes, strict=True)
+        if not judge.same(judge.expected_outcome(c), o)
     ]
     assert not mismatches, "\n".join(mismatches[:20])
 
 
 def test_at_least_300_khoros_vectors() -> None:
-    assert sum(1 for c in CASES if c.scheme.startswith("khoros-")) >= 300
+    assert sum(1 for c in CASES if c.flow.startswith("khoros_")) >= 300

@@ -6,13 +6,17 @@ from typing import Any
 
 import pytest
 
-from conformance import version_matrix as vm
+from conformance import catalog, judge, versions
+from conformance.contract import from_python_object
 from conformance.errors import ReferenceFailure, ReferenceUnavailable
-from conformance.outcome import run_op
+from conformance.outcome import Outcome
+from conformance.report import versions as rendering
 from conformance.vectors import VectorCase, load_cases
-from tests.conftest import require_reference
+from conformance.versions import codec
+from tests.conftest import answer, answers, require, require_reference
 
-KHOROS_CASES = [c for c in load_cases() if c.op in vm.KHOROS_OPS]
+KHOROS_OPS = frozenset(catalog.flow("khoros_secure_transfer").op_names + catalog.flow("khoros_cryptor").op_names)
+KHOROS_CASES = [c for c in load_cases() if c.op in KHOROS_OPS]
 BY_ID = {c.case_id: c for c in KHOROS_CASES}
 VERSIONS = ("1.10", "1.14", "1.22.1", "1.23.0")
 STRICT_DECODER = "1.14"
@@ -24,9 +28,9 @@ def _unavailable(problem: str) -> None:
 
 @pytest.fixture(scope="module")
 def matrix() -> dict[str, Any]:
-    require_reference("commons-codec matrix", vm.codec_available)
+    require_reference("commons-codec matrix", codec.codec_available)
     try:
-        return vm.run_version_matrix(KHOROS_CASES, VERSIONS)
+        return versions.run_version_matrix(KHOROS_CASES, VERSIONS)
     except ReferenceUnavailable as exc:
         _unavailable(str(exc))
         raise
@@ -48,14 +52,14 @@ def _same(actual: dict[str, Any], expected: dict[str, Any]) -> bool:
 
 
 def test_every_khoros_op_is_covered() -> None:
-    assert {c.op for c in KHOROS_CASES} == vm.KHOROS_OPS
+    assert {c.op for c in KHOROS_CASES} == KHOROS_OPS == versions.VERSIONED["commons-codec"].ops
     assert len(KHOROS_CASES) >= 300
 
 
 def test_the_pinned_version_is_the_poms() -> None:
-    assert vm.pinned_codec_version() == "1.22.1"
-    assert vm.COMMONS_CODEC.pinned == "1.22.1"
-    assert set(vm.COMMONS_CODEC.versions) >= {"1.10", "1.14", "1.22.1"}
+    assert codec.pinned_codec_version() == "1.22.1"
+    assert versions.VERSIONED["commons-codec"].pinned == "1.22.1"
+    assert set(versions.VERSIONED["commons-codec"].versions) >= {"1.10", "1.14", "1.22.1"}
 
 
 def test_each_jvm_loaded_exactly_its_version(codec_entry: dict[str, Any]) -> None:
@@ -79,8 +83,8 @@ def test_findings_have_the_record_shape(codec_entry: dict[str, Any]) -> None:
     for finding in codec_entry["findings"]:
         assert finding["reference"] == "commons-codec"
         assert set(finding["answers"]) == set(VERSIONS)
-        comparable = {repr(vm._comparable(answer)) for answer in finding["answers"].values()}
-        assert len(comparable) > 1, finding
+        answers = [Outcome.from_record(answer) for answer in finding["answers"].values()]
+        assert any(not judge.same(answers[0], other) for other in answers[1:]), finding
 
 
 def test_the_strict_decoder_rejects_trailing_bits(codec_entry: dict[str, Any]) -> None:
@@ -115,7 +119,7 @@ def test_transitions_and_text(codec_entry: dict[str, Any], matrix: dict[str, Any
     assert steps[("1.10", "1.22.1")] == []
     changed = sorted(f["case_id"] for f in codec_entry["findings"])
     assert sorted(steps[("1.10", "1.14")]) == changed
-    text = vm.format_text(matrix)
+    text = rendering.format_text(matrix)
     assert f"If the vendor upgrades commons-codec from 1.10 to 1.14, these {len(changed)} inputs change:" in text
     assert "If the vendor upgrades commons-codec from 1.22.1 to 1.23.0, 0 inputs change." in text
     for case_id in changed:
@@ -124,11 +128,13 @@ def test_transitions_and_text(codec_entry: dict[str, Any], matrix: dict[str, Any
 
 def test_doc_shows_the_current_findings(matrix: dict[str, Any]) -> None:
     """docs/reference-versions.md holds the tables of a run over the default versions (refresh with ``--write-doc``)."""
-    doc = vm.doc_path().read_text(encoding="utf-8")
-    full = matrix if VERSIONS == vm.CODEC_VERSIONS else vm.run_version_matrix(KHOROS_CASES, vm.CODEC_VERSIONS)
-    rows = [line for line in vm.format_markdown(full).splitlines() if line.startswith("| ")]
+    doc = rendering.doc_path().read_text(encoding="utf-8")
+    full = (
+        matrix if VERSIONS == codec.CODEC_VERSIONS else versions.run_version_matrix(KHOROS_CASES, codec.CODEC_VERSIONS)
+    )
+    rows = [line for line in rendering.format_markdown(full).splitlines() if line.startswith("| ")]
     missing = [row for row in rows if row not in doc]
-    assert not missing, "docs/reference-versions.md is stale; run python -m conformance.version_matrix --write-doc"
+    assert not missing, "docs/reference-versions.md is stale; run conformance versions --write-doc"
 
 
 # --- the subprocess program against the JPype bridge, and its isolation ---------------------------------------------
@@ -157,59 +163,50 @@ PROBES: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
-def _jpype_ops() -> dict[str, Any]:
-    from conformance.references import java, khoros_java
-
-    require_reference("java", java.available)
-    return khoros_java.OPS
-
-
 def test_subprocess_answers_like_the_jpype_bridge() -> None:
     """Same values and reason paths, with lone surrogates in arguments and in answers, for the pinned version."""
-    require_reference("commons-codec matrix", vm.codec_available)
-    jpype_ops = _jpype_ops()
+    require_reference("commons-codec matrix", codec.codec_available)
+    require("java")
     encrypt = {"secretKey": K, "ivKey": IV, "base64Keys": True, "plainText": SURROGATE_PAYLOAD}
-    encrypted = run_op(jpype_ops, "khoros.skep.encrypt", encrypt).value
+    encrypted = answer("java", "khoros.skep.encrypt", encrypt).value
     probes = [
         *PROBES,
         ("khoros.skep.decrypt", {"secretKey": K, "ivKey": IV, "base64Keys": True, "cipherText": encrypted}),
         ("khoros.payload.decrypt", {"ivKey": IV, "encryptionKey": K, "encryptedPayload": encrypted}),
     ]
-    vm.fetch_codec("1.22.1")
-    process = vm.CodecProcess("1.22.1")
+    codec.fetch_codec("1.22.1")
+    process = codec.CodecProcess("1.22.1")
     try:
-        answers = process.call_many(probes)
+        got = process.call_many(probes)
         unsupported = process.call("khoros.nope", {})
     finally:
         process.close()
-    for (op, args), answer in zip(probes, answers, strict=True):
-        expected = run_op(jpype_ops, op, args)
-        assert answer.comparable() == expected.comparable(), (
-            f"{op} {args!r}: {answer.describe()} vs {expected.describe()}"
-        )
-    assert answers[-1].value == {"lone": "\ud800x", "pair": "\U0001f600", "e": "\u00e9\u2028"}
-    assert answers[-2].value == SURROGATE_PAYLOAD
-    assert {a.status for a in answers} == {"value", "error"}
+    expected = answers("java", probes)
+    for (op, args), got_one, want in zip(probes, got, expected, strict=True):
+        assert judge.same(got_one, want), f"{op} {args!r}: {got_one.describe()} vs {want.describe()}"
+    assert got[-1].value == {"lone": "\ud800x", "pair": "\U0001f600", "e": "\u00e9\u2028"}
+    assert got[-2].value == SURROGATE_PAYLOAD
+    assert {a.status for a in got} == {"value", "error"}
     assert unsupported.status == "unsupported"
 
 
 def test_a_mixed_classpath_is_refused() -> None:
     """Two commons-codec jars on one classpath: the hello line betrays it and the run stops."""
-    require_reference("commons-codec matrix", vm.codec_available)
+    require_reference("commons-codec matrix", codec.codec_available)
     try:
-        vm.fetch_codec("1.10")
-        vm.fetch_codec("1.14")
+        codec.fetch_codec("1.10")
+        codec.fetch_codec("1.14")
     except ReferenceUnavailable as exc:
         _unavailable(str(exc))
-    proper = vm.codec_classpath("1.10")
-    mixed = [proper[0], str(vm.codec_jar("1.14")), *proper[1:]]
-    process = vm.CodecProcess("1.10", classpath=mixed)
+    proper = codec.codec_classpath("1.10")
+    mixed = [proper[0], str(codec.codec_jar("1.14")), *proper[1:]]
+    process = codec.CodecProcess("1.10", classpath=mixed)
     try:
         with pytest.raises(ReferenceFailure, match="mixes versions"):
             process.call("khoros.cryptor.aes_hash_block", {"s": ""})
     finally:
         process.close()
-    clean = vm.CodecProcess("1.10")
+    clean = codec.CodecProcess("1.10")
     try:
         assert clean.call("khoros.cryptor.aes_hash_block", {"s": ""}).status == "value"
         assert clean.hello["versions"]["commonsCodec"] == "1.10"
@@ -227,25 +224,25 @@ METADATA = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_latest_version_ignores_the_date_stamped_upload() -> None:
-    assert vm.latest_codec_version(METADATA) == "1.23.0"
+    assert codec.latest_codec_version(METADATA) == "1.23.0"
 
 
-def test_op_table_reference_hook() -> None:
-    """The hook for BouncyCastle: a versioned reference made of op tables, run by the same matrix code."""
+def test_any_implementation_can_be_a_version() -> None:
+    """A versioned reference is made of implementations of the contract, run by the same matrix code."""
     table_a = {"demo.echo": lambda args: args["x"]}
     table_b = {"demo.echo": lambda args: args["x"].upper()}
-    reference = vm.VersionedReference(
+    reference = versions.VersionedReference(
         name="demo",
         versions=("a", "b"),
         pinned="a",
         ops=frozenset({"demo.echo"}),
-        open=lambda version: vm.OpTableCaller(table_a if version == "a" else table_b),
+        make=lambda version: from_python_object(table_a if version == "a" else table_b),
     )
     cases = [
         VectorCase("demo.json", "demo", "demo.echo", i, "", (), {"x": x}, "valid", x, None, {})
         for i, x in enumerate(["ab", "12"], 1)
     ]
-    entry = vm.run_reference(reference, cases)
+    entry = versions.run_reference(reference, cases)
     assert [f["case_id"] for f in entry["findings"]] == ["demo#1"]
     assert entry["findings"][0]["answers"]["b"] == {"status": "value", "value": "AB"}
     assert entry["summary"]["byVersion"]["b"]["differsFromVectors"] == ["demo#1"]

@@ -1,4 +1,4 @@
-"""The ``conformance`` command: ``run``, ``diff``, ``list``, ``fuzz`` and ``audit``, one module per subcommand.
+"""The ``conformance`` command: ``run``, ``diff``, ``list``, ``versions``, ``fuzz`` and ``audit``, one module per subcommand.
 
 Exit codes: 0 all passing; 1 failures; 2 a regression against ``--baseline`` (or in ``diff``); 3 a usage or
 environment error, always one line on stderr and never a traceback.
@@ -10,14 +10,14 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from conformance.cli import audit, diff, listing, run
+from conformance.cli import audit, diff, listing, run, versions
 from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, Parser, one_line
 from conformance.errors import ConformanceError
 
 __all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_REGRESSION", "EXIT_USAGE", "build_parser", "main"]
 
 #: Each subcommand module has NAME, HELP, add_arguments(parser) and command(args, out) -> exit code.
-COMMANDS = (run, diff, listing, audit)
+COMMANDS = (run, diff, listing, versions, audit)
 
 
 def build_parser() -> Parser:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.cli.common import EXIT_OK, EXIT_REGRESSION
-from conformance.cli.run import load_record
+from conformance.cli.outputs import load_record
 
 NAME = "diff"
 HELP = "regressions and improvements between two --json records"
@@ -21,6 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def command(args: argparse.Namespace, out: TextIO) -> int:
     from conformance import report
 
-    changes = report.diff_records(load_record(args.old), load_record(args.new))
+    changes = report.diff_records(load_record(args.old, "old"), load_record(args.new, "new"))
     out.write(report.format_diff(changes) + "\n")
     return EXIT_REGRESSION if changes.regressions else EXIT_OK

@@ -1,27 +1,33 @@
-"""``conformance list``: the implementations, whether each can run here, and the ops each answers."""
+"""``conformance list``: the flows, the implementations, whether each can run here, and the ops each answers."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TextIO
 
-from conformance.cli.common import EXIT_OK
+from conformance.cli.common import EXIT_OK, one_line
 
 NAME = "list"
-HELP = "implementations, their availability and ops"
+HELP = "flows, implementations, their availability and ops"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    return None
+    parser.add_argument("--ops", action="store_true", help="also list each implementation's ops")
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
-    from conformance import implementations
+    from conformance import catalog, registry
 
-    for implementation in implementations.build("all"):
+    out.write("flows:\n")
+    for entry in catalog.FLOWS:
+        out.write(f"  {entry.id:<24} {entry.title}\n")
+    out.write("implementations:\n")
+    for name in registry.names():
+        implementation = registry.shared(name)
         problem = implementation.unavailable()
-        state = f"unavailable: {problem}" if problem else "available"
-        out.write(f"{implementation.name:<12} {state}\n")
-        for op in sorted(implementation.ops()):
-            out.write(f"    {op}\n")
+        state = f"unavailable: {one_line(problem)}" if problem else "available"
+        out.write(f"  {name:<12} {implementation.kind:<11} {state}\n")
+        if args.ops:
+            for op in sorted(implementation.ops()):
+                out.write(f"      {op}\n")
     return EXIT_OK

@@ -9,9 +9,6 @@ from typing import Any
 from conformance.arguments import hex_bytes, optional_hex_bytes
 from conformance.references import java
 
-IMPLEMENTATION = "java"
-available = java.available
-
 SKEP = "com.lithium.bandolier.encryption.SymmetricKeyEncryptionProvider"
 CRYPTOR = "com.lithium.bandolier.encryption.Cryptor"
 PAYLOAD = "dev.handoff.ref.PayloadDecryption"
@@ -89,3 +86,8 @@ OPS = {
         "khoros.payload.decrypt": _decrypt_payload,
     }.items()
 }
+
+
+def batches() -> dict[str, Any]:
+    """Batch functions (a whole list of calls in one JPype call), by op: none yet."""
+    return {}

@@ -17,17 +17,7 @@ from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
 from conformance.references.jsonlines import JsonLinesProcess, unwrap
 
-IMPLEMENTATION = "node"
 PACKAGES = ("jsonwebtoken", "jose")
-
-#: The ops server.mjs answers. ``talkative.sign_jose`` gives random ES256 signatures: it has no vectors.
-OP_NAMES = (
-    "khoros.widget_jwt.sign",
-    "khoros.widget_jwt.verify",
-    "talkative.signing_input",
-    "talkative.verify",
-    "talkative.sign_jose",
-)
 
 _lock = threading.Lock()
 _process: list[JsonLinesProcess] = []
@@ -69,13 +59,3 @@ def call(op: str, args: Mapping[str, Any]) -> Any:
 def versions() -> dict[str, str]:
     """The exact versions the hello line reports: node, jsonwebtoken, jose."""
     return {key: str(value) for key, value in process().start().get("versions", {}).items()}
-
-
-def _forward(op: str):
-    def run(args: Mapping[str, Any]) -> Any:
-        return call(op, args)
-
-    return run
-
-
-OPS = {name: _forward(name) for name in OP_NAMES}

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from conformance.errors import InvalidArgument, InvalidKeyMaterial, ReferenceFailure, ReferenceUnavailable
 
-IMPLEMENTATION = "openssl"
 GENERATE = ("openssl", "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", "ec_private.pem")
 PUBLIC = ("openssl", "ec", "-in", "ec_private.pem", "-pubout", "-out", "ec_public.pem")
 TIMEOUT = 30
@@ -62,4 +61,4 @@ def public_pem(private_key_pem: str) -> str:
 
 OPS = {"talkative.key.public_pem": lambda args: public_pem(args["privateKeyPem"])}
 
-__all__ = ["GENERATE", "IMPLEMENTATION", "OPS", "PUBLIC", "available", "generate_key_files", "public_pem", "version"]
+__all__ = ["GENERATE", "OPS", "PUBLIC", "available", "generate_key_files", "public_pem", "version"]

@@ -15,14 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import (
+    ConformanceError,
     EmptyKey,
     InvalidArgument,
     ReferenceFailure,
     ReferenceUnavailable,
     UnsupportedOperation,
 )
+from conformance.outcome import Outcome
 
-IMPLEMENTATION = "openssl"
 #: Files per ``openssl dgst`` invocation (keeps the command line short).
 BATCH = 400
 
@@ -136,3 +137,25 @@ def _secure(args: Mapping[str, Any]) -> str:
 
 
 OPS = {"boldchat.sha512.secure": _secure}
+
+
+def secure_batch(calls: Sequence[Mapping[str, Any]]) -> list[Outcome]:
+    """``boldchat.sha512.secure`` for many calls with one ``openssl dgst`` per :data:`BATCH` messages."""
+    answers: list[Outcome | None] = [None] * len(calls)
+    hashable: list[tuple[int, str, bytes]] = []
+    for index, args in enumerate(calls):
+        if "encoded" not in args:
+            answers[index] = Outcome("unsupported", message="the openssl reference hashes encoded parameters only")
+            continue
+        try:
+            hashable.append((index, args["encoded"], message_bytes(args["encoded"], args["hashingKey"])))
+        except ConformanceError as exc:
+            answers[index] = Outcome.of_error(exc.reason_path(), str(exc))
+    try:
+        digests = sha512_hex_many([message for _, _, message in hashable])
+    except ReferenceFailure as exc:
+        digests = None
+        failure = Outcome("io", message=str(exc))
+    for position, (index, encoded, _) in enumerate(hashable):
+        answers[index] = failure if digests is None else Outcome.of_value(digests[position].upper() + encoded)
+    return [answer for answer in answers if answer is not None]

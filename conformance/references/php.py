@@ -17,22 +17,13 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
+from conformance import catalog
 from conformance.errors import InvalidArgument
-from conformance.outcome import OpFunction, Outcome
-from conformance.references.jsonlines import JsonLinesProcess, unwrap
-
-IMPLEMENTATION = "php"
-
-#: The ``str`` arguments of each op, in the order PHP checks them (the order the Python port checks them in).
-TEXT_ARGS: dict[str, tuple[str, ...]] = {
-    "thread.text_bytes": ("text",),
-    "thread.connection_key": ("email", "secret"),
-    "thread.connection_key_bytes": (),
-    "thread.verify_connection_key": ("email", "secret", "key"),
-    "thread.messenger_params": ("appId", "email", "secret"),
-}
+from conformance.outcome import Outcome
+from conformance.references.jsonlines import JsonLinesProcess
 
 SCRIPT = r"""
 set_error_handler(function (int $no, string $str, string $file, int $line): bool {
@@ -154,8 +145,19 @@ def available() -> str | None:
     outcome = process().call("thread.text_bytes", {"text": ""})
     if outcome.status != "value":
         return outcome.describe()
-    missing = set(TEXT_ARGS) - process().ops()
+    missing = set(catalog.flow("thread_messenger").op_names) - process().ops()
     return f"the PHP script lacks {sorted(missing)}" if missing else None
+
+
+@cache
+def text_args(op: str) -> frozenset[str]:
+    """The arguments of ``op`` that are text (``"type": "string"`` without a pattern), from its schema."""
+    schema = catalog.op_schema(op)
+    return frozenset(
+        name
+        for name, sub in schema.get("properties", {}).items()
+        if sub.get("type") == "string" and "pattern" not in sub and "$ref" not in sub
+    )
 
 
 def versions() -> dict[str, str]:
@@ -175,20 +177,10 @@ def wire_args(op: str, args: Mapping[str, Any]) -> dict[str, Any]:
     """``args`` as the PHP script takes them: every text argument as the hex of its (WTF-8) bytes."""
     if not isinstance(args, Mapping):
         raise InvalidArgument("op arguments must be a JSON object")
-    text = TEXT_ARGS.get(op, ())
+    text = text_args(op)
     return {name: _wire_value(value) if name in text else value for name, value in args.items()}
 
 
 def call_many(calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
     """Send a whole batch to PHP in one round trip; one :class:`Outcome` per call, in order."""
     return process().call_many([(op, wire_args(op, args)) for op, args in calls])
-
-
-def _op(op: str) -> OpFunction:
-    def run(args: Mapping[str, Any]) -> Any:
-        return unwrap(call_many([(op, args)])[0])
-
-    return run
-
-
-OPS: dict[str, OpFunction] = {op: _op(op) for op in TEXT_ARGS}

@@ -1,9 +1,10 @@
 """The baseline diff: what got worse (regressions) and better (improvements) between two run records.
 
-A *regression* is a case (or interop pair) that passed before and now fails, hits an IO error, or is missing. An
-*improvement* is one that failed, hit an IO error or was unavailable and now passes. Changes to or from
-*unsupported* / *unavailable* are reported apart, as neither; under ``strict`` unavailable counts as a failure.
-Only regressions make :func:`diff_exit_code` return 2, so ``--baseline`` gates on them alone.
+A *regression* is a case (or interop pair) that did not fail the gate before and now does (under the new record's
+policy: :meth:`RunRecord.is_failing`), or that passed before and is now *unsupported* or missing: a pass that
+silently stops being tested is never green. An *improvement* is one that failed before and now does not fail.
+Other changes are reported apart, as neither. Only regressions make :func:`diff_exit_code` return 2, so
+``--baseline`` gates on them alone.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 from conformance.results import RunRecord
 
 EXIT_OK, EXIT_REGRESSION = 0, 2
-#: Verdicts that count as good: a pass, or a documented deviation on an ``acceptable`` vector.
-_GOOD = frozenset({"pass", "deviation"})
 MISSING = "missing"
+#: What a pass may not silently become.
+_LOST = frozenset({"unsupported", MISSING})
 
 
 @dataclass(frozen=True)
@@ -51,32 +52,27 @@ class RecordDiff:
         return diff_exit_code(self)
 
 
-def _bad(strict: bool) -> frozenset[str]:
-    return frozenset({"fail", "io", "unavailable"} if strict else {"fail", "io"})
-
-
 def _verdicts(record: RunRecord) -> dict[tuple[str, str], tuple[str, str]]:
     """(implementation, case id) -> (verdict, comment), interop pairs included."""
     found: dict[tuple[str, str], tuple[str, str]] = {}
     for case in record.cases:
         found[(case.implementation, case.case_id)] = (case.verdict, case.comment)
     for cell in record.interop:
-        found[(f"{cell.producer}->{cell.consumer}", f"interop:{cell.flow}")] = (cell.verdict, cell.detail)
+        where = f"interop:{cell.flow}/{cell.variant}" if cell.variant else f"interop:{cell.flow}"
+        found[(f"{cell.producer}->{cell.consumer}", where)] = (cell.verdict, cell.detail)
     return found
 
 
-def record_is_strict(record: RunRecord) -> bool:
-    """Whether the run was strict, as far as its metadata says (``strict`` or ``options.strict``)."""
-    options = record.metadata.get("options") or {}
-    return bool(record.metadata.get("strict") or (isinstance(options, dict) and options.get("strict")))
+def _failing(record: RunRecord, key: tuple[str, str], verdict: str) -> bool:
+    if key[1].startswith("interop:"):
+        return verdict in record.policy.fail_on
+    return record.is_failing(key[0], verdict)
 
 
-def diff_records(old: RunRecord, new: RunRecord, *, strict: bool | None = None) -> RecordDiff:
-    """Compare ``new`` against the baseline ``old``; ``strict`` defaults to what ``new``'s metadata says."""
-    strict = record_is_strict(new) if strict is None else strict
-    bad = _bad(strict)
+def diff_records(old: RunRecord, new: RunRecord) -> RecordDiff:
+    """Compare ``new`` against the baseline ``old``, under ``new``'s gate policy."""
     before, after = _verdicts(old), _verdicts(new)
-    diff = RecordDiff(strict=strict)
+    diff = RecordDiff(strict=new.policy.strict)
     for key, (was, old_comment) in before.items():
         now, comment = after.get(key, (MISSING, old_comment))
         if key in after:
@@ -84,9 +80,11 @@ def diff_records(old: RunRecord, new: RunRecord, *, strict: bool | None = None) 
         if now == was:
             continue
         change = Change(key[0], key[1], was, now, comment or old_comment)
-        if was in _GOOD and (now in bad or now == MISSING):
+        was_failing = _failing(new, key, was)
+        now_failing = now != MISSING and _failing(new, key, now)
+        if (now_failing and not was_failing) or (was == "pass" and now in _LOST):
             diff.regressions.append(change)
-        elif now in _GOOD and (was in bad or was == "unavailable"):
+        elif was_failing and not now_failing and now != MISSING:
             diff.improvements.append(change)
         elif now == MISSING:
             diff.removed.append(change)

@@ -19,14 +19,14 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from conformance.judge import SEVERITY, VERDICTS, worst
 from conformance.report.details import describe_actual
+from conformance.report.headline import failing_lines, headline
 from conformance.report.html_assets import CSS, SCRIPT
-from conformance.results import VERDICTS, CaseResult, RunRecord
+from conformance.results import CaseResult, RunRecord
 
 SHOWN_CHARS = 100
 TITLE_CHARS = 2000
-#: How a cell summing many results is coloured: the worst, where *unsupported* only shows when nothing ran.
-_SEVERITY = {"unsupported": 0, "pass": 1, "deviation": 2, "unavailable": 3, "io": 4, "fail": 5}
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u2028\u2029]")
 
 
@@ -63,6 +63,10 @@ def _compact_actual(case: CaseResult) -> Any:
     return case.actual
 
 
+def _interop_label(flow: str, variant: str) -> str:
+    return f"{flow}/{variant}" if variant else flow
+
+
 def page_data(record: RunRecord) -> dict[str, Any]:
     """The data the page's script renders: vectors once each, results per (vector, implementation) as
     ``[verdict index, actual or 0, seconds]``, flows grouped by op, interop cells."""
@@ -86,6 +90,7 @@ def page_data(record: RunRecord) -> dict[str, Any]:
             VERDICTS.index(case.verdict),
             _compact_actual(case),
             round(case.seconds, 6),
+            case.why,
         ]
     flow_list = []
     for stem in sorted(flows):
@@ -95,20 +100,18 @@ def page_data(record: RunRecord) -> dict[str, Any]:
         ]
         flow_list.append({"file": stem, "scheme": flow["scheme"], "groups": groups})
     interop = [
-        [c.flow, c.producer, c.consumer, c.verdict, c.passed, c.total, c.detail, c.examples] for c in record.interop
+        [_interop_label(c.flow, c.variant), c.producer, c.consumer, c.verdict, c.passed, c.total, c.detail, c.examples]
+        for c in record.interop
     ]
     return {
         "verdicts": list(VERDICTS),
+        "severity": SEVERITY,
         "impls": impls,
         "vectors": vectors,
         "results": results,
         "flows": flow_list,
         "interop": interop,
     }
-
-
-def _worst(verdicts: Iterable[str]) -> str:
-    return max(verdicts, key=lambda v: _SEVERITY.get(v, 5), default="none")
 
 
 def _table(header: list[str], rows: Iterable[list[str]], css: str = "") -> str:
@@ -144,10 +147,13 @@ def _vendor_section(record: RunRecord) -> str:
             if not counts or not sum(counts.values()):
                 cells.append(_td("-", "v-none"))
                 continue
-            worst = _worst(v for v, n in counts.items() if n)
-            total = sum(counts.values())
-            extra = ", ".join(f"{n} {v}" for v, n in counts.items() if n and v != "pass")
-            cells.append(_td(f"{counts['pass']}/{total} pass" + (f" ({extra})" if extra else ""), f"v-{worst}"))
+            verdict = worst((v for v, n in counts.items() if n), default="unsupported")
+            answered = sum(n for v, n in counts.items() if v != "unsupported")
+            if not answered:
+                cells.append(_td("unsupported", "v-unsupported"))
+                continue
+            extra = ", ".join(f"{n} {v}" for v, n in counts.items() if n and v not in {"pass", "unsupported"})
+            cells.append(_td(f"{counts['pass']}/{answered} pass" + (f" ({extra})" if extra else ""), f"v-{verdict}"))
         rows.append(cells)
     if not rows:
         return "<p>No cases in this run.</p>"
@@ -243,16 +249,16 @@ def _version_section(record: RunRecord) -> str:
 
 
 def _legend() -> str:
-    items = [
-        ("pass", "pass"),
-        ("fail", "fail"),
-        ("io", "IO error"),
-        ("deviation", "documented deviation"),
-        ("unsupported", "unsupported"),
-        ("unavailable", "unavailable"),
-        ("none", "not run"),
-    ]
+    items = [(v, v.replace("_", " ")) for v in VERDICTS] + [("none", "not run")]
     return '<p class="legend">' + "".join(f'<span class="cell v-{v}">{label}</span>' for v, label in items) + "</p>"
+
+
+def _headline_section(record: RunRecord) -> str:
+    text = headline(record)
+    css = "gate-fail" if text.startswith("GATE FAIL") else "gate-pass"
+    failing = failing_lines(record, limit=50)
+    listing = f'<pre class="failing">{_visible(chr(10).join(failing))}</pre>' if failing else ""
+    return f'<p class="headline {css}" id="headline">{_visible(text)}</p>{listing}'
 
 
 def render_html(record: RunRecord) -> str:
@@ -274,6 +280,7 @@ def render_html(record: RunRecord) -> str:
 </head>
 <body data-selfcheck="pending">
 <header><h1>handoff-conformance report</h1>
+{_headline_section(record)}
 <p>{_visible(stamp)} &middot; commit <code>{_visible(commit[:12])}</code> &middot; {len(record.cases)} results</p>
 {_legend()}</header>
 <pre id="report-errors" hidden></pre>

@@ -16,6 +16,10 @@ max-width:38em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .v-io{background:#ef9a9a;color:#7f0000;font-weight:bold;outline:2px dashed #b71c1c;outline-offset:-3px}
 .v-unsupported{background:#e0e0e0;color:#555}.v-unavailable{background:#ffe082;color:#6d4c00}
 .v-deviation{background:repeating-linear-gradient(45deg,#bbdefb 0 6px,#e3f2fd 6px 12px);color:#0d47a1}
+.v-unsafe{background:#4a0000;color:#fff;font-weight:bold;outline:2px solid #ff1744;outline-offset:-3px}
+.v-reason_mismatch{background:#fff3e0;color:#8a4b00}.v-equivalent{background:#dcedc8;color:#33691e;font-style:italic}
+.headline{font-size:1.3em;font-weight:bold;padding:.4em .6em;border-radius:4px;display:inline-block}
+.headline.gate-fail{background:#b71c1c;color:#fff}.headline.gate-pass{background:#1b5e20;color:#fff}
 .v-none{background:#fff;color:#aaa}td.selected{box-shadow:inset 0 0 0 3px #000}
 td.changed{background:#fff3cd;font-weight:bold}
 #details{position:fixed;top:0;right:0;bottom:0;width:min(52em,60vw);overflow:auto;background:#fff;
@@ -42,8 +46,9 @@ SCRIPT = r"""
   var DATA = JSON.parse(document.getElementById("report-data").textContent);
   var VERDICTS = DATA.verdicts;
   /* For summing cells: the worst verdict colours the cell; unsupported only shows when nothing ran. */
-  var SEVERITY = {unsupported: 0, pass: 1, deviation: 2, unavailable: 3, io: 4, fail: 5};
-  var SHORT = {pass: "pass", fail: "FAIL", deviation: "dev", unsupported: "n/a", unavailable: "unavail", io: "IO"};
+  var SEVERITY = DATA.severity;
+  var SHORT = {unsafe: "UNSAFE", fail: "FAIL", io: "IO", unavailable: "unavail", reason_mismatch: "reason",
+    equivalent: "equiv", deviation: "dev", pass: "pass", unsupported: "n/a"};
   var caseIndex = {};
   DATA.vectors.forEach(function (v, i) { caseIndex[v[0]] = i; });
   var groupOf = {};
@@ -159,7 +164,8 @@ SCRIPT = r"""
     var r = DATA.results[vi][ii];
     if (!r) { return null; }
     var expected = DATA.vectors[vi][9];
-    return {verdict: VERDICTS[r[0]], actual: r[1] === 0 ? {status: "value", value: expected.output} : r[1], seconds: r[2]};
+    return {verdict: VERDICTS[r[0]], actual: r[1] === 0 ? {status: "value", value: expected.output} : r[1], seconds: r[2],
+      why: r[3] || ""};
   }
   function field(name, value) { return el("tr", {}, [el("th", {text: name}), el("td", {text: visible(value)})]); }
   function block(title, value) { return [el("h4", {text: title}), el("pre", {text: pretty(value)})]; }
@@ -169,7 +175,8 @@ SCRIPT = r"""
     var box = el("div", {"class": "case-details", "data-cell": name + "|" + v[0]});
     box.appendChild(el("h3", {}, [name + " \u2014 " + v[0] + " ", el("span", {"class": "cell v-" + (r ? r.verdict : "none"), text: r ? r.verdict : "not run"})]));
     box.appendChild(el("table", {"class": "meta"}, [field("op", v[3]), field("file", v[1]), field("result", v[5]),
-      field("comment", v[6]), field("flags", v[7].join(", ") || "-"), field("seconds", r ? r.seconds : "-")]));
+      field("comment", v[6]), field("flags", v[7].join(", ") || "-"), field("why", r && r.why ? r.why : "-"),
+      field("seconds", r ? r.seconds : "-")]));
     block("input", v[8]).concat(block("expected", v[9])).forEach(function (n) { box.appendChild(n); });
     if (r) { block("actual (" + name + ")", r.actual).forEach(function (n) { box.appendChild(n); }); }
     if (r && "output" in v[9] && r.actual.status === "value") {
@@ -220,9 +227,10 @@ SCRIPT = r"""
       var r = DATA.results[vi][ii];
       if (!r) { return; }
       var verdict = VERDICTS[r[0]];
+      if (worst === null || SEVERITY[verdict] > SEVERITY[worst]) { worst = verdict; }
+      if (verdict === "unsupported") { return; }  /* denominators leave out unsupported vectors */
       total++;
       if (verdict === "pass") { passed++; }
-      if (worst === null || SEVERITY[verdict] > SEVERITY[worst]) { worst = verdict; }
     });
     return {verdict: worst || "none", text: total ? passed + "/" + total : "\u00b7"};
   }
@@ -266,7 +274,7 @@ SCRIPT = r"""
         var needsLook = false;
         DATA.impls.forEach(function (name, ii) {
           var agg = aggregate(group.rows, ii);
-          needsLook = needsLook || agg.verdict === "deviation" || agg.verdict === "fail" || agg.verdict === "io";
+          needsLook = needsLook || ["unsafe", "fail", "io", "reason_mismatch", "equivalent", "deviation"].indexOf(agg.verdict) >= 0;
           row.appendChild(el("td", {"class": "cell group-cell v-" + agg.verdict, title: name + ": " + agg.text + " pass", text: agg.text}));
         });
         body.appendChild(row);

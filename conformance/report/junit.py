@@ -1,7 +1,8 @@
 """JUnit XML: one ``<testsuite>`` per implementation, one ``<testcase>`` per (implementation, vector).
 
-*fail* and *io* are ``<failure>``\\ s (``type`` says which), *unsupported* and *unavailable* are ``<skipped>`` (under
-``strict``, unavailable is a failure), a *deviation* passes with a note. Interop pairs form one more suite.
+A result is a ``<failure>`` (``type`` names its verdict) exactly when the run's gate policy fails it; *unsupported*
+and *unavailable* are otherwise ``<skipped>``; any other verdict that is not *pass* passes with a note.
+Interop pairs form one more suite.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from conformance.judge import is_failure
 from conformance.report.details import describe_actual, describe_expected, value_diff
-from conformance.report.diff import record_is_strict
 from conformance.results import CaseResult, InteropCell, RunRecord
 
 INTEROP_SUITE = "interop (producer -> consumer)"
@@ -62,8 +63,8 @@ def _case_body(case: CaseResult) -> str:
     return "\n".join(lines)
 
 
-def _testcase(suite: ElementTree.Element, case: CaseResult, strict: bool) -> str:
-    """Add one testcase; returns its JUnit state: passed, failure or skipped."""
+def _testcase(suite: ElementTree.Element, case: CaseResult, record: RunRecord) -> str:
+    """Add one testcase; returns its JUnit state: passed, failure or skipped (the gate decides, not this writer)."""
     stem = Path(case.file).stem or case.scheme
     element = ElementTree.SubElement(
         suite,
@@ -74,10 +75,9 @@ def _testcase(suite: ElementTree.Element, case: CaseResult, strict: bool) -> str
     )
     summary = f"expected {describe_expected(case.expected)}, got {describe_actual(case.actual)}"
     verdict = case.verdict
-    if verdict in {"fail", "io"} or (verdict == "unavailable" and strict):
-        failure = ElementTree.SubElement(
-            element, "failure", message=xml_text(_shorten(f"{verdict}: {summary}")), type=verdict
-        )
+    if record.is_failing(case.implementation, verdict):
+        message = f"{verdict}: {case.why or summary}"
+        failure = ElementTree.SubElement(element, "failure", message=xml_text(_shorten(message)), type=verdict)
         failure.text = xml_text(_case_body(case))
         return "failure"
     if verdict in {"unsupported", "unavailable"}:
@@ -89,21 +89,22 @@ def _testcase(suite: ElementTree.Element, case: CaseResult, strict: bool) -> str
             element, "skipped", message=xml_text(_shorten(f"{text}{': ' + reason if reason else ''}"))
         )
         return "skipped"
-    if verdict == "deviation":
+    if verdict != "pass":
         out = ElementTree.SubElement(element, "system-out")
-        out.text = xml_text(f"deviation (acceptable vector, documented in DEVIATIONS.md): {summary}")
+        out.text = xml_text(f"{verdict} (does not fail the gate): {case.why or summary}")
     return "passed"
 
 
-def _interop_testcase(suite: ElementTree.Element, cell: InteropCell, strict: bool) -> str:
+def _interop_testcase(suite: ElementTree.Element, cell: InteropCell, record: RunRecord) -> str:
+    label = f"{cell.flow}/{cell.variant}" if cell.variant else cell.flow
     element = ElementTree.SubElement(
         suite,
         "testcase",
-        classname=xml_text(f"interop.{cell.flow}"),
+        classname=xml_text(f"interop.{label}"),
         name=xml_text(f"{cell.producer} -> {cell.consumer} ({cell.passed}/{cell.total})"),
         time="0",
     )
-    if cell.verdict in {"fail", "io"} or (cell.verdict == "unavailable" and strict):
+    if is_failure(cell.verdict, record.policy):
         failure = ElementTree.SubElement(
             element, "failure", message=xml_text(_shorten(f"{cell.verdict}: {cell.detail}")), type=cell.verdict
         )
@@ -135,9 +136,9 @@ def _count(suite: ElementTree.Element, states: list[str], seconds: float) -> dic
     return counts
 
 
-def build_junit(record: RunRecord, *, strict: bool | None = None) -> ElementTree.ElementTree:
-    """The JUnit document for ``record``; ``strict`` defaults to what the record's metadata says."""
-    strict = record_is_strict(record) if strict is None else strict
+def build_junit(record: RunRecord) -> ElementTree.ElementTree:
+    """The JUnit document for ``record``: a result fails exactly when the record's gate policy fails it."""
+    strict = record.policy.strict
     timestamp = str(record.metadata.get("timestamp", ""))
     root = ElementTree.Element("testsuites", name="handoff-conformance")
     by_implementation: dict[str, list[CaseResult]] = {name: [] for name in record.implementations}
@@ -150,7 +151,7 @@ def build_junit(record: RunRecord, *, strict: bool | None = None) -> ElementTree
         suite = _suite(root, name, timestamp)
         described = record.implementations.get(name, {})
         _properties(suite, [*run_properties, *_flatten("implementation", described)])
-        states = [_testcase(suite, case, strict) for case in cases]
+        states = [_testcase(suite, case, record) for case in cases]
         seconds = sum(max(case.seconds, 0.0) for case in cases)
         all_seconds += seconds
         for key, value in _count(suite, states, seconds).items():
@@ -158,7 +159,7 @@ def build_junit(record: RunRecord, *, strict: bool | None = None) -> ElementTree
     if record.interop:
         suite = _suite(root, INTEROP_SUITE, timestamp)
         _properties(suite, run_properties)
-        states = [_interop_testcase(suite, cell, strict) for cell in record.interop]
+        states = [_interop_testcase(suite, cell, record) for cell in record.interop]
         for key, value in _count(suite, states, 0.0).items():
             totals[key] += value
     for key, value in totals.items():
@@ -169,6 +170,6 @@ def build_junit(record: RunRecord, *, strict: bool | None = None) -> ElementTree
     return tree
 
 
-def write_junit(record: RunRecord, path: str | Path, *, strict: bool | None = None) -> None:
+def write_junit(record: RunRecord, path: str | Path) -> None:
     """Write ``record`` as JUnit XML (UTF-8, with an XML declaration) to ``path``."""
-    build_junit(record, strict=strict).write(path, encoding="utf-8", xml_declaration=True)
+    build_junit(record).write(path, encoding="utf-8", xml_declaration=True)

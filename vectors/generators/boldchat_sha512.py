@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from conformance import registry
 from conformance.references import openssl_dgst as openssl
 from conformance.vectorgen import VectorFileBuilder, write_files
 from vectors.generators import _boldchat_rules as rules
@@ -89,8 +90,8 @@ NOTES = {
         "description": "A name the document does not list (names are case-sensitive; ChatButtonDefID, mentioned "
         "as a synonym in the document, is not in its table).",
     },
-    "Tampered": {"bugType": "MODIFIED", "description": "Data or hash changed after hashing: HashMismatch."},
-    "WrongKey": {"bugType": "WRONG_KEY", "description": "Hashed under another key: HashMismatch."},
+    "Tampered": {"bugType": "MAC_BYPASS", "description": "Data or hash changed after hashing: HashMismatch."},
+    "WrongKey": {"bugType": "MAC_BYPASS", "description": "Hashed under another key: HashMismatch."},
     "KeyRotation": {
         "bugType": "FUNCTIONALITY",
         "description": "The website holds several hashing keys; a hash under any of them verifies.",
@@ -143,10 +144,10 @@ def random_pairs(rnd: random.Random) -> list[list[str]]:
 
 
 def build(rnd: random.Random) -> VectorFileBuilder:
-    ssl = openssl.OPS
+    ssl = registry.shared("openssl")
     model = model_ops()
     b = VectorFileBuilder(
-        "boldchat-sha512",
+        "boldchat_sha512",
         "boldchat_sha512.schema.json",
         NOTES,
         header=[

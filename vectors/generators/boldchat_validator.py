@@ -45,7 +45,7 @@ NOTES = {
         "'recommended'; the troubleshooting section makes it required, and the model follows that.",
     },
     "WrongType": {
-        "bugType": "MODIFIED",
+        "bugType": "INTEGRITY_BYPASS",
         "description": "Type is another request type than the launch (e.g. visit data used to launch a chat): "
         "Chat Not Validated.",
     },
@@ -54,12 +54,12 @@ NOTES = {
         "description": "The document writes 'Chat, visit, or conversion' without saying whether case matters; the "
         "model is strict (lowercase only) so launch code never depends on a leniency the server may not have.",
     },
-    "Tampered": {"bugType": "MODIFIED", "description": "Hash or data changed: Error Validating Chat."},
-    "WrongKey": {"bugType": "WRONG_KEY", "description": "Hashed under a key the website does not hold."},
+    "Tampered": {"bugType": "MAC_BYPASS", "description": "Hash or data changed: Error Validating Chat."},
+    "WrongKey": {"bugType": "MAC_BYPASS", "description": "Hashed under a key the website does not hold."},
     "KeyRotation": {"bugType": "FUNCTIONALITY", "description": "A website with two hashing keys accepts either."},
     "MalformedHash": {"bugType": "MALFORMED", "description": "No 128-hex-digit hash in front: Error Validating Chat."},
     "Expired": {
-        "bugType": "FUNCTIONALITY",
+        "bugType": "EXPIRY_BYPASS",
         "description": "Expiration (ms since the epoch) not after the clock: Validated chat launch has expired.",
     },
     "ExpirationBoundary": {
@@ -74,11 +74,11 @@ NOTES = {
         "document is silent; the model refuses with Error Validating Chat (cause MalformedExpiration).",
     },
     "Replay": {
-        "bugType": "FUNCTIONALITY",
+        "bugType": "REPLAY_BYPASS",
         "description": "A ChatKey used by an earlier chat launch: Validated chat launch has already been used.",
     },
     "ReplayAfterRestart": {
-        "bugType": "FUNCTIONALITY",
+        "bugType": "REPLAY_BYPASS",
         "description": "The server restarts between two launches with one ChatKey: the store is durable.",
     },
     "FailedLaunchKeepsKey": {
@@ -110,12 +110,12 @@ NOTES = {
         "description": "A query field named in Unsecured and absent from the signed data is accepted.",
     },
     "UnsecuredOverride": {
-        "bugType": "MODIFIED",
+        "bugType": "INTEGRITY_BYPASS",
         "description": "A query field that tries to override a signed field is ignored, even when Unsecured names "
         "it ('when not present in the validated data').",
     },
     "NotUnsecured": {
-        "bugType": "MODIFIED",
+        "bugType": "INTEGRITY_BYPASS",
         "description": "A query field not named in Unsecured is ignored ('will be ignored by the server').",
     },
     "ControlFieldNotOverridable": {
@@ -124,7 +124,7 @@ NOTES = {
         "Unsecured names them (the model's choice; the document is silent).",
     },
     "UnsecuredFromQuery": {
-        "bugType": "MODIFIED",
+        "bugType": "INTEGRITY_BYPASS",
         "description": "An Unsecured list in the query string widens nothing.",
     },
     "SynonymIdentity": {
@@ -171,7 +171,7 @@ def launch(
 def build() -> VectorFileBuilder:
     model = {"boldchat.validator.launch": rules.run_scenario}
     b = VectorFileBuilder(
-        "boldchat-validator",
+        "boldchat_validator",
         "boldchat_validator.schema.json",
         NOTES,
         header=[

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from conformance.references import java, khoros_java
+from conformance import registry
+from conformance.references import java
 from conformance.vectorgen import VectorFileBuilder, write_files
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD
 
-#: The reference runtimes this generator asks (names from conformance.registry.references()).
+#: The reference runtimes this generator asks (names in conformance.registry).
 REFERENCES = ("java",)
 SEED = 20261120
 KEY_B64 = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="  # test key: 32 bytes, never used outside vectors
@@ -91,7 +92,7 @@ TRANSFER_NOTES = {
     },
     "EmptyPlaintext": {"bugType": "EDGE_CASE", "description": "Encrypting the empty string gives one padding block."},
     "BadPadding": {
-        "bugType": "MODIFIED",
+        "bugType": "PADDING_BYPASS",
         "description": "The last block does not unpad: EncryptionException(BadPadding).",
     },
     "IllegalBlockSize": {
@@ -148,7 +149,7 @@ CRYPTOR_NOTES = {
         "bugType": "EDGE_CASE",
         "description": "CBC decryption of no bytes returns no bytes instead of failing.",
     },
-    "BadPadding": {"bugType": "MODIFIED", "description": "CBC padding that does not check out."},
+    "BadPadding": {"bugType": "PADDING_BYPASS", "description": "CBC padding that does not check out."},
     "IllegalBlockSize": {"bugType": "MALFORMED", "description": "CBC ciphertext that is not whole blocks."},
     "GcmIvLength": {
         "bugType": "EDGE_CASE",
@@ -161,7 +162,7 @@ CRYPTOR_NOTES = {
         "description": "AAD null (no updateAAD call) and AAD of zero bytes give the same tag.",
     },
     "Aad": {"bugType": "FUNCTIONALITY", "description": "Additional authenticated data."},
-    "BadTag": {"bugType": "MODIFIED", "description": "A modified ciphertext, tag or AAD: AEADBadTagException."},
+    "BadTag": {"bugType": "MAC_BYPASS", "description": "A modified ciphertext, tag or AAD: AEADBadTagException."},
     "ShortGcmInput": {
         "bugType": "REFERENCE_QUIRK",
         "description": "GCM input shorter than the 16-byte tag: JDK 17's SunJCE throws an unchecked ProviderException"
@@ -203,10 +204,10 @@ def random_text(rnd: random.Random, length: int) -> str:
 
 
 def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
-    ref = khoros_java.OPS
+    ref = registry.shared("java")
     src = java_source()
     b = VectorFileBuilder(
-        "khoros-secure-transfer",
+        "khoros_secure_transfer",
         "khoros_secure_transfer.schema.json",
         TRANSFER_NOTES,
         header=["SymmetricKeyEncryptionProvider and decryptPayload, expected outputs from the vendor's Java."],
@@ -585,10 +586,10 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
 
 
 def build_cryptor(rnd: random.Random) -> VectorFileBuilder:
-    ref = khoros_java.OPS
+    ref = registry.shared("java")
     src = java_source()
     b = VectorFileBuilder(
-        "khoros-cryptor",
+        "khoros_cryptor",
         "khoros_cryptor.schema.json",
         CRYPTOR_NOTES,
         header=["Cryptor (AES-CBC, AES-GCM, aesHashBlock), expected outputs from the vendor's Java."],

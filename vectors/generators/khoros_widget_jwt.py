@@ -21,6 +21,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from conformance import registry
 from conformance.references import node
 from conformance.vectorgen import VectorFileBuilder, write_files
 
@@ -91,21 +92,21 @@ NOTES = {
     "Unicode": {"bugType": "ENCODING", "description": "Non-ASCII and astral characters."},
     "EmptyString": {"bugType": "EDGE_CASE", "description": "An empty userId or kid."},
     "RandomInput": {"bugType": "BASIC", "description": "Seeded random userId, kid and secret."},
-    "WrongSecret": {"bugType": "WRONG_KEY", "description": "Verification with another secret: invalid signature."},
-    "WrongKid": {"bugType": "WRONG_KEY", "description": "The header's kid is not the expected key id."},
+    "WrongSecret": {"bugType": "SIGNATURE_BYPASS", "description": "Verification with another secret: invalid signature."},
+    "WrongKid": {"bugType": "KID_BYPASS", "description": "The header's kid is not the expected key id."},
     "AlgNone": {
-        "bugType": "MODIFIED",
+        "bugType": "ALG_CONFUSION",
         "description": "An unsecured token (alg none, empty signature): 'jwt signature is required'.",
     },
     "AlgNoneWithSignature": {
-        "bugType": "MODIFIED",
+        "bugType": "ALG_CONFUSION",
         "description": "alg none with a signature part: refused by the algorithm allow-list.",
     },
     "OtherAlgorithm": {
-        "bugType": "MODIFIED",
+        "bugType": "ALG_CONFUSION",
         "description": "HS384, HS512, RS256, ES256 or a non-string alg: only HS256 is allowed.",
     },
-    "Tampered": {"bugType": "MODIFIED", "description": "A modified payload or signature: invalid signature."},
+    "Tampered": {"bugType": "SIGNATURE_BYPASS", "description": "A modified payload or signature: invalid signature."},
     "Malformed": {"bugType": "MALFORMED", "description": "Not a JWS: parts, base64url alphabet, header JSON."},
     "PayloadNotJson": {
         "bugType": "MALFORMED",
@@ -123,8 +124,8 @@ NOTES = {
         "description": "jsonwebtoken's decode parses a string payload once more: a JSON string holding an object"
         " becomes that object.",
     },
-    "Expired": {"bugType": "FUNCTIONALITY", "description": "exp is not after the verification time."},
-    "NotYetValid": {"bugType": "FUNCTIONALITY", "description": "nbf is after the verification time."},
+    "Expired": {"bugType": "EXPIRY_BYPASS", "description": "exp is not after the verification time."},
+    "NotYetValid": {"bugType": "EXPIRY_BYPASS", "description": "nbf is after the verification time."},
     "BadTimeClaim": {"bugType": "MALFORMED", "description": "exp or nbf is not a number."},
 }
 
@@ -190,10 +191,10 @@ def _pem_keys() -> tuple[str, str]:
 
 
 def build(rnd: random.Random) -> VectorFileBuilder:
-    ref = node.OPS
+    ref = registry.shared("node")
     src = node_source()
     b = VectorFileBuilder(
-        "khoros-widget-jwt",
+        "khoros_widget_jwt",
         "khoros_widget_jwt.schema.json",
         NOTES,
         header=[

@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from conformance import registry
 from conformance.errors import ConformanceError
 from conformance.references import node, openssl
 from conformance.vectorgen import VectorFileBuilder
@@ -61,21 +62,21 @@ NOTES = {
         "description": "RFC 6979 deterministic ECDSA: the exact token bytes are fixed; jose verified every one.",
     },
     "JoseToken": {"bugType": "INTEROP", "description": "A token made by jose's CompactSign (random nonce), frozen."},
-    "WrongKey": {"bugType": "WRONG_KEY", "description": "Verification with another P-256 public key."},
-    "Tampered": {"bugType": "MODIFIED", "description": "A modified header, payload or signature: bad signature."},
-    "AlgNone": {"bugType": "MODIFIED", "description": "An unsecured JWS (alg none)."},
+    "WrongKey": {"bugType": "SIGNATURE_BYPASS", "description": "Verification with another P-256 public key."},
+    "Tampered": {"bugType": "SIGNATURE_BYPASS", "description": "A modified header, payload or signature: bad signature."},
+    "AlgNone": {"bugType": "ALG_CONFUSION", "description": "An unsecured JWS (alg none)."},
     "KeyConfusion": {
-        "bugType": "MODIFIED",
+        "bugType": "ALG_CONFUSION",
         "description": "HS256 with the public key PEM as HMAC secret (made by jose): refused by the alg allow-list.",
     },
-    "OtherAlgorithm": {"bugType": "MODIFIED", "description": "An alg other than ES256."},
+    "OtherAlgorithm": {"bugType": "ALG_CONFUSION", "description": "An alg other than ES256."},
     "DerSignature": {
         "bugType": "MALFORMED",
         "description": "The signature DER-encoded (as OpenSSL and Java emit): JOSE needs raw R||S, 64 bytes.",
     },
     "SignatureLength": {"bugType": "MALFORMED", "description": "A signature that is not 64 bytes."},
     "InvalidSignatureValues": {
-        "bugType": "MODIFIED",
+        "bugType": "SIGNATURE_BYPASS",
         "description": "r or s zero, or not below the group order n (Wycheproof-style edge values).",
     },
     "Truncated": {"bugType": "MALFORMED", "description": "A token cut short."},
@@ -183,7 +184,7 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
     versions = node.versions()
     jose_src = {"name": "node jose (node_ref/server.mjs)", "implementation": "node", **versions}
     b = VectorFileBuilder(
-        "talkative-signed-interaction-data",
+        "talkative_signed_data",
         "talkative_signed_data.schema.json",
         NOTES,
         header=[
@@ -221,11 +222,11 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
 
     si = b.group("talkative.signing_input", jose_src)
     for comment, fields, flags in field_cases:
-        b.add(si, node.OPS, comment, flags, {"fields": fields})
+        b.add(si, registry.shared("node"), comment, flags, {"fields": fields})
     for comment, fields in invalid_fields:
-        b.add(si, node.OPS, comment, ["InvalidEntry"], {"fields": fields})
+        b.add(si, registry.shared("node"), comment, ["InvalidEntry"], {"fields": fields})
     for i in range(10):
-        b.add(si, node.OPS, f"random {i}", ["Normal"], {"fields": random_fields(rnd)})
+        b.add(si, registry.shared("node"), f"random {i}", ["Normal"], {"fields": random_fields(rnd)})
 
     rfc_src = {
         "name": "RFC 6979 deterministic ECDSA (pyca/cryptography) over jose's signing input; verified by jose",
@@ -236,20 +237,20 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
     sign = b.group("talkative.sign", rfc_src)
     for comment, fields, flags in [*field_cases, *((f"random {i}", random_fields(rnd), ["Normal"]) for i in range(8))]:
         args = {"fields": fields, "privateKeyPem": priv_a}
-        test = b.add(sign, talkative.OPS, comment, [*flags, "Deterministic"], args)
+        test = b.add(sign, registry.shared("python"), comment, [*flags, "Deterministic"], args)
         _cross_check(test["output"], fields, pub_a)
     for comment, fields in invalid_fields[:2]:
-        b.add(sign, talkative.OPS, comment, ["InvalidEntry"], {"fields": fields, "privateKeyPem": priv_a})
+        b.add(sign, registry.shared("python"), comment, ["InvalidEntry"], {"fields": fields, "privateKeyPem": priv_a})
     b.add(
         sign,
-        talkative.OPS,
+        registry.shared("python"),
         "P-384 key",
         ["OtherCurve"],
         {"fields": [], "privateKeyPem": talkative.private_key_pem(key_p384)},
     )
 
     verify = b.group("talkative.verify", jose_src)
-    ref = node.OPS
+    ref = registry.shared("node")
 
     def add_verify(comment: str, flags: list[str], token: str, public_pem: str = pub_a) -> None:
         b.add(verify, ref, comment, flags, {"token": token, "publicKeyPem": public_pem})
@@ -364,7 +365,7 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
         ("a public key is not a private key", pub_a, ["InvalidKey"]),
         ("not a PEM", "ec_private.pem", ["InvalidKey"]),
     ]:
-        b.add(pub, openssl.OPS, comment, flags, {"privateKeyPem": pem})
+        b.add(pub, registry.shared("openssl"), comment, flags, {"privateKeyPem": pem})
     return b
 
 
@@ -394,7 +395,7 @@ def _signed_payloads(b: VectorFileBuilder, group: dict[str, Any], private_pem: s
             signing_input = f"{head}.{_b64url(payload)}"
         der = key.sign(signing_input.encode(), ec.ECDSA(talkative.hashes.SHA256(), deterministic_signing=True))
         token = f"{signing_input}.{_raw(der)}"
-        b.add(group, node.OPS, comment, flags, {"token": token, "publicKeyPem": public_pem})
+        b.add(group, registry.shared("node"), comment, flags, {"token": token, "publicKeyPem": public_pem})
 
 
 def _raw(der: bytes) -> str:

@@ -15,12 +15,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from conformance import registry
 from conformance.errors import ConformanceError
-from conformance.outcome import run_op
 from conformance.references import php
 from conformance.vectorgen import VectorFileBuilder, write_files
 
-#: The reference runtimes this generator asks (names from conformance.registry.references()).
+#: The reference runtimes this generator asks (names in conformance.registry).
 REFERENCES = ("php",)
 SEED = 20261121
 SECRET = "tHr3aD-portal-secret-for-vectors-only"  # a test secret, never used outside vectors
@@ -121,12 +121,12 @@ NOTES = {
         "bugType": "FUNCTIONALITY",
         "description": "A key with a trailing newline or surrounding spaces does not verify.",
     },
-    "TruncatedKey": {"bugType": "MODIFIED", "description": "A prefix of the key does not verify."},
-    "ModifiedKey": {"bugType": "MODIFIED", "description": "One hex digit changed."},
+    "TruncatedKey": {"bugType": "MAC_BYPASS", "description": "A prefix of the key does not verify."},
+    "ModifiedKey": {"bugType": "MAC_BYPASS", "description": "One hex digit changed."},
     "EmptyKey": {"bugType": "MALFORMED", "description": "The empty key does not verify."},
     "NonHexKey": {"bugType": "MALFORMED", "description": "A key with non-hex or non-ASCII characters."},
-    "WrongSecret": {"bugType": "WRONG_KEY", "description": "The key was made with another secret."},
-    "OtherEmail": {"bugType": "WRONG_KEY", "description": "The key of another email (here: another case)."},
+    "WrongSecret": {"bugType": "MAC_BYPASS", "description": "The key was made with another secret."},
+    "OtherEmail": {"bugType": "MAC_BYPASS", "description": "The key of another email (here: another case)."},
     "SwappedArguments": {
         "bugType": "INTEROP",
         "description": "hash_hmac('sha256', secret, email), key and message swapped: a common mistake; does not verify.",
@@ -178,10 +178,10 @@ class _Flow:
     """The builder and the PHP op table, with a helper that records the UTF-8 bytes PHP hashed."""
 
     def __init__(self) -> None:
-        self.ref = php.OPS
+        self.ref = registry.shared("php")
         self.src = php_source()
         self.b = VectorFileBuilder(
-            "thread-messenger",
+            "thread_messenger",
             "thread_messenger.schema.json",
             NOTES,
             header=[
@@ -197,14 +197,15 @@ class _Flow:
         _check_storable(args)
         intermediate = None
         if group["op"] == "thread.connection_key":
-            email = run_op(self.ref, "thread.text_bytes", {"text": args["email"]})
-            secret = run_op(self.ref, "thread.text_bytes", {"text": args["secret"]})
+            email, secret = self.ref.call_many(
+                [("thread.text_bytes", {"text": args["email"]}), ("thread.text_bytes", {"text": args["secret"]})]
+            )
             if email.status == "value" and secret.status == "value":
                 intermediate = {"emailUtf8": email.value, "secretUtf8": secret.value}
         return self.b.add(group, self.ref, comment, flags, args, intermediate=intermediate)
 
     def key(self, email: str, secret: str) -> str:
-        outcome = run_op(self.ref, "thread.connection_key", {"email": email, "secret": secret})
+        (outcome,) = self.ref.call_many([("thread.connection_key", {"email": email, "secret": secret})])
         if outcome.status != "value":
             raise ConformanceError(f"PHP could not make a key: {outcome.describe()}")
         return outcome.value

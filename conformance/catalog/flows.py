@@ -1,0 +1,313 @@
+"""The flow catalog: one entry per flow. Adding a flow means one entry here plus its modules.
+
+Op argument schemas are not written here: they live once, in ``vectors/schemas/ops.schema.json``
+(:mod:`conformance.catalog.arguments`), where the vector schemas ``$ref`` them too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from conformance.catalog.model import Args, Flow, Op, RoundTrip
+
+# --- how consumers decide ---------------------------------------------------------------------------------------------
+
+
+def _true_accepts(value: Any) -> tuple[bool, ...]:
+    return (value is True,)
+
+
+def _not_null_accepts(value: Any) -> tuple[bool, ...]:
+    return (value is not None,)
+
+
+def _launch_decisions(value: Any) -> tuple[bool, ...]:
+    if not isinstance(value, list):
+        return (False,)
+    return tuple(isinstance(item, dict) and "ok" in item for item in value)
+
+
+# --- round-trip helpers -----------------------------------------------------------------------------------------------
+
+
+def _skep_consumer(args: Args, produced: Any) -> dict[str, Any]:
+    consumer = {k: v for k, v in args.items() if k != "plainText"}
+    consumer["cipherText"] = produced
+    return consumer
+
+
+def _skep_expected(args: Args) -> str:
+    from conformance.codecs import java_utf8_decode, java_utf8_encode
+
+    return java_utf8_decode(java_utf8_encode(args["plainText"]))
+
+
+_PLAIN = re.compile(r"[ -~]*")
+
+
+def _plain_jwt_input(args: Args) -> bool:
+    """Inputs every widget-JWT implementation can carry: printable ASCII names, an iat jsonwebtoken keeps."""
+    iat = args.get("iat")
+    return all(_PLAIN.fullmatch(str(args.get(k, ""))) for k in ("keyId", "userId", "secret")) and (
+        iat is None or (isinstance(iat, int) and 0 < iat < 2**31)
+    )
+
+
+def _jwt_claims(args: Args) -> dict[str, Any]:
+    return {"scope": "appUser", "userId": args["userId"], "iat": args.get("iat") or args["now"]}
+
+
+def _talkative_consumer(args: Args, produced: Any) -> dict[str, Any]:
+    from conformance.vendors.talkative import public_pem_from_private
+
+    return {"token": produced, "publicKeyPem": public_pem_from_private(args["privateKeyPem"])}
+
+
+def _decoded(args: Args) -> list[list[str]]:
+    from conformance.vendors.boldchat import decode_parameters
+
+    return [list(pair) for pair in decode_parameters(args["encoded"])]
+
+
+PGP_PARAMS = (
+    "VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com",
+    "ChatKey=abc&Type=chat&Expiration=1767229200000",
+)
+
+
+def _pgp_inputs(compression: str) -> Any:
+    def inputs() -> list[dict[str, Any]]:
+        from conformance.testkeys import pgp_test_keys
+
+        key = pgp_test_keys()
+        return [
+            {
+                "params": text,
+                "serverPublicKey": key["server.pub"],
+                "signingPrivateKey": key["brand.sec"],
+                "compression": compression,
+                "_open": {"serverPrivateKey": key["server.sec"], "signerPublicKey": key["brand.pub"]},
+            }
+            for text in PGP_PARAMS
+        ]
+
+    return inputs
+
+
+def _pgp_round_trip(compression: str) -> RoundTrip:
+    return RoundTrip(
+        f"compression={compression}",
+        ("boldchat.pgp.seal",),
+        "boldchat.pgp.open",
+        lambda args, produced: {"message": produced, **args["_open"]},
+        lambda args: args["params"],
+        inputs=_pgp_inputs(compression),
+    )
+
+
+def _with_value(args: Args, produced: Any) -> dict[str, Any]:
+    return {**args, "value": produced}
+
+
+# --- the flows --------------------------------------------------------------------------------------------------------
+
+FLOWS: tuple[Flow, ...] = (
+    Flow(
+        id="khoros_secure_transfer",
+        vendor="khoros",
+        title="Khoros Secure Transfer: AES-CBC payload in the transfer link (SymmetricKeyEncryptionProvider)",
+        python_module="conformance.vendors.khoros",
+        ops=(
+            Op("khoros.skep.encrypt", "produces", "text", "encryptString: URL-safe Base64 of AES-CBC(plainText)"),
+            Op("khoros.skep.decrypt", "consumes", "text", "decryptString: the plaintext of a Base64 ciphertext"),
+            Op(
+                "khoros.payload.decrypt",
+                "consumes",
+                "json",
+                "the document's decryptPayload: the parsed JSON object, or null",
+                _not_null_accepts,
+            ),
+        ),
+        references=("java",),
+        round_trips=(
+            RoundTrip("skep", ("khoros.skep.encrypt",), "khoros.skep.decrypt", _skep_consumer, _skep_expected),
+        ),
+        document="001_143f91f2e6ef410a.txt",
+    ),
+    Flow(
+        id="khoros_cryptor",
+        vendor="khoros",
+        title="Khoros Cryptor: AES-CBC, AES-GCM with any IV length, aesHashBlock",
+        python_module="conformance.vendors.khoros",
+        ops=(
+            Op("khoros.cryptor.aes_hash_block", "transforms", "hex", "aesHashBlock: SHA-256(UTF-8)[:16]"),
+            Op("khoros.cryptor.encrypt_cbc", "produces", "hex", "encryptCBC"),
+            Op("khoros.cryptor.decrypt_cbc", "consumes", "hex", "decryptCBC"),
+            Op("khoros.cryptor.encrypt_gcm", "produces", "hex", "encryptGCM: ciphertext || tag"),
+            Op("khoros.cryptor.decrypt_gcm", "consumes", "hex", "decryptGCM"),
+        ),
+        references=("java",),
+        round_trips=(
+            RoundTrip(
+                "gcm",
+                ("khoros.cryptor.encrypt_gcm",),
+                "khoros.cryptor.decrypt_gcm",
+                _with_value,
+                lambda args: args["value"],
+            ),
+            RoundTrip(
+                "cbc",
+                ("khoros.cryptor.encrypt_cbc",),
+                "khoros.cryptor.decrypt_cbc",
+                _with_value,
+                lambda args: args["value"],
+            ),
+        ),
+        document="001_143f91f2e6ef410a.txt",
+    ),
+    Flow(
+        id="khoros_widget_jwt",
+        vendor="khoros",
+        title="Khoros Brand Messenger widget JWT (HS256 with kid)",
+        python_module="conformance.vendors.khoros_jwt",
+        ops=(
+            Op("khoros.widget_jwt.sign", "produces", "text", "the document's jwt.sign(...): a compact JWS"),
+            Op("khoros.widget_jwt.verify", "consumes", "json", "jwt.verify with the kid check: the claims"),
+        ),
+        references=("node",),
+        round_trips=(
+            RoundTrip(
+                "jwt",
+                ("khoros.widget_jwt.sign",),
+                "khoros.widget_jwt.verify",
+                lambda args, produced: {
+                    "token": produced,
+                    "keyId": args["keyId"],
+                    "secret": args["secret"],
+                    "now": args["now"],
+                },
+                _jwt_claims,
+                accepts=_plain_jwt_input,
+            ),
+        ),
+        document="001_143f91f2e6ef410a.txt",
+    ),
+    Flow(
+        id="talkative_signed_data",
+        vendor="talkative",
+        title="Talkative signed interaction data: ES256 compact JWS over [{label, data, type}]",
+        python_module="conformance.vendors.talkative",
+        ops=(
+            Op("talkative.signing_input", "transforms", "text", "the JWS signing input of the interaction data"),
+            Op("talkative.sign", "produces", "text", "a deterministic (RFC 6979) ES256 compact JWS"),
+            Op("talkative.sign_jose", "produces", "text", "jose's CompactSign (randomized ECDSA; no vectors)"),
+            Op("talkative.verify", "consumes", "json", "the verified interaction data"),
+            Op("talkative.key.public_pem", "transforms", "text", "the document's openssl ec -pubout"),
+        ),
+        references=("node", "openssl"),
+        round_trips=(
+            RoundTrip(
+                "es256",
+                ("talkative.sign", "talkative.sign_jose"),
+                "talkative.verify",
+                _talkative_consumer,
+                lambda args: [dict(entry) for entry in args["fields"]],
+                producer_args={
+                    "talkative.sign_jose": lambda args: {
+                        "fields": args["fields"],
+                        "alg": "ES256",
+                        "keyPem": args["privateKeyPem"],
+                    }
+                },
+            ),
+        ),
+        document="003_aac60916feb0b5ff.txt",
+    ),
+    Flow(
+        id="thread_messenger",
+        vendor="thread",
+        title="Thread Messenger auto-authentication: connectionKey = hash_hmac('sha256', email, secret)",
+        python_module="conformance.vendors.thread",
+        ops=(
+            Op("thread.text_bytes", "transforms", "hex", "the UTF-8 bytes PHP hashes for a text"),
+            Op("thread.connection_key", "produces", "text", "hash_hmac('sha256', email, secret)"),
+            Op("thread.connection_key_bytes", "produces", "text", "hash_hmac over raw bytes"),
+            Op(
+                "thread.verify_connection_key",
+                "consumes",
+                "boolean",
+                "hash_equals(hash_hmac(...), key)",
+                _true_accepts,
+            ),
+            Op("thread.messenger_params", "produces", "json", "the chatgenieParams of an authenticated user"),
+        ),
+        references=("php",),
+        round_trips=(
+            RoundTrip(
+                "hmac",
+                ("thread.connection_key",),
+                "thread.verify_connection_key",
+                lambda args, produced: {**args, "key": produced},
+                lambda _args: True,
+            ),
+        ),
+        document="004_3956fa93d5717606.txt",
+    ),
+    Flow(
+        id="boldchat_sha512",
+        vendor="boldchat",
+        title="BoldChat SecureParameters, SHA-512 method: HEX(SHA-512(key + data)) + data",
+        python_module="conformance.vendors.boldchat",
+        ops=(
+            Op("boldchat.params.encode", "transforms", "text", "parameters in URL form"),
+            Op("boldchat.params.decode", "transforms", "json", "URL form to [name, value] pairs"),
+            Op("boldchat.params.to_original", "transforms", "text", "a friendly name's original short name"),
+            Op("boldchat.params.to_friendly", "transforms", "text", "an original short name's friendly name"),
+            Op("boldchat.sha512.secure", "produces", "text", "the SecureParameters value"),
+            Op("boldchat.sha512.verify", "consumes", "json", "the verified, decoded parameters"),
+        ),
+        references=("openssl",),
+        round_trips=(
+            RoundTrip(
+                "sha512",
+                ("boldchat.sha512.secure",),
+                "boldchat.sha512.verify",
+                lambda args, produced: {"secureParameters": produced, "hashingKeys": [args["hashingKey"]]},
+                _decoded,
+                accepts=lambda args: "encoded" in args,
+            ),
+        ),
+        document="002_716097936015a710.txt",
+    ),
+    Flow(
+        id="boldchat_validator",
+        vendor="boldchat",
+        title="BoldChat server-side validation rules (Type, Expiration, ChatKey, Unsecured) over SHA-512 launches",
+        python_module="conformance.vendors.boldchat_validator",
+        ops=(
+            Op(
+                "boldchat.validator.launch",
+                "consumes",
+                "json",
+                "one result per launch: the admitted data, or the document's error",
+                _launch_decisions,
+            ),
+        ),
+        references=(),
+        document="002_716097936015a710.txt",
+    ),
+    Flow(
+        id="boldchat_pgp",
+        vendor="boldchat",
+        title="BoldChat SecureParameters, PGP method: encrypt + sign (RSA-2048)",
+        python_module="conformance.vendors.boldchat_pgp",
+        ops=(
+            Op("boldchat.pgp.seal", "produces", "text", "an armored message: signed by the brand, to the server"),
+            Op("boldchat.pgp.open", "consumes", "text", "the verified parameters in URL form"),
+        ),
+        references=("bc150", "bc-current", "gnupg"),
+        round_trips=tuple(_pgp_round_trip(c) for c in ("default", "on", "off")),
+        document="002_716097936015a710.txt",
+    ),
+)

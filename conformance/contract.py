@@ -1,0 +1,288 @@
+"""The implementation contract: one Protocol for the built-in Python port, every reference and every adapter.
+
+Three kinds:
+
+* ``in-process``: an op table of Python functions (the port; reference bridges such as GnuPG and OpenSSL that run a
+  command per call);
+* ``jvm``: an op table whose functions call Java through the process's one JVM (the vendor's classes, BouncyCastle);
+  ops may also have a batch function that answers a whole list of calls in one JPype call;
+* ``json-lines``: a long-lived subprocess speaking the JSON-lines protocol (node, PHP, users' adapters), batched.
+
+Every call's arguments are checked against the op's schema (:func:`conformance.catalog.check_args`) before the op
+runs, in every built-in implementation; an external adapter receives its arguments as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from conformance import catalog
+from conformance.errors import ConformanceError, InvalidArgument, UsageError
+from conformance.outcome import OpFunction, Outcome, capture
+from conformance.references.jsonlines import JsonLinesProcess
+
+Call = tuple[str, Mapping[str, Any]]
+Kind = Literal["in-process", "jvm", "json-lines"]
+#: Answers a list of one op's argument objects with one outcome each, in order.
+BatchFunction = Callable[[Sequence[Mapping[str, Any]]], list[Outcome]]
+
+
+@runtime_checkable
+class Implementation(Protocol):
+    """What the runner, the interop matrix, campaigns, the audit and the pytest plugin call."""
+
+    name: str
+    kind: Kind
+    builtin: bool  # False for a user's adapter
+
+    def unavailable(self) -> str | None:
+        """``None`` when it can run here, else why not (one line)."""
+
+    def ops(self) -> frozenset[str]:
+        """The ops it answers."""
+
+    def versions(self) -> dict[str, str]:
+        """The exact versions behind its answers (runtime, libraries)."""
+
+    def call_many(self, calls: Sequence[Call]) -> list[Outcome]:
+        """One outcome per call, in order; never raises for the implementation's own failures."""
+
+    def restarts(self) -> int:
+        """How many times its process was restarted after a crash or hang."""
+
+    def close(self) -> None:
+        """Release its process, if it has one."""
+
+
+def _checked(op: str, args: Any) -> Outcome | None:
+    """``None`` when ``args`` fit ``op``'s schema, else the ``InvalidArgument`` outcome (ops the catalog lacks pass)."""
+    if op not in _CATALOG_OPS:
+        return None
+    try:
+        catalog.check_args(op, args)
+    except InvalidArgument as exc:
+        return Outcome.of_error(exc.reason_path(), str(exc))
+    return None
+
+
+_CATALOG_OPS = frozenset(catalog.op_names())
+
+
+@dataclass
+class OpTableImplementation:
+    """An ``in-process`` or ``jvm`` implementation: op functions in this process, with optional batch functions."""
+
+    name: str
+    table: Callable[[], Mapping[str, OpFunction]]
+    kind: Kind = "in-process"
+    probe: Callable[[], str | None] = lambda: None
+    read_versions: Callable[[], Mapping[str, Any]] = dict
+    batches: Callable[[], Mapping[str, BatchFunction]] = dict
+    builtin: bool = True
+    validate: bool = True
+    _problem: str | None = field(default=None, init=False)
+    _probed: bool = field(default=False, init=False)
+    _ops: Mapping[str, OpFunction] | None = field(default=None, init=False)
+
+    def _table(self) -> Mapping[str, OpFunction]:
+        if self._ops is None:
+            self._ops = self.table()
+        return self._ops
+
+    def unavailable(self) -> str | None:
+        if not self._probed:
+            self._probed = True
+            try:
+                self._problem = self.probe()
+            except ConformanceError as exc:
+                self._problem = str(exc)
+        return self._problem
+
+    def ops(self) -> frozenset[str]:
+        return frozenset(self._table())
+
+    def versions(self) -> dict[str, str]:
+        if self.unavailable() is not None:
+            return {}
+        try:
+            return {str(k): str(v) for k, v in self.read_versions().items()}
+        except ConformanceError as exc:
+            return {"error": str(exc)}
+
+    def restarts(self) -> int:
+        return 0
+
+    def close(self) -> None:
+        return None
+
+    def call_many(self, calls: Sequence[Call]) -> list[Outcome]:
+        table = self._table()
+        problem = self.unavailable()
+        answers: list[Outcome | None] = [None] * len(calls)
+        batched: dict[str, list[int]] = {}
+        batch_functions = self.batches() if problem is None else {}
+        for index, (op, args) in enumerate(calls):
+            function = table.get(op)
+            if function is None:
+                answers[index] = Outcome("unsupported", message=f"{self.name} does not implement {op}")
+            elif problem is not None:
+                answers[index] = Outcome("unavailable", message=problem)
+            elif self.validate and (refused := _checked(op, args)) is not None:
+                answers[index] = refused
+            elif op in batch_functions:
+                batched.setdefault(op, []).append(index)
+            else:
+                answers[index] = capture(function, args)
+        for op, indices in batched.items():
+            outcomes = batch_functions[op]([calls[i][1] for i in indices])
+            for index, outcome in zip(indices, outcomes, strict=True):
+                answers[index] = outcome
+        return [answer for answer in answers if answer is not None]
+
+
+@dataclass
+class JsonLinesImplementation:
+    """A ``json-lines`` implementation: node, PHP, or a user's adapter in any language."""
+
+    name: str
+    process: Callable[[], JsonLinesProcess]
+    builtin: bool = True
+    kind: Kind = "json-lines"
+    probe: Callable[[], str | None] = lambda: None
+    #: Rewrites an op's arguments for the wire (PHP takes text as hex), after they were checked.
+    encode_args: Callable[[str, Mapping[str, Any]], Mapping[str, Any]] = lambda _op, args: args
+    _problem: str | None = field(default=None, init=False)
+    _probed: bool = field(default=False, init=False)
+
+    def unavailable(self) -> str | None:
+        if not self._probed:
+            self._probed = True
+            try:
+                self._problem = self.probe()
+                if self._problem is None:
+                    self.process().start()
+            except ConformanceError as exc:
+                self._problem = str(exc)
+        return self._problem
+
+    def ops(self) -> frozenset[str]:
+        if self.unavailable() is not None:
+            return frozenset()
+        return frozenset(self.process().hello.get("ops", []))
+
+    def versions(self) -> dict[str, str]:
+        if self.unavailable() is not None:
+            return {}
+        return {str(k): str(v) for k, v in (self.process().hello.get("versions") or {}).items()}
+
+    def restarts(self) -> int:
+        return self.process().restarts if self._probed else 0
+
+    def close(self) -> None:
+        if self._probed:
+            self.process().close()
+
+    def call_many(self, calls: Sequence[Call]) -> list[Outcome]:
+        problem = self.unavailable()
+        if problem is not None:
+            return [Outcome("unavailable", message=problem) for _ in calls]
+        supported = self.ops()
+        answers: list[Outcome | None] = [None] * len(calls)
+        wanted: list[int] = []
+        for index, (op, args) in enumerate(calls):
+            if op not in supported:
+                answers[index] = Outcome("unsupported", message=f"{self.name} does not list {op} in its hello")
+            elif self.builtin and (refused := _checked(op, args)) is not None:
+                answers[index] = refused
+            else:
+                wanted.append(index)
+        sent = [(calls[i][0], self.encode_args(calls[i][0], calls[i][1])) for i in wanted]
+        for index, outcome in zip(wanted, self.process().call_many(sent), strict=True):
+            answers[index] = outcome
+        return [answer for answer in answers if answer is not None]
+
+
+def adapter(spec: str, timeout: float = 30.0) -> JsonLinesImplementation:
+    """A user's adapter from ``NAME=COMMAND``. Raises :class:`UsageError` for a malformed spec."""
+    import shlex
+
+    name, sep, command = spec.partition("=")
+    name, command = name.strip(), command.strip()
+    if not sep or not name or not command:
+        raise UsageError(f"--adapter takes NAME=COMMAND, got {spec!r}")
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise UsageError(f"--adapter {name}: the command cannot be split into words ({exc})") from None
+    process = JsonLinesProcess(argv, timeout=timeout, name=name)
+    return JsonLinesImplementation(name, lambda: process, builtin=False)
+
+
+class UserException(ConformanceError):
+    """An exception a user's Python implementation raised, carried with its reason path and traceback."""
+
+    def __init__(self, path: str, trace: str) -> None:
+        super().__init__(trace)
+        self.path = path
+
+    def reason_path(self) -> str:
+        return self.path
+
+
+def _traced(function: OpFunction) -> OpFunction:
+    """``function``, with an exception that is not a ConformanceError turned into a :class:`UserException` whose
+    message is its traceback (the user's own code: shown to the user by the pytest plugin)."""
+    import traceback
+
+    from conformance.outcome import reason_path_of
+
+    def run(args: Mapping[str, Any]) -> Any:
+        try:
+            return function(args)
+        except ConformanceError:
+            raise
+        except Exception as exc:
+            raise UserException(reason_path_of(exc), "".join(traceback.format_exception(exc))) from None
+
+    return run
+
+
+def from_python_object(target: Any, op: str | None = None, label: str | None = None) -> OpTableImplementation:
+    """An in-process implementation around a user's Python object (the pytest plugin's contract).
+
+    ``target`` is a mapping op -> callable(args), an object or module with such an ``OPS`` mapping, an object with
+    ``call(op, args)`` (and optionally ``ops``; ``NotImplementedError`` means unsupported), or, when ``op`` is given,
+    a plain ``callable(args)`` implementing that op. Raises :class:`UsageError` for anything else.
+    """
+    from conformance.errors import UnsupportedOperation
+
+    name = label or getattr(target, "__name__", None) or type(target).__name__
+    if isinstance(target, OpTableImplementation):
+        return target
+    table = target if isinstance(target, Mapping) else getattr(target, "OPS", None)
+    if isinstance(table, Mapping):
+        fixed = {name: _traced(function) for name, function in table.items()}
+        return OpTableImplementation(name, lambda: fixed, builtin=False, validate=False)
+    caller = getattr(target, "call", None)
+    if callable(caller):
+        declared = getattr(target, "ops", None)
+        names = declared() if callable(declared) else declared
+        ops = catalog.op_names() if names is None else tuple(names)
+
+        def forward(op_name: str) -> OpFunction:
+            def run(args: Mapping[str, Any]) -> Any:
+                try:
+                    return caller(op_name, args)
+                except NotImplementedError as exc:
+                    raise UnsupportedOperation(f"{name} raised NotImplementedError for {op_name}") from exc
+
+            return run
+
+        forwarded = {op_name: _traced(forward(op_name)) for op_name in ops}
+        return OpTableImplementation(name, lambda: forwarded, builtin=False, validate=False)
+    if op is not None and callable(target):
+        single = {op: _traced(target)}
+        return OpTableImplementation(name, lambda: single, builtin=False, validate=False)
+    raise UsageError(f"{name}: an implementation needs an OPS mapping or a call(op, args) method")

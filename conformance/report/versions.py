@@ -1,0 +1,123 @@
+"""Renderings of the reference-version matrix: text for the CLI, Markdown for ``docs/reference-versions.md``.
+
+The matrix itself is computed by :mod:`conformance.versions`; the HTML report renders it in
+:mod:`conformance.report.html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from conformance.errors import UsageError
+from conformance.paths import REPO_ROOT
+
+#: Outcomes longer than this are shortened in the text and Markdown renderings (never in the JSON).
+SHOWN_CHARS = 48
+
+
+def _shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def short_answer(actual: Mapping[str, Any], limit: int = SHOWN_CHARS) -> str:
+    """``value '…'`` or ``error Reason`` (values are shortened; the JSON keeps them whole)."""
+    status = actual.get("status")
+    if status == "value":
+        value = actual.get("value")
+        shown = value if isinstance(value, str) else repr(value)
+        return "value " + _shorten(ascii(shown) if isinstance(value, str) else shown, limit)
+    if status == "error":
+        return f"error {actual.get('reason')}"
+    return f"{status}: {_shorten(str(actual.get('message', '')), limit)}"
+
+
+def _header(name: str, entry: Mapping[str, Any]) -> list[str]:
+    summary = entry["summary"]
+    versions = ", ".join(f"{v} (pinned)" if v == summary["pinned"] else v for v in entry["versions"])
+    runtimes = {v: info.get("runtime", {}) for v, info in summary["byVersion"].items()}
+    jdks = sorted({f"{r.get('jdk', '?')} ({r.get('jdkVendor', '?')})" for r in runtimes.values() if r})
+    lines = [
+        f"Reference-version matrix: {name} — {summary['description']}",
+        f"{summary['cases']} vectors, versions {versions}; run {summary['date']}"
+        + (f", JDK {', '.join(jdks)}" if jdks else ""),
+    ]
+    for version, info in summary["byVersion"].items():
+        lines.append(
+            f"  {name} {version}: reproduces {info['matchesVectors']} of {summary['cases']} vectors"
+            + (f", differs on {len(info['differsFromVectors'])}" if info["differsFromVectors"] else "")
+        )
+    return lines
+
+
+def format_text(matrix: Mapping[str, Any]) -> str:
+    """The auditor's view: "if the vendor upgrades X from A to B, these N inputs change: ..."."""
+    out: list[str] = []
+    for name, entry in matrix.items():
+        out.extend(_header(name, entry))
+        findings = {f["case_id"]: f for f in entry["findings"]}
+        for step in entry["summary"]["transitions"]:
+            changed = step["changed"]
+            count = len(changed)
+            said = {0: "0 inputs change.", 1: "this 1 input changes:"}.get(count, f"these {count} inputs change:")
+            out.append("")
+            out.append(f"If the vendor upgrades {name} from {step['from']} to {step['to']}, {said}")
+            for case_id in changed:
+                detail = entry["details"][case_id]
+                answers = findings[case_id]["answers"]
+                out.append(f"  {case_id} {detail['op']} [{', '.join(detail['flags'])}] {detail['comment']}")
+                out.append(f"      {step['from']}: {short_answer(answers[step['from']])}")
+                out.append(f"      {step['to']}: {short_answer(answers[step['to']])}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def format_markdown(matrix: Mapping[str, Any]) -> str:
+    """The findings as Markdown: the per-version summary, the transitions, and one row per changed vector."""
+    out: list[str] = []
+    for name, entry in matrix.items():
+        summary = entry["summary"]
+        versions = entry["versions"]
+        out.extend(["", f"### {name}", "", "```", *_header(name, entry), "```", ""])
+        out.append("| from | to | inputs that change |")
+        out.append("|---|---|---|")
+        for step in summary["transitions"]:
+            shown = ", ".join(f"`{c}`" for c in step["changed"]) or "none"
+            out.append(f"| {step['from']} | {step['to']} | {len(step['changed'])}: {shown} |")
+        out.append("")
+        if not entry["findings"]:
+            out.append("No vector's answer differs between these versions.")
+            continue
+        marked = [f"{v} (pinned)" if v == summary["pinned"] else v for v in versions]
+        out.append("| vector | op | flags | " + " | ".join(marked) + " |")
+        out.append("|---|---|---|" + "---|" * len(versions))
+        for finding in entry["findings"]:
+            detail = entry["details"][finding["case_id"]]
+            cells = [short_answer(finding["answers"][v], 28).replace("|", "\\|") for v in versions]
+            out.append(
+                f"| `{finding['case_id']}` | `{detail['op']}` | {', '.join(detail['flags'])} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    return "\n".join(out).strip() + "\n"
+
+
+DOC_BEGIN = "<!-- version-matrix:begin (generated by conformance versions --write-doc) -->"
+DOC_END = "<!-- version-matrix:end -->"
+
+
+def doc_path() -> Path:
+    return REPO_ROOT / "docs" / "reference-versions.md"
+
+
+def update_doc(matrix: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Replace the generated block of ``docs/reference-versions.md`` with :func:`format_markdown`'s rendering."""
+    path = path or doc_path()
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(DOC_BEGIN), text.find(DOC_END)
+    if start < 0 or end < start:
+        raise UsageError(f"{path}: no generated block ({DOC_BEGIN} ... {DOC_END})")
+    block = f"{DOC_BEGIN}\n{format_markdown(matrix)}{DOC_END}"
+    path.write_text(text[:start] + block + text[end + len(DOC_END) :], encoding="utf-8")
+    return path
