@@ -340,6 +340,12 @@ class PgpUnsupported(PgpError):
     reason = "PgpUnsupported"
 
 
+class PgpWeakHash(PgpUnsupported):
+    """A signature made with a hash the chosen policy refuses (MD5, SHA-1, RIPEMD-160 under the strict policy)."""
+
+    reason = "PgpWeakHash"
+
+
 # --- JWT / JWS tokens: Khoros widget JWT (khoros_jwt.py) and Talkative signed interaction data (talkative.py) ------
 
 

@@ -76,11 +76,11 @@ PGP_PARAMS = (
 )
 
 
-def _pgp_inputs(compression: str) -> Any:
+def _pgp_inputs(key_set: str, compression: str) -> Any:
     def inputs() -> list[dict[str, Any]]:
-        from conformance.testkeys import pgp_test_keys
+        from conformance.testkeys import pgp_key_sets
 
-        key = pgp_test_keys()
+        key = pgp_key_sets()[key_set]
         return [
             {
                 "params": text,
@@ -95,14 +95,20 @@ def _pgp_inputs(compression: str) -> Any:
     return inputs
 
 
-def _pgp_round_trip(compression: str) -> RoundTrip:
+#: The TEST key sets of the PGP matrix (conformance.testkeys.pgp_key_sets): GnuPG defaults (SHA-512
+#: certifications), and keys certified with SHA-1 as BouncyCastle 1.50 and GnuPG --cert-digest-algo SHA1 make them.
+PGP_KEY_SETS = ("gnupg-sha512", "bc150-sha1", "gnupg-sha1")
+PGP_COMPRESSIONS = ("default", "on", "off")
+
+
+def _pgp_round_trip(key_set: str, compression: str) -> RoundTrip:
     return RoundTrip(
-        f"compression={compression}",
+        f"{key_set}/compression={compression}",
         ("boldchat.pgp.seal",),
         "boldchat.pgp.open",
         lambda args, produced: {"message": produced, **args["_open"]},
         lambda args: args["params"],
-        inputs=_pgp_inputs(compression),
+        inputs=_pgp_inputs(key_set, compression),
     )
 
 
@@ -307,7 +313,7 @@ FLOWS: tuple[Flow, ...] = (
             Op("boldchat.pgp.open", "consumes", "text", "the verified parameters in URL form"),
         ),
         references=("bc150", "bc-current", "gnupg"),
-        round_trips=tuple(_pgp_round_trip(c) for c in ("default", "on", "off")),
+        round_trips=tuple(_pgp_round_trip(k, c) for k in PGP_KEY_SETS for c in PGP_COMPRESSIONS),
         document="002_716097936015a710.txt",
     ),
 )

@@ -100,10 +100,11 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
 def print_record(record: RunRecord, out: TextIO, *, show_all: bool = False) -> None:
     """The CLI view: headline, summary table, interop, version matrix, failing vectors, headline again."""
     from conformance.report import headline
+    from conformance.report.matrices import interop_text
 
     line = headline.headline(record)
     out.write(f"\n{line}\n\n{headline.summary_table(record)}\n")
-    interop = headline.interop_text(record)
+    interop = interop_text(record)
     if interop:
         out.write(interop + "\n")
     if record.version_matrix:

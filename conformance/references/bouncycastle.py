@@ -22,7 +22,7 @@ from typing import Any
 from conformance.errors import InvalidArgument, ReferenceUnavailable
 from conformance.paths import java_ref_dir
 from conformance.references import java
-from conformance.vendors.boldchat_pgp import COMPRESSIONS, decode_plaintext
+from conformance.vendors.boldchat_pgp import check_compression, decode_plaintext, encoded_params
 
 HELPER_CLASS = "dev.handoff.bcpg.BoldChatPgp"
 JAR_NAME = "handoff-bcpg.jar"
@@ -135,13 +135,10 @@ def _text(args: Mapping[str, Any], name: str) -> Any:
 
 def make_ops(flavor: str) -> dict[str, Callable[[Mapping[str, Any]], Any]]:
     """``boldchat.pgp.seal`` and ``boldchat.pgp.open`` answered by ``flavor``'s BouncyCastle."""
-    from conformance.vendors.boldchat_pgp import _encoded_params
 
     def seal(args: Mapping[str, Any]) -> str:
-        compression = args.get("compression", "default")
-        if compression not in COMPRESSIONS:
-            raise InvalidArgument("compression must be default, on or off")
-        plain = _encoded_params(args["params"]).encode("utf-8")
+        compression = check_compression(args.get("compression", "default"))
+        plain = encoded_params(args["params"]).encode("utf-8")
         return _answer(
             helper(flavor).seal(
                 java.to_java_bytes(plain),

@@ -39,9 +39,8 @@ from conformance.errors import (
     ReferenceFailure,
     ReferenceUnavailable,
 )
-from conformance.vendors.boldchat_pgp import COMPRESSIONS, _encoded_params, decode_plaintext
+from conformance.vendors.boldchat_pgp import check_compression, decode_plaintext, encoded_params
 
-IMPLEMENTATION = "gnupg"
 TIMEOUT = 60.0
 _COMPRESSION_OPTIONS = {"default": [], "on": ["--compress-algo", "zlib"], "off": ["--compress-algo", "none"]}
 
@@ -166,10 +165,8 @@ def cleanup() -> None:
 
 def seal(args: Mapping[str, Any]) -> str:
     """``gpg --sign --encrypt --armor`` with the brand's key as signer and the server's as recipient."""
-    compression = args.get("compression", "default")
-    if compression not in COMPRESSIONS:
-        raise InvalidArgument("compression must be default, on or off")
-    plain = _encoded_params(args["params"]).encode("utf-8")
+    compression = check_compression(args.get("compression", "default"))
+    plain = encoded_params(args["params"]).encode("utf-8")
     home, fingerprints = _home(
         {"serverPublicKey": args["serverPublicKey"], "signingPrivateKey": args["signingPrivateKey"]}
     )
@@ -194,6 +191,26 @@ def seal(args: Mapping[str, Any]) -> str:
         if result.returncode != 0 or not out.exists():
             status = " ".join(s[0] for s in _status(result) if s)
             raise PgpKeyError(f"gpg could not sign and encrypt (status: {status})")
+        return out.read_text(encoding="ascii")
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def gpg_message(keys: Mapping[str, str], argv: Sequence[str], data: bytes) -> str:
+    """Run ``gpg --armor argv`` on ``data`` in a home holding ``keys`` (role -> armored key) and return the armored
+    message it writes. ``{role}`` in an argument becomes that key's fingerprint. For crafting test input, such as
+    ``["--sign", "--encrypt", "--recipient", "{server}", "--local-user", "{brand}", "--digest-algo", "SHA1"]``.
+
+    Raises :class:`PgpKeyError` when a key does not import or gpg makes no message (the status keywords say why),
+    :class:`InvalidArgument` for a key that is not text.
+    """
+    home, fingerprints = _home(keys)
+    out = home / f"message-{uuid.uuid4().hex}.asc"
+    try:
+        result = _run(home, ["--armor", "--output", str(out), *(a.format(**fingerprints) for a in argv)], data)
+        if result.returncode != 0 or not out.exists():
+            status = " ".join(s[0] for s in _status(result) if s)
+            raise PgpKeyError(f"gpg made no message (status: {status})")
         return out.read_text(encoding="ascii")
     finally:
         out.unlink(missing_ok=True)

@@ -80,25 +80,3 @@ def summary_table(record: RunRecord) -> str:
         if restarts:
             lines.append(f"{name}: restarted {restarts} time(s) after a crash or hang")
     return "\n".join(lines)
-
-
-def interop_text(record: RunRecord) -> str:
-    """One grid per flow and variant: rows produce, columns consume; then the failing cells' details."""
-    out: list[str] = []
-    keys = list(dict.fromkeys((c.flow, c.variant) for c in record.interop))
-    for flow, variant in keys:
-        cells = [c for c in record.interop if (c.flow, c.variant) == (flow, variant)]
-        producers = list(dict.fromkeys(c.producer for c in cells))
-        consumers = list(dict.fromkeys(c.consumer for c in cells))
-        width = max([len(p) for p in producers] + [12])
-        out.append(f"\ninterop {flow}" + (f" [{variant}]" if variant else "") + " (rows produce, columns consume)")
-        out.append(" " * width + "  " + "  ".join(f"{n[:11]:>11}" for n in consumers))
-        for producer in producers:
-            row = {c.consumer: c for c in cells if c.producer == producer}
-            out.append(
-                f"{producer:<{width}}  " + "  ".join(f"{row[n].verdict if n in row else '-':>11}" for n in consumers)
-            )
-        for cell in cells:
-            if cell.verdict not in {"pass", "unsupported"}:
-                out.append(f"  {cell.producer} -> {cell.consumer}: {' '.join(cell.detail.split())}")
-    return "\n".join(out)

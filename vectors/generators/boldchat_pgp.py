@@ -15,6 +15,14 @@ deterministic:
    document's own sample, which is encrypted to BoldChat's real key), and asks the references to open each one.
    The same inputs give the same file, byte for byte.
 
+``--refresh-messages`` makes only the messages missing from the committed file (``--all`` remakes every one), so
+adding messages leaves the committed ones, and the vectors made from them, as they are. Messages added after the
+original 26 carry a ``keySet`` field (the :func:`conformance.testkeys.pgp_key_sets` name of their keys) and become
+groups of their own after the original ones, so existing test case IDs never move: messages to the key sets
+certified with SHA-1 (``gnupg-sha1``, ``bc150-sha1``) from each producer, and brand signatures made with SHA-1, MD5
+and RIPEMD-160 (GnuPG ``--digest-algo``; MD5 is opened by BouncyCastle and refused by GnuPG, so that vector is
+``acceptable``).
+
 Which reference answers which group (every one of them is thus checked by ``tests/test_vectors.py``):
 GnuPG's messages and the crafted rejections are answered by BouncyCastle 1.50 (what the BoldChat server is believed
 to run); BouncyCastle 1.50's messages by BouncyCastle current; BouncyCastle current's messages by GnuPG.
@@ -26,13 +34,18 @@ import json
 import random
 import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+from conformance import openpgp
 from conformance.errors import ConformanceError
 from conformance.outcome import run_op
 from conformance.paths import REPO_ROOT
-from conformance.references import bc150, bc_current, gnupg
+from conformance.references import bouncycastle, gnupg
+from conformance.testkeys import DEFAULT_PGP_KEY_SET, pgp_key_sets
 from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import boldchat_pgp as pgp
@@ -40,6 +53,12 @@ from conformance.vendors import boldchat_pgp as pgp
 REFERENCES = ("bc150", "bc-current", "gnupg")
 SEED = 20261121
 MESSAGES_FILE = REPO_ROOT / "vectors" / "inputs" / "boldchat_pgp_messages.json"
+#: Key sets whose self-signatures and subkey bindings use SHA-1 (conformance.testkeys.pgp_key_sets).
+SHA1_KEY_SETS = ("gnupg-sha1", "bc150-sha1")
+#: Weak hashes GnuPG signs with on request (``--digest-algo``).
+WEAK_DIGESTS = ("SHA1", "MD5", "RIPEMD160")
+#: Which reference answers the messages of which producer.
+ANSWERED_BY = {"gnupg": "bc150", "bc150": "bc-current", "bc-current": "gnupg", "python-crafted": "bc150"}
 
 #: Parameters sealed by each producer (the document's example first).
 PARAMS = [
@@ -126,6 +145,26 @@ NOTES = {
         " as GnuPG does, is just as conformant.",
         "effect": "Harmless here: the MDC and the signature still protect the data.",
     },
+    "Sha1CertifiedKeys": {
+        "bugType": "INTEROP",
+        "description": "The server and brand keys' self-signatures and subkey binding signatures use SHA-1: key set"
+        " bc150-sha1 (made by BouncyCastle 1.50) or gnupg-sha1 (gpg --cert-digest-algo SHA1), vectors/keys/pgp."
+        " BouncyCastle and GnuPG use their encryption subkeys; the Python key loader used to drop them (issue 12).",
+    },
+    "WeakHash": {
+        "bugType": "WEAKNESS",
+        "description": "The brand's signature uses MD5, SHA-1 or RIPEMD-160 (gpg --digest-algo). BouncyCastle 1.50"
+        " and current (the server side) accept it, so the Python server model does by default;"
+        " open_secure_parameters_pgp(..., strict_hashes=True) refuses it with PgpWeakHash (not an op option).",
+        "effect": "MD5 and SHA-1 have practical collisions: a signature over data an attacker helped to choose can be"
+        " carried over to other data.",
+    },
+    "Md5RefusedByGnupg": {
+        "bugType": "REFERENCE_QUIRK",
+        "description": "GnuPG 2.2 refuses MD5 signatures (ERRSIG, PgpUnsupported) where BouncyCastle opens the"
+        " message, so this case is answered by BouncyCastle 1.50 only and marked acceptable: refusing it, as GnuPG"
+        " does, is just as conformant.",
+    },
     "DocumentSample": {
         "bugType": "INTEROP",
         "description": "The document's own sample (BCPG v1.50): well-formed, but encrypted to BoldChat's real server"
@@ -134,135 +173,170 @@ NOTES = {
 }
 
 
+@cache
 def _reference_ops(name: str) -> dict[str, Any]:
-    return {"bc150": bc150.OPS, "bc-current": bc_current.OPS, "gnupg": gnupg.OPS}[name]
+    return gnupg.OPS if name == "gnupg" else bouncycastle.make_ops(name)
 
 
 def _source(name: str) -> dict[str, str]:
     if name == "gnupg":
         return {"name": "GnuPG (gpg CLI, temporary GNUPGHOME)", "implementation": "gnupg", **gnupg.versions()}
-    module = bc150 if name == "bc150" else bc_current
     label = "BouncyCastle 1.50" if name == "bc150" else "BouncyCastle current"
-    return {"name": f"{label} via JPype (java_ref/bcpg)", "implementation": name, **module.versions()}
+    return {"name": f"{label} via JPype (java_ref/bcpg)", "implementation": name, **bouncycastle.versions(name)}
 
 
 # --- step 1: fresh messages (explicit) ----------------------------------------------------------------------------
 
 
-def refresh_messages() -> dict[str, Any]:
-    """Seal fresh messages with the producers and craft the invalid ones; return the messages document."""
+@dataclass(frozen=True)
+class MessageSpec:
+    """One committed message: what it is, and how to make it afresh."""
+
+    id: str
+    producer: str
+    kind: str
+    compression: str
+    comment: str
+    make: Callable[[], str]
+    key_set: str | None = None  # None: the original messages (key set gnupg-sha512, no keySet field)
+
+    def entry(self, message: str) -> dict[str, Any]:
+        entry = {"id": self.id, "producer": self.producer, "kind": self.kind, "compression": self.compression}
+        entry.update({"comment": self.comment, "message": message})
+        if self.key_set is not None:
+            entry["keySet"] = self.key_set
+        return entry
+
+
+def _seal(producer: str, keys: dict[str, str], params: str, compression: str, server: str, signer: str) -> str:
+    outcome = run_op(
+        _reference_ops(producer),
+        "boldchat.pgp.seal",
+        {
+            "params": params,
+            "serverPublicKey": keys[server],
+            "signingPrivateKey": keys[signer],
+            "compression": compression,
+        },
+    )
+    if outcome.status != "value":
+        raise ConformanceError(f"{producer} could not seal: {outcome.describe()}")
+    return outcome.value
+
+
+def message_specs() -> list[MessageSpec]:
+    """Every committed message, in file order: the original ones first, then those with a ``keySet``."""
     keys = fixture_keys()
-    messages: list[dict[str, Any]] = []
-
-    def seal(producer: str, params: str, compression: str, server: str, signer: str) -> str:
-        outcome = run_op(
-            _reference_ops(producer),
-            "boldchat.pgp.seal",
-            {
-                "params": params,
-                "serverPublicKey": keys[server],
-                "signingPrivateKey": keys[signer],
-                "compression": compression,
-            },
-        )
-        if outcome.status != "value":
-            raise ConformanceError(f"{producer} could not seal: {outcome.describe()}")
-        return outcome.value
-
+    specs: list[MessageSpec] = []
+    document = PARAMS[0][1]
     for producer in ("bc150", "bc-current", "gnupg"):
         for compression in pgp.COMPRESSIONS:
             for label, params in PARAMS:
-                if compression != "default" and params != PARAMS[0][1]:
+                if compression != "default" and params != document:
                     continue
-                messages.append(
-                    {
-                        "id": f"{producer}-{compression}-{len(messages)}",
-                        "producer": producer,
-                        "kind": "valid",
-                        "compression": compression,
-                        "comment": f"{label}, compression {compression}",
-                        "message": seal(producer, params, compression, "server.pub", "brand.sec"),
-                    }
+                specs.append(
+                    MessageSpec(
+                        f"{producer}-{compression}-{len(specs)}",
+                        producer,
+                        "valid",
+                        compression,
+                        f"{label}, compression {compression}",
+                        partial(_seal, producer, keys, params, compression, "server.pub", "brand.sec"),
+                    )
                 )
-        messages.append(
-            {
-                "id": f"{producer}-wrong-signer",
-                "producer": producer,
-                "kind": "wrong-signer",
-                "compression": "default",
-                "comment": "signed by the other key",
-                "message": seal(producer, PARAMS[0][1], "default", "server.pub", "other.sec"),
-            }
-        )
-        messages.append(
-            {
-                "id": f"{producer}-wrong-recipient",
-                "producer": producer,
-                "kind": "wrong-recipient",
-                "compression": "default",
-                "comment": "encrypted to the other key",
-                "message": seal(producer, PARAMS[0][1], "default", "other.pub", "brand.sec"),
-            }
-        )
-    messages.extend(_gnupg_special(keys))
-    messages.extend(_crafted(keys))
-    return {
-        "comment": "Committed inputs for vectors/generators/boldchat_pgp.py. Regenerate only on purpose with"
-        " `python -m vectors.generators.boldchat_pgp --refresh-messages`. Keys: vectors/keys/pgp (TEST keys).",
-        "producerVersions": {name: _source(name) for name in ("bc150", "bc-current", "gnupg")},
-        "messages": messages,
-    }
-
-
-def _gnupg_special(keys: dict[str, str]) -> list[dict[str, Any]]:
-    """Unsigned and sign-only messages: GnuPG can make them, the seal op cannot."""
-    home, fingerprints = gnupg._home({"server": keys["server.pub"], "brand": keys["brand.sec"]})
-    made = []
+        for kind, comment, server, signer in [
+            ("wrong-signer", "signed by the other key", "server.pub", "other.sec"),
+            ("wrong-recipient", "encrypted to the other key", "other.pub", "brand.sec"),
+        ]:
+            make = partial(_seal, producer, keys, document, "default", server, signer)
+            specs.append(MessageSpec(f"{producer}-{kind}", producer, kind, "default", comment, make))
+    gpg_keys = {"server": keys["server.pub"], "brand": keys["brand.sec"]}
     for kind, argv, comment in [
-        ("unsigned", ["--encrypt", "--recipient", fingerprints["server"]], "encrypted, not signed"),
-        ("not-encrypted", ["--sign", "--local-user", fingerprints["brand"]], "signed, not encrypted"),
+        ("unsigned", ["--encrypt", "--recipient", "{server}"], "encrypted, not signed"),
+        ("not-encrypted", ["--sign", "--local-user", "{brand}"], "signed, not encrypted"),
     ]:
-        result = gnupg._run(home, ["--armor", *argv], PARAMS[0][1].encode())
-        text = result.stdout.decode("ascii")
-        armored = text[text.index("-----BEGIN PGP MESSAGE-----") :]
-        made.append(
-            {
-                "id": f"gnupg-{kind}",
-                "producer": "gnupg",
-                "kind": kind,
-                "compression": "default",
-                "comment": comment,
-                "message": armored,
-            }
-        )
-    return made
-
-
-def _crafted(keys: dict[str, str]) -> list[dict[str, Any]]:
-    """Messages no producer makes on purpose, built with the project's packet layer."""
-    recipient = pgp._encryption_key(pgp.load_keys(keys["server.pub"], secret=False, role="server"))
-    signer = pgp._signing_key(pgp.load_keys(keys["brand.sec"], secret=True, role="brand"))
-    plain = PARAMS[0][1].encode()
-    crafted = [
+        make = partial(gnupg.gpg_message, gpg_keys, argv, document.encode())
+        specs.append(MessageSpec(f"gnupg-{kind}", "gnupg", kind, "default", comment, make))
+    for kind, comment, options in [
         ("no-mdc", "signed and encrypted, but as tag 9 data without MDC", {"integrity": False}),
         ("bad-signature", "the brand's signature over other parameters", {"signed_data": b"VisitName=Mallory"}),
         ("unsigned-uncompressed", "encrypted with MDC, no signature, no compression", {"unsigned": True}),
-    ]
-    made = []
-    for kind, comment, options in crafted:
-        unsigned = options.pop("unsigned", False)
-        data = pgp._assemble(plain, recipient, None if unsigned else signer, compress=False, **options)
-        made.append(
-            {
-                "id": f"crafted-{kind}",
-                "producer": "python-crafted",
-                "kind": kind,
-                "compression": "off",
-                "comment": comment,
-                "message": pgp.armor(data),
-            }
+    ]:
+        specs.append(
+            MessageSpec(f"crafted-{kind}", "python-crafted", kind, "off", comment, partial(_crafted, keys, **options))
         )
-    return made
+    specs.extend(_sha1_key_set_specs())
+    specs.extend(_weak_hash_specs(keys))
+    return specs
+
+
+def _sha1_key_set_specs() -> list[MessageSpec]:
+    """The document's parameters sealed by each producer to each key set certified with SHA-1 (issue 12)."""
+    specs = []
+    for key_set in SHA1_KEY_SETS:
+        keys = pgp_key_sets()[key_set]
+        for producer in ("bc150", "bc-current", "gnupg"):
+            make = partial(_seal, producer, keys, PARAMS[0][1], "default", "server.pub", "brand.sec")
+            comment = f"document example, compression default, key set {key_set}"
+            specs.append(
+                MessageSpec(f"{key_set}-{producer}-valid", producer, "valid", "default", comment, make, key_set)
+            )
+    return specs
+
+
+def _weak_hash_specs(keys: dict[str, str]) -> list[MessageSpec]:
+    """Brand signatures made with weak hashes: by GnuPG (``--digest-algo``), and a crafted bad SHA-1 signature."""
+    gpg_keys = {"server": keys["server.pub"], "brand": keys["brand.sec"]}
+    specs = []
+    for digest in WEAK_DIGESTS:
+        argv = ["--sign", "--encrypt", "--recipient", "{server}", "--local-user", "{brand}", "--digest-algo", digest]
+        if digest == "MD5":
+            argv.append("--allow-weak-digest-algos")
+        make = partial(gnupg.gpg_message, gpg_keys, argv, PARAMS[0][1].encode())
+        comment = f"document example signed with {digest} (gpg --digest-algo {digest})"
+        specs.append(
+            MessageSpec(
+                f"gnupg-digest-{digest.lower()}", "gnupg", "weak-digest", "default", comment, make, DEFAULT_PGP_KEY_SET
+            )
+        )
+    make = partial(_crafted, keys, signed_data=b"VisitName=Mallory", hash_algorithm=openpgp.HashAlgorithm.SHA1)
+    comment = "the brand's SHA-1 signature over other parameters"
+    specs.append(
+        MessageSpec(
+            "crafted-bad-signature-sha1",
+            "python-crafted",
+            "bad-signature-sha1",
+            "off",
+            comment,
+            make,
+            DEFAULT_PGP_KEY_SET,
+        )
+    )
+    return specs
+
+
+def _crafted(keys: dict[str, str], unsigned: bool = False, **options: Any) -> str:
+    """A message no producer makes on purpose, built with the project's packet layer (uncompressed)."""
+    recipient = openpgp.encryption_key(openpgp.load_keys(keys["server.pub"], secret=False, role="server"))
+    signer = openpgp.signing_key(openpgp.load_keys(keys["brand.sec"], secret=True, role="brand"))
+    data = openpgp.build_message(
+        PARAMS[0][1].encode(), recipient, None if unsigned else signer, compress=False, **options
+    )
+    return openpgp.armor(data)
+
+
+def refresh_messages(committed: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return the messages document: each committed message in ``committed`` kept as it is, every other one made
+    afresh by its producer (all of them when ``committed`` is ``None``)."""
+    kept = {entry["id"]: entry["message"] for entry in (committed or {}).get("messages", [])}
+    messages = [spec.entry(kept[spec.id] if spec.id in kept else spec.make()) for spec in message_specs()]
+    return {
+        "comment": "Committed inputs for vectors/generators/boldchat_pgp.py. Make the missing ones with"
+        " `python -m vectors.generators.boldchat_pgp --refresh-messages` (add `--all` to remake every one)."
+        " Keys: vectors/keys/pgp (TEST keys); an entry's keySet names its key set (default gnupg-sha512).",
+        "producerVersions": {name: _source(name) for name in ("bc150", "bc-current", "gnupg")},
+        "messages": messages,
+    }
 
 
 # --- step 2: the vectors (deterministic) ----------------------------------------------------------------------
@@ -270,10 +344,10 @@ def _crafted(keys: dict[str, str]) -> list[dict[str, Any]]:
 
 def _reframed(armored: str, change: Any) -> str:
     """Re-encode the message's packets with definite lengths, the last one's body passed through ``change``."""
-    _, data = pgp.dearmor(armored)
-    packets = pgp.parse_packets(data)
-    head = b"".join(pgp.encode_packet(p.tag, p.body) for p in packets[:-1])
-    return pgp.armor(head + pgp.encode_packet(packets[-1].tag, change(packets[-1].body)))
+    _, data = openpgp.dearmor(armored)
+    packets = openpgp.parse_packets(data)
+    head = b"".join(openpgp.encode_packet(p.tag, p.body) for p in packets[:-1])
+    return openpgp.armor(head + openpgp.encode_packet(packets[-1].tag, change(packets[-1].body)))
 
 
 def _flip(armored: str, position: float) -> str:
@@ -301,23 +375,25 @@ def build(messages: dict[str, Any]) -> VectorFileBuilder:
     keys = fixture_keys()
     rnd = random.Random(SEED)
     b = VectorFileBuilder(
-        "boldchat-pgp",
+        "boldchat_pgp",
         "boldchat_pgp.schema.json",
         NOTES,
         header=[
             "BoldChat PGP SecureParameters, open direction: messages sealed by BouncyCastle 1.50, BouncyCastle"
             " current and GnuPG (committed in vectors/inputs/boldchat_pgp_messages.json), invalid messages derived"
             " from them, and the opened plaintext or typed error as answered by a live reference consumer.",
-            "Keys are the TEST keys in vectors/keys/pgp. Error reasons: conformance/errors.py, Pgp* classes.",
+            "Keys are the TEST keys in vectors/keys/pgp (key set gnupg-sha512; the groups after the garbage group use"
+            " the SHA-1-certified sets in its sub-folders, or weak signature hashes). Error reasons:"
+            " conformance/errors.py, Pgp* classes.",
         ],
     )
     good = {"serverPrivateKey": keys["server.sec"], "signerPublicKey": keys["brand.pub"]}
     by_producer: dict[str, list[dict[str, Any]]] = {}
     for entry in messages["messages"]:
-        by_producer.setdefault(entry["producer"], []).append(entry)
-    answered_by = {"gnupg": "bc150", "bc150": "bc-current", "bc-current": "gnupg", "python-crafted": "bc150"}
+        if "keySet" not in entry:  # the original messages; the later ones get groups of their own, after these
+            by_producer.setdefault(entry["producer"], []).append(entry)
     for producer in ("gnupg", "bc150", "bc-current", "python-crafted"):
-        consumer = answered_by[producer]
+        consumer = ANSWERED_BY[producer]
         ref = _reference_ops(consumer)
         group = b.group(
             "boldchat.pgp.open",
@@ -366,8 +442,8 @@ def build(messages: dict[str, Any]) -> VectorFileBuilder:
     for label, text in [
         ("empty string", ""),
         ("plain text", "VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"),
-        ("armor around seeded random bytes", pgp.armor(rnd.randbytes(64))),
-        ("armor around a packet header promising more data", pgp.armor(b"\xd2\xff\x00\x00\x10\x00\x01")),
+        ("armor around seeded random bytes", openpgp.armor(rnd.randbytes(64))),
+        ("armor around a packet header promising more data", openpgp.armor(b"\xd2\xff\x00\x00\x10\x00\x01")),
         ("armor with an invalid Base64 body", "-----BEGIN PGP MESSAGE-----\n\n@@@@\n-----END PGP MESSAGE-----\n"),
         ("a public key instead of a message", keys["brand.pub"]),
     ]:
@@ -381,7 +457,43 @@ def build(messages: dict[str, Any]) -> VectorFileBuilder:
         ["DocumentSample", "WrongRecipient"],
         {**good, "message": DOCUMENT_SAMPLE},
     )
+    _add_sha1_key_sets(b, messages["messages"])
+    _add_weak_hashes(b, messages["messages"], good)
     return b
+
+
+def _add_sha1_key_sets(b: VectorFileBuilder, messages: list[dict[str, Any]]) -> None:
+    """Messages to the key sets certified with SHA-1, each opened with its own set's keys (issue 12)."""
+    sets = pgp_key_sets()
+    for producer in ("gnupg", "bc150", "bc-current"):
+        consumer = ANSWERED_BY[producer]
+        group = b.group(
+            "boldchat.pgp.open",
+            _source(consumer),
+            comment=f"messages to the key sets certified with SHA-1, made by {producer}, opened by {consumer}",
+        )
+        for entry in messages:
+            if entry.get("keySet") in SHA1_KEY_SETS and entry["producer"] == producer:
+                keys = sets[entry["keySet"]]
+                args = {"message": entry["message"], "serverPrivateKey": keys["server.sec"]}
+                args["signerPublicKey"] = keys["brand.pub"]
+                b.add(group, _reference_ops(consumer), f"{entry['id']}: {entry['comment']}", _flags(entry), args)
+
+
+def _add_weak_hashes(b: VectorFileBuilder, messages: list[dict[str, Any]], good: dict[str, str]) -> None:
+    """Brand signatures made with MD5, SHA-1 or RIPEMD-160, answered by BouncyCastle 1.50 (the server side)."""
+    group = b.group("boldchat.pgp.open", _source("bc150"), comment="brand signatures with weak hashes, opened by bc150")
+    for entry in messages:
+        if entry["kind"] in ("weak-digest", "bad-signature-sha1"):
+            md5 = entry["id"].endswith("-md5")
+            b.add(
+                group,
+                _reference_ops("bc150"),
+                f"{entry['id']}: {entry['comment']}",
+                _flags(entry),
+                {"message": entry["message"], **good},
+                result="acceptable" if md5 else None,
+            )
 
 
 def _flags(entry: dict[str, Any]) -> list[str]:
@@ -394,7 +506,12 @@ def _flags(entry: dict[str, Any]) -> list[str]:
             flags.append("EmptyParams")
         if "validation fields" in entry["comment"]:
             flags.append("NonAscii")
+        if entry.get("keySet") in SHA1_KEY_SETS:
+            flags.append("Sha1CertifiedKeys")
         return flags
+    if kind == "weak-digest":
+        extra = ["Md5RefusedByGnupg"] if entry["id"].endswith("-md5") else []
+        return ["Normal", "Compressed", "DocumentParams", "WeakHash", *extra]
     return {
         "wrong-signer": ["WrongSigner"],
         "wrong-recipient": ["WrongRecipient"],
@@ -403,6 +520,7 @@ def _flags(entry: dict[str, Any]) -> list[str]:
         "not-encrypted": ["NotEncrypted"],
         "no-mdc": ["NoMdc"],
         "bad-signature": ["BadSignature"],
+        "bad-signature-sha1": ["BadSignature", "WeakHash", "Uncompressed"],
     }[kind]
 
 
@@ -417,10 +535,11 @@ def build_all() -> dict[str, str]:
 
 def main(argv: list[str]) -> int:
     if "--refresh-messages" in argv:
+        committed = None if "--all" in argv or not MESSAGES_FILE.exists() else load_messages()
         MESSAGES_FILE.parent.mkdir(parents=True, exist_ok=True)
-        MESSAGES_FILE.write_text(json.dumps(refresh_messages(), indent=2) + "\n", encoding="utf-8")
+        MESSAGES_FILE.write_text(json.dumps(refresh_messages(committed), indent=2) + "\n", encoding="utf-8")
         print(f"wrote {MESSAGES_FILE}")
-        argv = [a for a in argv if a != "--refresh-messages"]
+        argv = [a for a in argv if a not in ("--refresh-messages", "--all")]
     out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1]
     for name, text in build_all().items():
         (out / name).write_text(text, encoding="utf-8")

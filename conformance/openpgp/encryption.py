@@ -1,0 +1,141 @@
+"""Public-key encrypted session keys (PKESK v3, RSA) and symmetrically encrypted data (SEIPD v1 with MDC, tag 9).
+
+Ciphers accepted on decryption: AES-128/192/256, and CAST5 and TripleDES (older BouncyCastle and GnuPG defaults).
+Encryption always uses AES-256 and SEIPD v1 (never SEIPDv2/AEAD: BouncyCastle 1.50 and GnuPG 2.2 cannot read them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from cryptography.hazmat.decrepit.ciphers.algorithms import CAST5, TripleDES
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms
+
+try:  # cryptography 48 moved CFB to the decrepit modes (OpenPGP's CFB is not a modern mode).
+    from cryptography.hazmat.decrepit.ciphers.modes import CFB
+except ImportError:  # pragma: no cover - older cryptography
+    from cryptography.hazmat.primitives.ciphers.modes import CFB
+
+from conformance.errors import PgpDecryptionFailed, PgpIntegrityError, PgpUnsupported
+from conformance.openpgp.keys import FLAG_ENCRYPT, Key
+from conformance.openpgp.packets import Packet, Tag, encode_mpi, read_mpi
+
+#: algorithm ID -> (cipher class, key bytes, block bytes)
+CIPHERS: dict[int, tuple[Any, int, int]] = {
+    2: (TripleDES, 24, 8),
+    3: (CAST5, 16, 8),
+    7: (algorithms.AES, 16, 16),
+    8: (algorithms.AES, 24, 16),
+    9: (algorithms.AES, 32, 16),
+}
+CIPHER_NAMES = {2: "3DES", 3: "CAST5", 7: "AES-128", 8: "AES-192", 9: "AES-256"}
+AES_256 = 9
+
+
+def _cfb(algorithm: int, key: bytes, data: bytes, *, encrypt: bool) -> bytes:
+    cipher, _, block = CIPHERS[algorithm]
+    context = Cipher(cipher(key), CFB(bytes(block)))
+    operation = context.encryptor() if encrypt else context.decryptor()
+    return operation.update(data) + operation.finalize()
+
+
+def new_session_key(algorithm: int = AES_256) -> bytes:
+    """Return a fresh random session key for ``algorithm``."""
+    return secrets.token_bytes(CIPHERS[algorithm][1])
+
+
+def encrypt_session_key(recipient: Key, algorithm: int, session_key: bytes) -> bytes:
+    """Return the body of a PKESK v3 packet giving ``session_key`` to ``recipient`` (RSA, PKCS#1 v1.5)."""
+    checksum = (sum(session_key) & 0xFFFF).to_bytes(2, "big")
+    encrypted = recipient.public.encrypt(bytes([algorithm]) + session_key + checksum, padding.PKCS1v15())
+    return bytes([3]) + recipient.key_id + bytes([1]) + encode_mpi(int.from_bytes(encrypted))
+
+
+def session_packets_for(packets: list[Packet], keys: list[Key]) -> list[tuple[Packet, Key]]:
+    """The PKESK v3 packets addressed to one of ``keys`` (secret encryption keys) or to a wildcard key ID."""
+    found = []
+    for packet in packets:
+        body = packet.body
+        if packet.tag != Tag.PKESK or len(body) < 10 or body[0] != 3:
+            continue
+        key_id = body[1:9]
+        for key in keys:
+            if key.private is not None and key.can(FLAG_ENCRYPT) and key_id in (key.key_id, bytes(8)):
+                found.append((packet, key))
+    return found
+
+
+def decrypt_session_key(candidates: list[tuple[Packet, Key]]) -> tuple[int, bytes]:
+    """Return ``(cipher algorithm, session key)`` from the first candidate that decrypts to a valid one.
+
+    Raises :class:`PgpDecryptionFailed` when none does, :class:`PgpUnsupported` for an unknown cipher.
+    """
+    for packet, key in candidates:
+        body = packet.body
+        if body[9] not in (1, 2):
+            continue
+        try:
+            value, _ = read_mpi(body, 10, PgpDecryptionFailed)
+        except PgpDecryptionFailed:
+            continue
+        assert key.private is not None
+        size = (key.private.key_size + 7) // 8
+        if value.bit_length() > size * 8:
+            continue
+        try:
+            decrypted = key.private.decrypt(value.to_bytes(size, "big"), padding.PKCS1v15())
+        except ValueError:
+            continue
+        if len(decrypted) < 4:
+            continue
+        algorithm, session_key, checksum = decrypted[0], decrypted[1:-2], decrypted[-2:]
+        if (sum(session_key) & 0xFFFF).to_bytes(2, "big") != checksum:
+            continue
+        if algorithm not in CIPHERS:
+            raise PgpUnsupported(f"symmetric algorithm {algorithm} is not supported")
+        if len(session_key) != CIPHERS[algorithm][1]:
+            continue
+        return algorithm, session_key
+    raise PgpDecryptionFailed("the session key could not be decrypted")
+
+
+def _prefix(algorithm: int) -> bytes:
+    prefix = secrets.token_bytes(CIPHERS[algorithm][2])
+    return prefix + prefix[-2:]
+
+
+def encrypt_seipd(algorithm: int, session_key: bytes, plain: bytes) -> bytes:
+    """Return the body of a SEIPD v1 packet: random prefix, ``plain``, MDC packet, all in OpenPGP CFB."""
+    clear = _prefix(algorithm) + plain + b"\xd3\x14"
+    clear += hashlib.sha1(clear).digest()
+    return b"\x01" + _cfb(algorithm, session_key, clear, encrypt=True)
+
+
+def decrypt_seipd(algorithm: int, session_key: bytes, data: bytes) -> bytes:
+    """Decrypt SEIPD v1 data (the body after its version byte), check the quick check and the MDC; return the plain.
+
+    Raises :class:`PgpIntegrityError` when truncated, when the quick check fails or when the MDC does not match.
+    """
+    block = CIPHERS[algorithm][2]
+    clear = _cfb(algorithm, session_key, data, encrypt=False)
+    if len(clear) < block + 2 + 22:
+        raise PgpIntegrityError("the encrypted data is truncated")
+    if clear[block - 2 : block] != clear[block : block + 2]:
+        raise PgpIntegrityError("the quick check after the session key failed")
+    expected = hashlib.sha1(clear[:-20]).digest()
+    if clear[-22:-20] != b"\xd3\x14" or not hmac.compare_digest(clear[-20:], expected):
+        raise PgpIntegrityError("the modification detection code does not match")
+    return clear[block + 2 : -22]
+
+
+def encrypt_sed(algorithm: int, session_key: bytes, plain: bytes) -> bytes:
+    """Return the body of a tag 9 packet (no MDC, CFB resynchronised after the prefix). Only to craft test input."""
+    head = _cfb(algorithm, session_key, _prefix(algorithm), encrypt=True)
+    block = CIPHERS[algorithm][2]
+    cipher = CIPHERS[algorithm][0]
+    encryptor = Cipher(cipher(session_key), CFB(head[2 : 2 + block])).encryptor()
+    return head + encryptor.update(plain) + encryptor.finalize()
