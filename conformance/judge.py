@@ -179,16 +179,21 @@ def _producing(op_name: str) -> bool:
         return False
 
 
-def equivalence(pending: Judgement, consumed: Mapping[str, Outcome], content: Any) -> Judgement:
-    """Settle a pending ``fail``: ``equivalent`` when every reference consumer accepted the output and recovered
-    ``content``; otherwise the ``fail`` stands, saying which consumer disagreed (or that none could decide)."""
+def equivalence(pending: Judgement, consumed: Mapping[str, tuple[Outcome, Outcome]]) -> Judgement:
+    """Settle a pending ``fail``. ``consumed`` maps each reference consumer to its answers for (the output, the
+    reference's own output). ``equivalent`` when every one accepted both and recovered the same content; otherwise
+    the ``fail`` stands, saying which consumer disagreed (or that none could decide)."""
     if not pending.pending:
         return pending
     if not consumed:
         return Judgement("fail", "a different value, and no reference consumer could check it")
-    for name, answer in consumed.items():
-        if answer.status != "value" or answer.value != content:
+    for name, (answer, reference) in consumed.items():
+        if reference.status != "value":
+            return Judgement("fail", f"a different value; reference consumer {name} refuses the reference's own output")
+        if answer.status != "value":
             return Judgement("fail", f"a different value, and reference consumer {name} answered {_describe(answer)}")
+        if answer.value != reference.value:
+            return Judgement("fail", f"a different value, and reference consumer {name} recovers other content")
     names = tuple(consumed)
     return Judgement("equivalent", f"different bytes, accepted by {', '.join(names)} with the same content", names)
 

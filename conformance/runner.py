@@ -52,36 +52,37 @@ def settle_equivalence(
     pending: Sequence[tuple[VectorCase, Outcome, Judgement]],
     resolve: Callable[[str], Implementation] = registry.shared,
 ) -> list[Judgement]:
-    """Settle pending ``fail``\\ s of producing ops: pass each output through the flow's reference consumers.
+    """Settle pending ``fail``\\ s of producing ops: pass each output, and the reference's own output for the same
+    vector, through every reference consumer of the flow; ``equivalent`` when each accepts both with the same content.
 
     ``resolve`` gives the implementation of a reference name (the run's own instance when it has one). A reference
     that is unavailable here, or lacks the consumer op, is not asked.
     """
-    work: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}
-    contents: dict[int, Any] = {}
+    work: dict[str, list[tuple[int, str, dict[str, Any], dict[str, Any]]]] = {}
     for position, (case, outcome, judgement) in enumerate(pending):
         trip = catalog.round_trip_of(case.op)
-        if not judgement.pending or trip is None or not trip.accepts(case.input):
+        if not judgement.pending or trip is None:
             continue
         try:
-            consumer_args = trip.consumer_args(case.input, outcome.value)
-            contents[position] = trip.expected(case.input)
+            mine = trip.consumer_args(case.input, outcome.value)
+            theirs = trip.consumer_args(case.input, case.output)
         except (ConformanceError, KeyError, TypeError, ValueError):
             continue
         for name in catalog.flow_of(case.op).references:
-            work.setdefault(name, []).append((position, trip.consumer_op, consumer_args))
-    answers: dict[int, dict[str, Outcome]] = {}
+            work.setdefault(name, []).append((position, trip.consumer_op, mine, theirs))
+    consumed: dict[int, dict[str, tuple[Outcome, Outcome]]] = {}
     for name, items in work.items():
         consumer = resolve(name)
         if consumer.unavailable() is not None:
             continue
-        outcomes = consumer.call_many([(op, args) for _, op, args in items])
-        for (position, _, _), answer in zip(items, outcomes, strict=True):
+        calls = [call for _, op, mine, theirs in items for call in ((op, mine), (op, theirs))]
+        outcomes = consumer.call_many(calls)
+        for index, (position, _, _, _) in enumerate(items):
+            answer, reference = outcomes[2 * index], outcomes[2 * index + 1]
             if answer.status != "unsupported":
-                answers.setdefault(position, {})[name] = answer
+                consumed.setdefault(position, {})[name] = (answer, reference)
     return [
-        judge.equivalence(judgement, answers.get(position, {}), contents.get(position))
-        for position, (_, _, judgement) in enumerate(pending)
+        judge.equivalence(judgement, consumed.get(position, {})) for position, (_, _, judgement) in enumerate(pending)
     ]
 
 

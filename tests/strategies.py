@@ -108,6 +108,4 @@ def assert_batch_matches(reference: str, op: str, batch: list[dict[str, Any]], l
     ours = answers("python", [(op, args) for args in batch])
     for args, answer, mine in zip(batch, theirs, ours, strict=True):
         assert answer.status in {"value", "error"}, answer.describe()
-        assert same(mine, answer), (
-            f"{args!r}: {label} {answer.describe()}, python {mine.describe()}"
-        )
+        assert same(mine, answer), f"{args!r}: {label} {answer.describe()}, python {mine.describe()}"

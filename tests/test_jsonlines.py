@@ -46,41 +46,54 @@ def test_unknown_op_answered_unsupported(adapter: JsonLinesProcess) -> None:
     assert adapter.call("nope", {}).status == "unsupported"
 
 
-def test_crash_mid_batch_is_io_for_calls_in_flight_then_restarts(adapter: JsonLinesProcess) -> None:
+def test_a_crash_costs_only_the_call_it_crashed_on(adapter: JsonLinesProcess) -> None:
     first_pid = adapter.call("pid", {}).value
-    outcomes = adapter.call_many([("echo", {"i": 1}), ("crash", {}), ("echo", {"i": 2})])
+    outcomes = adapter.call_many([("echo", {"i": 1}), ("crash", {}), ("echo", {"i": 2}), ("pid", {})])
     assert outcomes[0] == Outcome.of_value({"i": 1}), "an answer that arrived before the crash is kept"
-    assert [o.status for o in outcomes[1:]] == ["io", "io"]
+    assert outcomes[1].status == "io"
     assert "exited with status 3" in (outcomes[1].message or "")
     assert "crashing on purpose" in (outcomes[1].message or ""), "the stderr tail explains the crash"
-    again = adapter.call_many([("echo", {"i": 3}), ("pid", {})])
-    assert again[0] == Outcome.of_value({"i": 3})
-    assert again[1].value != first_pid, "the next call runs in a fresh process"
+    assert outcomes[2] == Outcome.of_value({"i": 2}), "a call after the crash is retried, not lost"
+    assert outcomes[3].value != first_pid, "and answered by a fresh process"
     assert adapter.restarts == 1
 
 
-def test_hanging_adapter_times_out_and_recovers() -> None:
+def test_crashes_in_a_large_batch_score_io_only_where_they_happened(adapter: JsonLinesProcess) -> None:
+    """Three crashes among 600 calls (ten windows): exactly three io, and every other call answered."""
+    crash_at = {5, 250, 599}
+    calls = [("crash", {}) if i in crash_at else ("echo", {"i": i}) for i in range(600)]
+    outcomes = adapter.call_many(calls)
+    assert {i for i, o in enumerate(outcomes) if o.status == "io"} == crash_at
+    assert all(outcomes[i] == Outcome.of_value({"i": i}) for i in range(600) if i not in crash_at)
+    assert adapter.restarts == 2, "a restart for each crash that left calls to answer"
+    assert adapter.call("echo", {}).status == "value" and adapter.restarts == 3
+
+
+def test_a_hang_costs_only_the_call_it_hung_on() -> None:
     process = crashy(timeout=0.5)
     try:
         began = time.monotonic()
-        outcomes = process.call_many([("echo", {}), ("hang", {}), ("echo", {})])
+        outcomes = process.call_many([("echo", {}), ("hang", {}), ("echo", {"after": 1}), ("echo", {"after": 2})])
         assert time.monotonic() - began < 5
         assert outcomes[0].status == "value"
-        assert [o.status for o in outcomes[1:]] == ["io", "io"]
+        assert outcomes[1].status == "io"
         assert "no answer within 0.5s" in (outcomes[1].message or "")
+        assert outcomes[2:] == [Outcome.of_value({"after": 1}), Outcome.of_value({"after": 2})]
+        assert process.restarts == 1
         assert process.call("echo", {"back": True}) == Outcome.of_value({"back": True})
     finally:
         process.close()
 
 
-def test_hanging_adapter_with_a_batch_larger_than_the_pipe_buffer_times_out() -> None:
+def test_a_hang_with_a_batch_larger_than_the_pipe_buffer_loses_nothing_else() -> None:
     process = crashy(timeout=0.5)
     try:
         big = {"blob": "x" * 100_000}
         began = time.monotonic()
         outcomes = process.call_many([("hang", {}), *[("echo", big)] * 5])
         assert time.monotonic() - began < 5, "writing to a process that no longer reads must not block"
-        assert {o.status for o in outcomes} == {"io"}
+        assert outcomes[0].status == "io"
+        assert outcomes[1:] == [Outcome.of_value(big)] * 5
     finally:
         process.close()
 

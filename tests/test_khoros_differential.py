@@ -92,7 +92,9 @@ def test_encrypt_string_raw_keys_of_every_length(text: str, key: str, iv: str) -
 )
 def test_decrypt_string_of_raw_and_mutated_ciphertext(plain: bytes, key: bytes, iv: bytes, data: st.DataObject) -> None:
     """Encrypt raw bytes (not text) with the Java Cryptor, then mutate the Base64 text before decrypting."""
-    sealed = answer("java", "khoros.cryptor.encrypt_cbc", {"keyHex": key.hex(), "value": plain.hex(), "iv": iv.hex()}).value
+    sealed = answer(
+        "java", "khoros.cryptor.encrypt_cbc", {"keyHex": key.hex(), "value": plain.hex(), "iv": iv.hex()}
+    ).value
     import base64
 
     text = base64.urlsafe_b64encode(bytes.fromhex(sealed)).rstrip(b"=").decode()

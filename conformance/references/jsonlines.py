@@ -7,8 +7,11 @@ Protocol (documented in ``docs/adapter-protocol.md``):
   ``{"id": N, "ok": value}`` or ``{"id": N, "error": {"reason": "...", "message": "..."}}``;
 * end of stdin means "exit".
 
-A call that gets no answer within the timeout, or a process that dies, becomes an ``io`` outcome for the calls in
-flight; the next call starts a fresh process, so one crash never stops a run. A process that cannot start, or says
+Calls are pipelined: at most :data:`WINDOW` are unanswered at once, and the timeout bounds the wait for the next
+answer (from the moment the oldest unanswered call was handed to the process, or from the previous answer). When
+the process dies or the timeout passes, the oldest unanswered call, the one it failed on, becomes an ``io``
+outcome; every other unanswered call is retried in a fresh process (:attr:`JsonLinesProcess.restarts` counts
+them), so one crash loses one answer and never stops a run. A process that cannot start, or says
 no hello within the timeout, makes every call *unavailable* until :meth:`JsonLinesProcess.close`. Lines that are not
 JSON are ignored and kept (the last few) in :attr:`JsonLinesProcess.garbage`, and quoted in ``io`` messages.
 """
@@ -31,6 +34,10 @@ from conformance.errors import ConformanceError, ReferenceFailure, ReferenceUnav
 from conformance.outcome import OpFunction, Outcome
 
 DEFAULT_TIMEOUT = 30.0
+#: At most this many calls are unanswered at once (the rest wait to be sent).
+WINDOW = 64
+#: Restarts in a row that answer nothing before the remaining calls are given up as io.
+MAX_IDLE_ROUNDS = 3
 #: How many garbage lines and stderr lines are kept for messages.
 _KEEP = 20
 _EOF = object()
@@ -80,6 +87,8 @@ class JsonLinesProcess:
         self._unavailable: str | None = None
         self._lock = threading.Lock()
         self._next_id = 1
+        self._outbox: queue.Queue[tuple[subprocess.Popen[str], list[tuple[int, str]]]] = queue.Queue()
+        threading.Thread(target=self._writer, args=(self._outbox,), daemon=True).start()
 
     # --- lifecycle ------------------------------------------------------------------------------------------------
 
@@ -237,55 +246,82 @@ class JsonLinesProcess:
         return self.call_many([(op, args)])[0]
 
     def call_many(self, calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
-        """Send every call, then collect every answer: one round trip's latency for the whole batch.
+        """Answer every call, pipelined: at most :data:`WINDOW` calls are unanswered at once.
 
         Never raises for the process's failures: they become *unavailable* (it cannot start or says no hello) or
-        *io* (it crashed, timed out or wrote a malformed answer) outcomes for the calls concerned.
+        *io* outcomes. When the process crashes or hangs, only the oldest call it was given and did not answer (the
+        one it failed on) becomes *io*; every other unanswered call, sent or not, is retried in a fresh process.
         """
         calls = list(calls)
+        answers: list[Outcome | None] = [None] * len(calls)
         with self._lock:
-            try:
-                self._ensure_started()
-            except ReferenceUnavailable as exc:
-                return [Outcome("unavailable", message=str(exc)) for _ in calls]
-            ids = list(range(self._next_id, self._next_id + len(calls)))
-            self._next_id += len(calls)
-            lines = [
-                json.dumps({"id": request_id, "op": op, "args": args}, ensure_ascii=True) + "\n"
-                for request_id, (op, args) in zip(ids, calls, strict=True)
-            ]
-            assert self._process is not None
-            # A separate writer: an adapter that stops reading must not block us past the timeout.
-            threading.Thread(target=self._write, args=(self._process, "".join(lines)), daemon=True).start()
-            return self._collect(ids)
+            pending = list(range(len(calls)))
+            idle_rounds = 0
+            while pending:
+                try:
+                    self._ensure_started()
+                except ReferenceUnavailable as exc:
+                    for index in pending:
+                        answers[index] = Outcome("unavailable", message=str(exc))
+                    break
+                before = len(pending)
+                pending = self._exchange(calls, pending, answers)
+                idle_rounds = 0 if len(pending) < before else idle_rounds + 1
+                if pending and idle_rounds >= MAX_IDLE_ROUNDS:
+                    for index in pending:
+                        answers[index] = Outcome("io", message=f"{self.name}: no progress after {idle_rounds} restarts")
+                    break
+        return [answer if answer is not None else Outcome("io", message="no answer") for answer in answers]
 
-    @staticmethod
-    def _write(process: subprocess.Popen[str], text: str) -> None:
-        try:
-            assert process.stdin is not None
-            process.stdin.write(text)
-            process.stdin.flush()
-        except (OSError, ValueError):  # it died or was killed: the reader sees the end of its output
-            pass
-
-    def _collect(self, ids: list[int]) -> list[Outcome]:
-        pending = set(ids)
-        answers: dict[int, Outcome] = {}
-        while pending:
+    def _exchange(
+        self, calls: list[tuple[str, Mapping[str, Any]]], pending: list[int], answers: list[Outcome | None]
+    ) -> list[int]:
+        """Send ``pending`` calls through the running process; return the ones to retry after a failure."""
+        assert self._process is not None
+        process = self._process
+        in_flight: dict[int, int] = {}  # request id -> index into calls, in sending order
+        position = 0
+        while position < len(pending) or in_flight:
+            chunk: list[tuple[int, str]] = []
+            while len(in_flight) + len(chunk) < WINDOW and position < len(pending):
+                index = pending[position]
+                op, args = calls[index]
+                request_id = self._next_id
+                self._next_id += 1
+                in_flight[request_id] = index
+                chunk.append((request_id, _request_line(request_id, op, args)))
+                position += 1
+            if chunk:
+                self._outbox.put((process, chunk))
             message = self._read_line(self.timeout)
-            if message is _TIMEOUT:
-                return self._fail_all(ids, answers, f"no answer within {self.timeout:g}s")
-            if message is _EOF:
-                self._process_wait()
-                return self._fail_all(ids, answers, f"the process exited{self._exit_status()}")
+            if message is _TIMEOUT or message is _EOF:
+                if message is _EOF:
+                    self._process_wait()
+                    why = f"the process exited{self._exit_status()}"
+                else:
+                    why = f"no answer within {self.timeout:g}s"
+                self._kill()
+                unanswered = list(in_flight.values())
+                culprit = unanswered[0]
+                answers[culprit] = Outcome("io", message=f"{self.name}: {why}{self._diagnosis()}")
+                return sorted([*unanswered[1:], *pending[position:]])
             if not isinstance(message, dict):
                 continue
             request_id = message.get("id")
-            if type(request_id) is not int or request_id not in pending:
+            if type(request_id) is int and request_id in in_flight:
+                answers[in_flight.pop(request_id)] = _to_outcome(message)
+        return []
+
+    def _writer(self, outbox: queue.Queue[tuple[subprocess.Popen[str], list[tuple[int, str]]]]) -> None:
+        """Write queued request lines to the process: an adapter that stops reading blocks only this thread."""
+        while True:
+            process, chunk = outbox.get()
+            try:
+                assert process.stdin is not None
+                process.stdin.write("".join(line for _, line in chunk))
+                process.stdin.flush()
+            except (OSError, ValueError, AssertionError):  # it died or was killed: the reader sees its end
                 continue
-            answers[request_id] = _to_outcome(message)
-            pending.discard(request_id)
-        return [answers[i] for i in ids]
 
     def _process_wait(self) -> None:
         """After the end of its output: reap the process and let the stderr drain catch its last words."""
@@ -299,11 +335,6 @@ class JsonLinesProcess:
         code = None if self._process is None else self._process.poll()
         return "" if code is None else f" with status {code}"
 
-    def _fail_all(self, ids: list[int], answers: dict[int, Outcome], why: str) -> list[Outcome]:
-        self._kill()
-        message = f"{self.name}: {why}{self._diagnosis()}"
-        return [answers.get(i, Outcome("io", message=message)) for i in ids]
-
     def op_function(self, op: str) -> OpFunction:
         """An :data:`~conformance.outcome.OpFunction` that forwards ``op`` to this process."""
 
@@ -311,6 +342,10 @@ class JsonLinesProcess:
             return unwrap(self.call(op, args))
 
         return run
+
+
+def _request_line(request_id: int, op: str, args: Mapping[str, Any]) -> str:
+    return json.dumps({"id": request_id, "op": op, "args": args}, ensure_ascii=True) + "\n"
 
 
 class _Garbage(str):

@@ -92,7 +92,10 @@ NOTES = {
     "Unicode": {"bugType": "ENCODING", "description": "Non-ASCII and astral characters."},
     "EmptyString": {"bugType": "EDGE_CASE", "description": "An empty userId or kid."},
     "RandomInput": {"bugType": "BASIC", "description": "Seeded random userId, kid and secret."},
-    "WrongSecret": {"bugType": "SIGNATURE_BYPASS", "description": "Verification with another secret: invalid signature."},
+    "WrongSecret": {
+        "bugType": "SIGNATURE_BYPASS",
+        "description": "Verification with another secret: invalid signature.",
+    },
     "WrongKid": {"bugType": "KID_BYPASS", "description": "The header's kid is not the expected key id."},
     "AlgNone": {
         "bugType": "ALG_CONFUSION",

@@ -63,7 +63,10 @@ NOTES = {
     },
     "JoseToken": {"bugType": "INTEROP", "description": "A token made by jose's CompactSign (random nonce), frozen."},
     "WrongKey": {"bugType": "SIGNATURE_BYPASS", "description": "Verification with another P-256 public key."},
-    "Tampered": {"bugType": "SIGNATURE_BYPASS", "description": "A modified header, payload or signature: bad signature."},
+    "Tampered": {
+        "bugType": "SIGNATURE_BYPASS",
+        "description": "A modified header, payload or signature: bad signature.",
+    },
     "AlgNone": {"bugType": "ALG_CONFUSION", "description": "An unsecured JWS (alg none)."},
     "KeyConfusion": {
         "bugType": "ALG_CONFUSION",
