@@ -101,9 +101,9 @@ def _compile(schema: Any, label: str = "") -> Check:
         pattern = re.compile(schema["pattern"])
         what = label or "in the expected format"
         checks.append(
-            lambda v, p: None
-            if not isinstance(v, str) or pattern.search(v)
-            else (InvalidArgument, f"{_name(p)} must be {what}")
+            lambda v, p: (
+                None if not isinstance(v, str) or pattern.search(v) else (InvalidArgument, f"{_name(p)} must be {what}")
+            )
         )
     if "prefixItems" in schema or "items" in schema or "minItems" in schema or "maxItems" in schema:
         checks.append(_array_check(schema))
