@@ -7,10 +7,7 @@ if every one accepts it and recovers the same content, the verdict is ``equivale
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import platform
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,9 +19,9 @@ from conformance.contract import Implementation
 from conformance.errors import ConformanceError
 from conformance.judge import Judgement, Policy
 from conformance.outcome import Outcome
-from conformance.paths import REPO_ROOT
 from conformance.progress import Progress
 from conformance.results import CaseResult, RunRecord
+from conformance.runinfo import run_metadata
 from conformance.vectors import VectorCase
 
 BATCH = 250
@@ -145,16 +142,6 @@ def _case_result(
     )
 
 
-def _commit() -> str:
-    try:
-        result = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return result.stdout.strip() or "unknown"
-
-
 def vector_hashes(files: Sequence[Path]) -> dict[str, str]:
     return {Path(f).name: hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files}
 
@@ -175,9 +162,7 @@ def run(
     policy = policy or Policy.from_options()
     record = RunRecord(
         metadata={
-            "timestamp": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "commit": _commit(),
-            "host": {"python": platform.python_version(), "platform": platform.platform()},
+            **run_metadata(),
             "vectorFiles": vector_hashes(vector_files),
             "options": options or {},
             "policy": policy.to_json(),

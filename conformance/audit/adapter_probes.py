@@ -1,0 +1,301 @@
+"""Probes for a user's own implementation (``conformance audit --adapter``): does it accept ``alg: none``, a wrong
+``kid``, the ECDSA twin ``(r, n - s)`` or a tampered token, and does its decrypt tell a padding failure from a JSON
+failure (a padding oracle)?
+
+:func:`probe` runs only the probes whose op the implementation declares and returns one
+:class:`~conformance.audit.model.Finding` per (probe, op), with id ``ADAPTER:<name>:<probe>:<op>``:
+
+* ``khoros.widget_jwt.verify``: ``alg-none``, ``wrong-kid``, ``tampered-token``;
+* ``talkative.verify``: ``alg-none``, ``ecdsa-twin``, ``tampered-token``;
+* ``khoros.payload.decrypt`` (else ``khoros.skep.decrypt``): ``padding-oracle``.
+
+A probe whose genuine input the implementation refuses, or that could not run (crashed, timed out, unsupported),
+is ``not_reproduced`` with the reason; an implementation that does not start gives one ``not_reproduced`` finding,
+``ADAPTER:<name>:unavailable``. Every key here is a TEST key.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from conformance.audit import talkative as talk
+from conformance.audit.evidence import Stopwatch, accepted, answer
+from conformance.audit.model import Finding, Severity, Status
+from conformance.codecs import encode_base64_url_safe as _b64url
+from conformance.contract import Implementation
+from conformance.errors import MalformedToken
+from conformance.outcome import Outcome
+from conformance.vendors import talkative
+from conformance.vendors.khoros import SymmetricKeyEncryptionProvider
+from conformance.vendors.khoros_jwt import widget_jwt
+
+JWT_OP, TALKATIVE_OP = "khoros.widget_jwt.verify", "talkative.verify"
+PAYLOAD_OP, SKEP_OP = "khoros.payload.decrypt", "khoros.skep.decrypt"
+#: TEST values only.
+JWT_SECRET, JWT_KID, JWT_NOW = "ADAPTER probe TEST secret", "probe-kid", 1_767_225_600
+AES_KEY_B64 = base64.b64encode(bytes(range(32))).decode("ascii")
+IV_B64 = base64.b64encode(bytes(range(100, 116))).decode("ascii")
+
+_META: dict[str, tuple[str, Severity, str, str, str]] = {
+    # probe -> (title, severity, cwe, why the severity, mitigation)
+    "alg-none": (
+        "Accepts an unsigned token (alg: none)",
+        "critical",
+        "CWE-347",
+        "Anyone can mint a token for any user without a key.",
+        "Pin the algorithm (HS256 / ES256) and refuse every other alg, none first.",
+    ),
+    "wrong-kid": (
+        "Accepts a token whose kid is not the expected key id",
+        "medium",
+        "CWE-345",
+        "A token minted for one key id (another app, a retired key) is taken for this one.",
+        "Compare the header's kid with the expected key id and pick the secret by kid, never the token's alg.",
+    ),
+    "ecdsa-twin": (
+        "Accepts the ECDSA twin (r, n - s) of a valid token",
+        "low",
+        "CWE-347",
+        "The twin carries the same data; it only defeats replay caches keyed on the token text.",
+        "Key replay caches on the verified payload, or refuse high-S signatures (s > n/2).",
+    ),
+    "tampered-token": (
+        "Accepts a token whose payload was changed after signing",
+        "critical",
+        "CWE-347",
+        "The signature is not checked: any claim can be changed.",
+        "Verify the signature over header.payload before reading either.",
+    ),
+    "padding-oracle": (
+        "Decrypt tells a padding failure from a JSON failure (a padding oracle)",
+        "high",
+        "CWE-209",
+        "With an IV it controls, an attacker decrypts any payload byte by byte, about 128 queries per byte.",
+        "Authenticate before decrypting (AES-GCM, or encrypt-then-MAC) and answer every failure identically.",
+    ),
+}
+_FLOWS = {JWT_OP: "khoros_widget_jwt", TALKATIVE_OP: "talkative_signed_data", PAYLOAD_OP: "khoros_secure_transfer"}
+
+
+def _b64url_json(segment: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+
+
+def tamper(token: str, change: Mapping[str, Any] | None = None) -> str:
+    """The token with its payload changed (an object: keys updated; an array: the first entry's ``data``), the
+    header and signature kept. Raises :class:`MalformedToken` for anything but a compact JWS with a JSON payload."""
+    parts = token.split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        raise MalformedToken("not a compact JWS (three parts)")
+    head, payload, signature = parts
+    try:
+        claims = _b64url_json(payload)
+    except ValueError:
+        raise MalformedToken("the payload is not base64url JSON") from None
+    if isinstance(claims, dict):
+        claims.update(change or {"userId": "admin"})
+    elif claims:
+        claims[0]["data"] = "attacker@example.com"
+    body = json.dumps(claims, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return f"{head}.{_b64url(body)}.{signature}"
+
+
+def jwt_probe_tokens() -> dict[str, str]:
+    """The widget-JWT inputs: a genuine token, then the three that a verifier must refuse."""
+    genuine = widget_jwt("user-1", key_id=JWT_KID, secret=JWT_SECRET, iat=JWT_NOW - 60)
+    head = _b64url(json.dumps({"alg": "none", "typ": "JWT", "kid": JWT_KID}, separators=(",", ":")).encode())
+    return {
+        "genuine": genuine,
+        "alg-none": f"{head}.{genuine.split('.')[1]}.",
+        "wrong-kid": widget_jwt("user-1", key_id="another-kid", secret=JWT_SECRET, iat=JWT_NOW - 60),
+        "tampered-token": tamper(genuine),
+    }
+
+
+def talkative_probe_tokens() -> dict[str, str]:
+    """The Talkative inputs: a genuine token, then alg none, its ECDSA twin and a tampered copy."""
+    genuine = talkative.sign_interaction_data(talk.FIELDS, talk.TEST_PRIVATE_KEY_PEM)
+    return {
+        "genuine": genuine,
+        "alg-none": talk.unsecured_token(talk.FIELDS),
+        "ecdsa-twin": talk.twin(genuine),
+        "tampered-token": tamper(genuine),
+    }
+
+
+def padding_probe_inputs() -> dict[str, list[tuple[str, str]]]:
+    """``{"genuine" | "not-json" | "bad-padding": [(ivKey, cipherText), ...]}`` under the TEST key.
+
+    Bad padding is made the way the attacker would: the same ciphertext under an IV whose last byte is changed so
+    that the last plaintext byte becomes 0x00, or 0x11 (both invalid PKCS#7 values)."""
+    provider = SymmetricKeyEncryptionProvider(AES_KEY_B64, IV_B64, True)
+    iv = base64.b64decode(IV_B64)
+    not_json = {"not json": provider.encrypt_string("not json"), "[1, 2": provider.encrypt_string("[1, 2")}
+    bad = []
+    for text, cipher in not_json.items():
+        pad = 16 - len(text.encode()) % 16
+        for target in (0x00, 0x11):
+            changed = iv[:-1] + bytes([iv[-1] ^ pad ^ target])
+            bad.append((base64.b64encode(changed).decode("ascii"), cipher))
+    return {
+        "genuine": [(IV_B64, provider.encrypt_string('{"probe":1}'))],
+        "not-json": [(IV_B64, cipher) for cipher in not_json.values()],
+        "bad-padding": bad,
+    }
+
+
+def _shown(outcome: Outcome) -> str:
+    """``value <json>`` (short) or the error's reason path."""
+    if outcome.status == "value":
+        return "value " + json.dumps(outcome.value)[:40]
+    return outcome.reason or outcome.status
+
+
+def _decrypt_call(op: str, iv_key: str, cipher: str) -> tuple[str, dict[str, Any]]:
+    if op == PAYLOAD_OP:
+        return op, {"ivKey": iv_key, "encryptionKey": AES_KEY_B64, "encryptedPayload": cipher}
+    return op, {"secretKey": AES_KEY_B64, "ivKey": iv_key, "base64Keys": True, "cipherText": cipher}
+
+
+def _finding(
+    implementation: Implementation, op: str, probe_name: str, status: Status, why: str, **extra: Any
+) -> Finding:
+    title, severity, cwe, reasoning, mitigation = _META[probe_name]
+    return Finding(
+        id=f"ADAPTER:{implementation.name}:{probe_name}:{op}",
+        flow=_FLOWS.get(op, "khoros_secure_transfer"),
+        title=f"{implementation.name}: {title}",
+        severity=severity,
+        severity_reasoning=reasoning,
+        cwe=cwe,
+        attacker_model="Anyone who can send the implementation's verify/decrypt an input of their choosing.",
+        preconditions=[f"The implementation's {op} is reachable with attacker-chosen input."],
+        status=status,
+        why=why,
+        ran=extra.pop("ran", [f"{op} through the adapter"]),
+        references={implementation.name: implementation.versions()},
+        figures=extra.pop("figures", {}),
+        artifacts=extra.pop("artifacts", {}),
+        mitigation=mitigation,
+    )
+
+
+def _unavailable_finding(implementation: Implementation, problem: str) -> Finding:
+    return Finding(
+        id=f"ADAPTER:{implementation.name}:unavailable",
+        flow="adapter",
+        title=f"{implementation.name}: could not be probed",
+        severity="info",
+        severity_reasoning="Nothing was shown either way.",
+        cwe="",
+        attacker_model="",
+        preconditions=[],
+        status="not_reproduced",
+        why=f"the implementation is unavailable: {problem}",
+        ran=["the adapter's start and hello"],
+        references={implementation.name: {}},
+    )
+
+
+def _unusable(outcome: Outcome) -> str | None:
+    if outcome.status in ("unsupported", "unavailable", "io"):
+        return f"the implementation could not answer ({outcome.describe()})"
+    return None
+
+
+def _token_probes(
+    implementation: Implementation, op: str, tokens: Mapping[str, str], base: Mapping[str, Any]
+) -> list[Finding]:
+    names = [n for n in tokens if n != "genuine"]
+    with Stopwatch() as watch:
+        outcomes = implementation.call_many([(op, {**base, "token": tokens[n]}) for n in ["genuine", *names]])
+    genuine, rest = outcomes[0], dict(zip(names, outcomes[1:], strict=True))
+    figures = {"queries": len(outcomes), "seconds": watch.seconds}
+    findings = []
+    for name, outcome in rest.items():
+        problem = _unusable(outcome) or _unusable(genuine)
+        artifacts = {"token": tokens[name], "genuine": tokens["genuine"], **{k: v for k, v in base.items()}}
+        if problem is None and not accepted(genuine):
+            problem = f"it refuses the genuine token ({answer(genuine)}), so its refusals say nothing"
+        if problem is not None:
+            status, why = "not_reproduced", problem
+        else:
+            status = "proved" if accepted(outcome) else "refuted"
+            why = f"{op} answered {answer(outcome)} for the {name} token (the genuine token: accepted)"
+        findings.append(
+            _finding(implementation, op, name, status, why, figures=figures, artifacts=artifacts)  # type: ignore[arg-type]
+        )
+    return findings
+
+
+def _padding_probe(implementation: Implementation, op: str) -> Finding:
+    inputs = padding_probe_inputs()
+    calls = [_decrypt_call(op, iv, cipher) for kind in inputs for iv, cipher in inputs[kind]]
+    with Stopwatch() as watch:
+        outcomes = implementation.call_many(calls)
+    grouped: dict[str, list[Outcome]] = {}
+    index = 0
+    for kind, items in inputs.items():
+        grouped[kind], index = outcomes[index : index + len(items)], index + len(items)
+    seen = {kind: sorted({repr(o.comparable()) for o in group}) for kind, group in grouped.items()}
+    problem = next((p for o in outcomes if (p := _unusable(o))), None)
+    if problem is None and not accepted(grouped["genuine"][0]):
+        problem = f"it does not decrypt the genuine payload ({answer(grouped['genuine'][0])})"
+    if problem is not None:
+        status: Status = "not_reproduced"
+        why = problem
+    else:
+        distinct = not set(seen["bad-padding"]) & set(seen["not-json"])
+        status = "proved" if distinct else "refuted"
+        why = (
+            f"{op} answered {sorted({_shown(o) for o in grouped['bad-padding']})} for bad padding and "
+            f"{sorted({_shown(o) for o in grouped['not-json']})} for well-padded text that is not JSON: "
+            + ("distinguishable, a padding oracle" if distinct else "the same answer, no padding oracle")
+            + (
+                ". (skep.decrypt is the raw primitive: its BadPadding error is an oracle wherever it reaches a client)"
+                if op == SKEP_OP and distinct
+                else ""
+            )
+        )
+    return _finding(
+        implementation,
+        op,
+        "padding-oracle",
+        status,
+        why,
+        ran=[f"{op}: a genuine payload, 2 well-padded non-JSON payloads, 4 IV-modified bad-padding payloads"],
+        figures={"queries": len(calls), "seconds": watch.seconds, "answers": seen},
+        artifacts={"encryptionKey": AES_KEY_B64, "inputs": inputs},
+    )
+
+
+def probe(implementation: Implementation) -> list[Finding]:
+    """Run every probe whose op ``implementation`` declares; one finding per probe (none for undeclared ops).
+
+    An implementation that cannot start gives the one finding ``ADAPTER:<name>:unavailable`` (not_reproduced)."""
+    problem = implementation.unavailable()
+    if problem is not None:
+        return [_unavailable_finding(implementation, problem)]
+    ops = implementation.ops()
+    findings: list[Finding] = []
+    if JWT_OP in ops:
+        base = {"keyId": JWT_KID, "secret": JWT_SECRET, "now": JWT_NOW}
+        findings += _token_probes(implementation, JWT_OP, jwt_probe_tokens(), base)
+    if TALKATIVE_OP in ops:
+        base = {"publicKeyPem": talk.TEST_PUBLIC_KEY_PEM}
+        findings += _token_probes(implementation, TALKATIVE_OP, talkative_probe_tokens(), base)
+    decrypt_op = PAYLOAD_OP if PAYLOAD_OP in ops else SKEP_OP if SKEP_OP in ops else None
+    if decrypt_op is not None:
+        findings.append(_padding_probe(implementation, decrypt_op))
+    return findings
+
+
+def probe_all(implementations: Sequence[Implementation]) -> list[Finding]:
+    """:func:`probe` for each implementation, in order."""
+    return [finding for implementation in implementations for finding in probe(implementation)]
+
+
+__all__ = ["jwt_probe_tokens", "padding_probe_inputs", "probe", "probe_all", "talkative_probe_tokens", "tamper"]

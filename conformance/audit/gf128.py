@@ -1,0 +1,119 @@
+"""GF(2^128) as GCM uses it, and the forbidden attack on a reused GCM nonce (finding CRYPTOR-2).
+
+GCM authenticates with GHASH, a polynomial in the hash key ``H = E_K(0^128)`` over GF(2^128), and masks the result
+with ``E_K(J0)``, where ``J0`` depends only on the nonce. For a one-block ciphertext ``C`` without AAD::
+
+    T = C·H² ⊕ L·H ⊕ E_K(J0)          (L: the lengths block)
+
+so two one-block messages under one key and nonce give ``T1 ⊕ T2 = (C1 ⊕ C2)·H²``. Squaring is linear in
+characteristic 2 and a bijection, so ``H = sqrt((T1 ⊕ T2) / (C1 ⊕ C2))`` is unique; then ``E_K(J0) = T1 ⊕
+GHASH_H(C1)`` and any ciphertext under that nonce can be given a valid tag, without the key.
+
+Elements are Python ints whose most significant bit is the coefficient of x^0 (GCM's bit order, NIST SP 800-38D);
+:func:`block_to_int` and :func:`int_to_block` convert 16-byte blocks.
+"""
+
+from __future__ import annotations
+
+from conformance.errors import InvalidArgument
+
+BLOCK = 16
+_R = 0xE1 << 120  # x^128 = x^7 + x^2 + x + 1, in GCM's reflected bit order
+
+
+def block_to_int(block: bytes) -> int:
+    """The field element of a 16-byte block. Raises :class:`InvalidArgument` for another length."""
+    if len(block) != BLOCK:
+        raise InvalidArgument("a GF(2^128) element is a 16-byte block")
+    return int.from_bytes(block, "big")
+
+
+def int_to_block(element: int) -> bytes:
+    """The 16-byte block of a field element."""
+    return element.to_bytes(BLOCK, "big")
+
+
+def multiply(x: int, y: int) -> int:
+    """``x·y`` in GF(2^128) (SP 800-38D, algorithm 1)."""
+    z = 0
+    v = y
+    for bit in range(127, -1, -1):
+        if x >> bit & 1:
+            z ^= v
+        v = (v >> 1) ^ _R if v & 1 else v >> 1
+    return z
+
+
+def power(x: int, exponent: int) -> int:
+    """``x`` to the ``exponent`` (square and multiply); the field's one is ``1 << 127``."""
+    result = 1 << 127
+    base = x
+    while exponent:
+        if exponent & 1:
+            result = multiply(result, base)
+        base = multiply(base, base)
+        exponent >>= 1
+    return result
+
+
+def inverse(x: int) -> int:
+    """``1/x`` (``x^(2^128 - 2)``). Raises :class:`InvalidArgument` for zero."""
+    if x == 0:
+        raise InvalidArgument("zero has no inverse")
+    return power(x, (1 << 128) - 2)
+
+
+def sqrt(x: int) -> int:
+    """The one square root of ``x``: ``x^(2^127)``, since squaring 128 times is the identity."""
+    for _ in range(127):
+        x = multiply(x, x)
+    return x
+
+
+def ghash(h: int, aad: bytes, ciphertext: bytes) -> int:
+    """GHASH_H over ``aad`` and ``ciphertext``, each zero-padded to whole blocks, then their bit lengths."""
+    data = aad + bytes(-len(aad) % BLOCK) + ciphertext + bytes(-len(ciphertext) % BLOCK)
+    data += (len(aad) * 8).to_bytes(8, "big") + (len(ciphertext) * 8).to_bytes(8, "big")
+    y = 0
+    for offset in range(0, len(data), BLOCK):
+        y = multiply(y ^ int.from_bytes(data[offset : offset + BLOCK], "big"), h)
+    return y
+
+
+def recover_hash_key(c1: bytes, t1: bytes, c2: bytes, t2: bytes) -> int:
+    """``H`` from two one-block GCM messages (ciphertext, tag) sealed under one key and one nonce, without AAD.
+
+    Raises :class:`InvalidArgument` unless both ciphertexts are single, different blocks and both tags 16 bytes.
+    """
+    if len(c1) != BLOCK or len(c2) != BLOCK or len(t1) != BLOCK or len(t2) != BLOCK:
+        raise InvalidArgument("the attack needs one-block ciphertexts and 16-byte tags")
+    difference = block_to_int(c1) ^ block_to_int(c2)
+    if difference == 0:
+        raise InvalidArgument("the two ciphertexts must differ")
+    h_squared = multiply(block_to_int(t1) ^ block_to_int(t2), inverse(difference))
+    return sqrt(h_squared)
+
+
+def tag_mask(h: int, ciphertext: bytes, tag: bytes, aad: bytes = b"") -> bytes:
+    """``E_K(J0)`` of the nonce that sealed (``aad``, ``ciphertext``, ``tag``): the tag minus its GHASH."""
+    return int_to_block(block_to_int(tag) ^ ghash(h, aad, ciphertext))
+
+
+def forge_tag(h: int, mask: bytes, ciphertext: bytes, aad: bytes = b"") -> bytes:
+    """The tag GCM expects for ``ciphertext`` (and ``aad``) under the nonce whose ``E_K(J0)`` is ``mask``."""
+    return int_to_block(ghash(h, aad, ciphertext) ^ block_to_int(mask))
+
+
+__all__ = [
+    "BLOCK",
+    "block_to_int",
+    "forge_tag",
+    "ghash",
+    "int_to_block",
+    "inverse",
+    "multiply",
+    "power",
+    "recover_hash_key",
+    "sqrt",
+    "tag_mask",
+]

@@ -1,0 +1,122 @@
+"""The shape of an audit finding, and the registry of proofs that produce them.
+
+A *proof* is a function that runs an attack (or a check) against the live references and returns a
+:class:`Finding`. Its ``status`` says what happened:
+
+* ``proved``: the attack worked against the reference (the weakness is real, shown by the vendor's own code);
+* ``refuted``: the attack was tried and the reference resisted it (also evidence);
+* ``not_reproduced``: the proof could not be carried out here (a reference is unavailable, or the attack did not
+  succeed within its budget); ``why`` says which.
+
+A proof that fails is never reported as ``proved``: the proof function decides the status from what it observed,
+and :func:`run_proof` turns any exception into ``not_reproduced``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["proved", "refuted", "not_reproduced"]
+STATUSES: tuple[Status, ...] = ("proved", "refuted", "not_reproduced")
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+
+
+@dataclass
+class Finding:
+    """One audit finding, as it appears in the JSON, HTML and Markdown reports."""
+
+    id: str  # stable: "ST-2", "TALK-2", ... (or "ADAPTER:<name>:<probe>" for a user's implementation)
+    flow: str  # the flow id (catalog), e.g. "khoros_secure_transfer"
+    title: str
+    severity: Severity
+    severity_reasoning: str
+    cwe: str  # "CWE-347"
+    attacker_model: str
+    preconditions: list[str]
+    status: Status
+    why: str  # what was observed; for not_reproduced, why it could not be shown
+    ran: list[str]  # what was run, step by step
+    references: dict[str, dict[str, str]]  # reference name -> its exact versions
+    figures: dict[str, Any] = field(default_factory=dict)  # measured: queries, seconds, rates ...
+    artifacts: dict[str, Any] = field(default_factory=dict)  # to replay the proof (TEST keys only)
+    mitigation: str = ""
+    plots: list[dict[str, Any]] = field(default_factory=list)  # {"title", "svg"} pictures for the HTML report
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ProofFunction = Callable[[], Finding]
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A registered proof: its finding id, flow, and the function that runs it."""
+
+    id: str
+    flow: str
+    run: ProofFunction
+    references: tuple[str, ...] = ()  # implementation names it needs (registry names: java, node, php, ...)
+    #: The finding's fixed description (title, severity, severity_reasoning, cwe, attacker_model, preconditions,
+    #: mitigation), used to describe it when it cannot run or raises. Optional.
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+PROOFS: dict[str, Proof] = {}
+
+
+def proof(
+    finding_id: str, flow: str, references: tuple[str, ...] = (), details: Any = None
+) -> Callable[[ProofFunction], ProofFunction]:
+    """Register ``function`` as the proof of ``finding_id``; the ids are stable and unique.
+
+    ``details`` (optional) is the finding's fixed description: a mapping, or an object with a ``fallback()``
+    method returning one (``conformance.audit.evidence.Details``).
+    """
+    described: dict[str, Any] = {}
+    if isinstance(details, Mapping):
+        described = dict(details)
+    elif details is not None:
+        described = {**details.fallback(), "mitigation": str(getattr(details, "mitigation", ""))}
+
+    def register(function: ProofFunction) -> ProofFunction:
+        if finding_id in PROOFS:
+            raise ValueError(f"two proofs for {finding_id}")
+        PROOFS[finding_id] = Proof(finding_id, flow, function, references, described)
+        return function
+
+    return register
+
+
+def run_proof(entry: Proof, fallback: Mapping[str, Any] | None = None) -> Finding:
+    """Run one proof; an exception becomes a ``not_reproduced`` finding that names it (never ``proved``).
+
+    The finding's description then comes from ``fallback``, else from the details the proof was registered with.
+    """
+    began = time.monotonic()
+    try:
+        finding = entry.run()
+    except Exception as exc:
+        details = dict(fallback if fallback is not None else entry.details)
+        finding = Finding(
+            id=entry.id,
+            flow=entry.flow,
+            title=str(details.get("title", entry.id)),
+            severity=details.get("severity", "info"),
+            severity_reasoning=str(details.get("severity_reasoning", "")),
+            cwe=str(details.get("cwe", "")),
+            attacker_model=str(details.get("attacker_model", "")),
+            preconditions=list(details.get("preconditions", [])),
+            status="not_reproduced",
+            why=f"the proof raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
+            ran=[],
+            references={},
+            mitigation=str(details.get("mitigation", "")),
+        )
+    finding.seconds = round(time.monotonic() - began, 3)
+    return finding

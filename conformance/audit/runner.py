@@ -1,0 +1,243 @@
+"""Run the audit: import the proof modules, select proofs by flow, run each against the live references, record
+the exact versions they ran against, and probe users' adapters. The :class:`AuditRecord` is what every report reads.
+
+A proof whose reference is unavailable here is reported ``not_reproduced`` with the reason (the audit still runs);
+the tests turn that into a failure in CI (``tests/conftest.py::require_reference``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance import catalog
+from conformance.audit import (
+    adapter_probes,
+    boldchat_pgp,
+    boldchat_sha512,
+    boldchat_validator,
+    evidence,
+    khoros_cryptor,
+    khoros_secure_transfer,
+    khoros_widget_jwt,
+    talkative,
+    thread,
+)
+from conformance.audit.model import PROOFS, SEVERITIES, STATUSES, Finding, Proof, run_proof
+from conformance.errors import ConformanceError
+from conformance.runinfo import run_metadata
+
+#: Every module that registers proofs, in report order.
+PROOF_MODULES = (
+    khoros_secure_transfer,
+    khoros_cryptor,
+    khoros_widget_jwt,
+    talkative,
+    thread,
+    boldchat_sha512,
+    boldchat_validator,
+    boldchat_pgp,
+)
+FORMAT = "handoff-conformance audit"
+FORMAT_VERSION = 1
+
+Progress = Callable[[str], None]
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass
+class AuditRecord:
+    """The findings of one audit run and how it ran (time, commit, host, flows, what was missing)."""
+
+    findings: list[Finding]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def headline(self) -> dict[str, Any]:
+        """Counts by status, by severity, and by severity x status (every key present, zeros included)."""
+        by_status = {status: sum(f.status == status for f in self.findings) for status in STATUSES}
+        by_severity = {severity: sum(f.severity == severity for f in self.findings) for severity in SEVERITIES}
+        matrix = {
+            severity: {
+                status: sum(f.severity == severity and f.status == status for f in self.findings) for status in STATUSES
+            }
+            for severity in SEVERITIES
+        }
+        return {"findings": len(self.findings), "by_status": by_status, "by_severity": by_severity, "matrix": matrix}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "formatVersion": FORMAT_VERSION,
+            "metadata": self.metadata,
+            "headline": self.headline(),
+            "findings": [finding.to_json() for finding in self.findings],
+        }
+
+
+def check_flows(flows: Iterable[str]) -> tuple[str, ...]:
+    """The flows to audit (all when none are named). Raises :class:`UsageError` listing the valid ids."""
+    return tuple(entry.id for entry in catalog.select_flows(tuple(dict.fromkeys(flows))))
+
+
+def check_adapters(specs: Iterable[str]) -> tuple[str, ...]:
+    """The ``NAME=COMMAND`` specs, checked before anything runs (the registry's own check; nothing is started).
+    Raises :class:`UsageError` for a malformed spec or a name used twice."""
+    from conformance import registry
+
+    specs = tuple(specs)
+    registry.build("", specs)
+    return specs
+
+
+def select(flows: Sequence[str]) -> list[Proof]:
+    """The registered proofs of ``flows``, in flow order then in their modules' order."""
+    order = {flow: index for index, flow in enumerate(catalog.flow_ids())}
+    chosen = [entry for entry in PROOFS.values() if entry.flow in flows]
+    return sorted(chosen, key=lambda entry: order.get(entry.flow, len(order)))
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    """``text`` without terminal colour codes, on one line, at most ``limit`` characters (a build log can be long)."""
+    flat = " ".join(_ANSI.sub("", text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
+def _described(entry: Proof, why: str) -> Finding:
+    details = entry.details
+    return Finding(
+        id=entry.id,
+        flow=entry.flow,
+        title=str(details.get("title", entry.id)),
+        severity=details.get("severity", "info"),
+        severity_reasoning=str(details.get("severity_reasoning", "")),
+        cwe=str(details.get("cwe", "")),
+        attacker_model=str(details.get("attacker_model", "")),
+        preconditions=list(details.get("preconditions", [])),
+        status="not_reproduced",
+        why=why,
+        ran=[],
+        references={},
+        mitigation=str(details.get("mitigation", "")),
+    )
+
+
+class _Versions:
+    """Each reference's exact versions, read once per run."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, dict[str, str]] = {}
+
+    def of(self, name: str) -> dict[str, str]:
+        if name not in self._cache:
+            try:
+                self._cache[name] = evidence.reference_versions([name])[name]
+            except ConformanceError as exc:
+                self._cache[name] = {"error": str(exc)}
+        return self._cache[name]
+
+
+def run_one(entry: Proof, versions: _Versions | None = None) -> Finding:
+    """Run one proof: ``not_reproduced`` (with why) when one of its references is unavailable, else the proof's
+    own finding (an exception too becomes ``not_reproduced``); its references' versions filled in."""
+    versions = versions or _Versions()
+    began = time.monotonic()
+    problem = evidence.missing(entry.references)
+    finding = _described(entry, f"not run: {_one_line(problem)}") if problem else run_proof(entry)
+    if finding.status not in STATUSES:
+        finding.why = f"the proof reported an unknown status {finding.status!r}: {finding.why}"
+        finding.status = "not_reproduced"
+    for name in entry.references:
+        if not finding.references.get(name):
+            finding.references[name] = versions.of(name)
+    finding.seconds = round(time.monotonic() - began, 3)
+    return finding
+
+
+def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Finding], dict[str, Any]]:
+    """Build the adapter ``NAME=COMMAND`` and run the adapter probes on it (when that module exists).
+
+    Returns its findings and what the record says about it. Raises :class:`UsageError` for a malformed spec.
+    """
+    from conformance import registry
+
+    (implementation,) = registry.build("", [spec])
+    name = implementation.name
+    about: dict[str, Any] = {"command": spec.partition("=")[2].strip()}
+    try:
+        about["available"] = implementation.unavailable()
+        about["versions"] = implementation.versions()
+        try:
+            findings = list(adapter_probes.probe(implementation))
+        except ConformanceError as exc:
+            findings = [_adapter_finding(name, f"the probes could not run: {' '.join(str(exc).split())[:300]}")]
+    finally:
+        implementation.close()
+    if progress:
+        progress(f"audit: adapter {name}: {len(findings)} finding(s)")
+    return findings, about
+
+
+def _adapter_finding(name: str, why: str) -> Finding:
+    return Finding(
+        id=f"ADAPTER:{name}:probes",
+        flow="adapter",
+        title=f"Adapter {name}: probes",
+        severity="info",
+        severity_reasoning="Nothing was shown about this adapter.",
+        cwe="",
+        attacker_model="",
+        preconditions=[],
+        status="not_reproduced",
+        why=why,
+        ran=[],
+        references={},
+    )
+
+
+def run_audit(flows: Sequence[str] = (), adapters: Sequence[str] = (), progress: Progress | None = None) -> AuditRecord:
+    """Run every proof of ``flows`` (all flows when empty) and probe every adapter; return the record.
+
+    Raises :class:`UsageError` for an unknown flow or a malformed adapter spec.
+    """
+    began = time.monotonic()
+    chosen = check_flows(flows)
+    check_adapters(adapters)
+    entries = select(chosen)
+    versions = _Versions()
+    findings: list[Finding] = []
+    for index, entry in enumerate(entries, start=1):
+        finding = run_one(entry, versions)
+        findings.append(finding)
+        if progress:
+            progress(f"audit: [{index}/{len(entries)}] {entry.id} {finding.status} ({finding.seconds:.1f} s)")
+    adapter_records: dict[str, Any] = {}
+    for spec in adapters:
+        adapter_findings, about = probe_adapter(spec, progress)
+        findings += adapter_findings
+        adapter_records[spec.partition("=")[0].strip()] = about
+    covered = {entry.flow for entry in entries}
+    metadata = {
+        **run_metadata(),
+        "ci": os.environ.get("CI", "").lower() in {"1", "true", "yes"},
+        "flows": list(chosen),
+        "flowsWithoutProofs": [flow for flow in chosen if flow not in covered],
+        "adapters": adapter_records,
+        "seconds": round(time.monotonic() - began, 2),
+    }
+    return AuditRecord(findings, metadata)
+
+
+__all__ = [
+    "PROOF_MODULES",
+    "AuditRecord",
+    "check_adapters",
+    "check_flows",
+    "probe_adapter",
+    "run_audit",
+    "run_one",
+    "select",
+]
