@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from conformance import catalog
@@ -223,7 +223,6 @@ class Policy:
 
     fail_on: frozenset[str] = DEFAULT_FAIL_ON
     strict: bool = False
-    extra: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_options(cls, fail_on: str | Iterable[str] | None = None, *, strict: bool | None = None) -> Policy:
@@ -243,12 +242,12 @@ class Policy:
             raise UsageError(f"--fail-on: unknown verdict(s) {', '.join(unknown)}; verdicts: {', '.join(VERDICTS)}")
         return cls(frozenset(names | ({"unavailable"} if strict else set())), strict)
 
-    def for_implementation(self, name: str, kind: str) -> frozenset[str]:
-        """The verdicts that fail the gate for this implementation."""
-        added: set[str] = set(self.extra.get(name, frozenset()))
-        if kind == "adapter":
+    def for_implementation(self, name: str, builtin: bool) -> frozenset[str]:
+        """The verdicts that fail the gate for this implementation (``builtin`` is False for a user's adapter)."""
+        added: set[str] = set()
+        if not builtin:
             added.add("unavailable")
-        if name == "python":
+        if builtin and name == "python":
             added.add("reason_mismatch")
         return self.fail_on | added
 

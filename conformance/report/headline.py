@@ -67,7 +67,7 @@ def summary_table(record: RunRecord) -> str:
     """The implementation x verdict counts, with each implementation's pass share over what it supports."""
     summary = record.summary()
     width = max([len(name) for name in summary] + [14])
-    header = f"{'implementation':<{width}}  " + " ".join(f"{v:>11}" for v in VERDICTS) + "   passed"
+    header = f"{'implementation':<{width}}  " + " ".join(f"{v:>11}" for v in VERDICTS) + "   ok/answered"
     lines = [header]
     for name, row in summary.items():
         answered = sum(n for v, n in row.items() if v != "unsupported")
