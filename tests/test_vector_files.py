@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import vectors.generators
+from conformance import catalog
 from conformance.errors import VectorFileError
 from conformance.paths import vectors_dir
 from conformance.vectors import load_file, vector_files
@@ -48,9 +49,12 @@ def test_non_json_file_is_a_typed_error(tmp_path: Path) -> None:
         load_file(bad)
 
 
-GENERATORS = sorted(
-    info.name for info in pkgutil.iter_modules(vectors.generators.__path__) if not info.name.startswith("_")
-)
+GENERATORS = sorted({entry.generator for entry in catalog.FLOWS})
+
+
+def test_every_generator_module_is_named_by_the_catalog() -> None:
+    modules = {info.name for info in pkgutil.iter_modules(vectors.generators.__path__) if not info.name.startswith("_")}
+    assert modules == set(GENERATORS)
 
 
 @pytest.mark.parametrize("generator", GENERATORS)

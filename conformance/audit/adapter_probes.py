@@ -240,7 +240,10 @@ def _padding_probe(implementation: Implementation, op: str) -> Finding:
     index = 0
     for kind, items in inputs.items():
         grouped[kind], index = outcomes[index : index + len(items)], index + len(items)
-    seen = {kind: sorted({repr(o.comparable()) for o in group}) for kind, group in grouped.items()}
+    seen = {
+        kind: sorted({f"error {o.reason}" if o.status == "error" else o.status for o in group})
+        for kind, group in grouped.items()
+    }
     problem = next((p for o in outcomes if (p := _unusable(o))), None)
     if problem is None and not accepted(grouped["genuine"][0]):
         problem = f"it does not decrypt the genuine payload ({answer(grouped['genuine'][0])})"

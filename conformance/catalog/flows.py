@@ -140,6 +140,7 @@ FLOWS: tuple[Flow, ...] = (
             RoundTrip("skep", ("khoros.skep.encrypt",), "khoros.skep.decrypt", _skep_consumer, _skep_expected),
         ),
         document="001_143f91f2e6ef410a.txt",
+        generator="khoros",
     ),
     Flow(
         id="khoros_cryptor",
@@ -171,6 +172,7 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         document="001_143f91f2e6ef410a.txt",
+        generator="khoros",
     ),
     Flow(
         id="khoros_widget_jwt",
@@ -198,6 +200,7 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         document="001_143f91f2e6ef410a.txt",
+        generator="khoros_widget_jwt",
     ),
     Flow(
         id="talkative_signed_data",
@@ -229,6 +232,7 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         document="003_aac60916feb0b5ff.txt",
+        generator="talkative",
     ),
     Flow(
         id="thread_messenger",
@@ -259,6 +263,7 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         document="004_3956fa93d5717606.txt",
+        generator="thread",
     ),
     Flow(
         id="boldchat_sha512",
@@ -285,6 +290,7 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         document="002_716097936015a710.txt",
+        generator="boldchat_sha512",
     ),
     Flow(
         id="boldchat_validator",
@@ -302,6 +308,7 @@ FLOWS: tuple[Flow, ...] = (
         ),
         references=(),
         document="002_716097936015a710.txt",
+        generator="boldchat_validator",
     ),
     Flow(
         id="boldchat_pgp",
@@ -315,5 +322,6 @@ FLOWS: tuple[Flow, ...] = (
         references=("bc150", "bc-current", "gnupg"),
         round_trips=tuple(_pgp_round_trip(k, c) for k in PGP_KEY_SETS for c in PGP_COMPRESSIONS),
         document="002_716097936015a710.txt",
+        generator="boldchat_pgp",
     ),
 )

@@ -86,6 +86,7 @@ class Flow:
     references: tuple[str, ...]  # registry names of the implementations that made its vectors
     round_trips: tuple[RoundTrip, ...] = ()
     document: str = ""  # the vendor document in shared/seeds
+    generator: str = ""  # the module of vectors/generators/ that writes its vector file
 
     @property
     def vector_file(self) -> str:

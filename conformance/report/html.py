@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from conformance import catalog
+from conformance.errors import UsageError
 from conformance.judge import SEVERITY, VERDICTS, worst
 from conformance.report.details import describe_actual
 from conformance.report.headline import failing_lines, headline
@@ -63,6 +65,14 @@ def _compact_actual(case: CaseResult) -> Any:
     return case.actual
 
 
+def _flow_title(flow_id: str, fallback: str) -> str:
+    """The catalog's title of a flow (a record from another build may name flows this one does not know)."""
+    try:
+        return catalog.flow(flow_id).title
+    except UsageError:
+        return fallback
+
+
 def _interop_label(flow: str, variant: str) -> str:
     return f"{flow}/{variant}" if variant else flow
 
@@ -98,7 +108,7 @@ def page_data(record: RunRecord) -> dict[str, Any]:
         groups = [
             {"op": op, "rows": sorted(rows, key=lambda i: vectors[i][4])} for op, rows in sorted(flow["groups"].items())
         ]
-        flow_list.append({"file": stem, "scheme": flow["scheme"], "groups": groups})
+        flow_list.append({"file": stem, "scheme": _flow_title(stem, flow["scheme"]), "groups": groups})
     interop = [
         [_interop_label(c.flow, c.variant), c.producer, c.consumer, c.verdict, c.passed, c.total, c.detail, c.examples]
         for c in record.interop

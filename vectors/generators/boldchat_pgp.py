@@ -40,9 +40,9 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from conformance import openpgp
+from conformance import openpgp, registry
+from conformance.contract import Implementation
 from conformance.errors import ConformanceError
-from conformance.outcome import run_op
 from conformance.paths import REPO_ROOT
 from conformance.references import bouncycastle, gnupg
 from conformance.testkeys import DEFAULT_PGP_KEY_SET, pgp_key_sets
@@ -174,8 +174,8 @@ NOTES = {
 
 
 @cache
-def _reference_ops(name: str) -> dict[str, Any]:
-    return gnupg.OPS if name == "gnupg" else bouncycastle.make_ops(name)
+def _reference_ops(name: str) -> Implementation:
+    return registry.shared(name)
 
 
 def _source(name: str) -> dict[str, str]:
@@ -209,16 +209,8 @@ class MessageSpec:
 
 
 def _seal(producer: str, keys: dict[str, str], params: str, compression: str, server: str, signer: str) -> str:
-    outcome = run_op(
-        _reference_ops(producer),
-        "boldchat.pgp.seal",
-        {
-            "params": params,
-            "serverPublicKey": keys[server],
-            "signingPrivateKey": keys[signer],
-            "compression": compression,
-        },
-    )
+    args = {"params": params, "serverPublicKey": keys[server], "signingPrivateKey": keys[signer]}
+    (outcome,) = _reference_ops(producer).call_many([("boldchat.pgp.seal", {**args, "compression": compression})])
     if outcome.status != "value":
         raise ConformanceError(f"{producer} could not seal: {outcome.describe()}")
     return outcome.value
