@@ -161,3 +161,21 @@ def test_version_matrix_reports_the_bouncycastle_change(tmp_path: Path) -> None:
     assert changed and all(
         "ReasonVaries" in c["flags"] for c in json.loads(target.read_text())["cases"] if c["case_id"] in changed
     )
+
+
+def test_the_record_and_the_html_lead_with_the_headline_and_hold_every_version(
+    tmp_path: Path, java_reference: None
+) -> None:
+    record_path, html_path = tmp_path / "r.json", tmp_path / "r.html"
+    code, text = run("--impl", "python,java", *SMALL, "--json", str(record_path), "--html", str(html_path))
+    assert code == EXIT_OK, text
+    headline = text.strip().splitlines()[0]
+    assert headline.startswith("GATE PASS: ") and text.strip().splitlines()[-1] == headline
+    record = json.loads(record_path.read_text())
+    for name, described in record["implementations"].items():
+        assert described["versions"], f"{name} has no versions in the record"
+        assert described["restarts"] == 0
+    assert record["implementations"]["java"]["versions"]["commonsCodec"] == "1.22.1"
+    page = html_path.read_text(encoding="utf-8")
+    assert page.index('id="headline"') < page.index("<table")
+    assert headline in page

@@ -94,11 +94,15 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     _write_reports(record, args, out)
     if baseline is not None:
         return _against_baseline(record, baseline, out)
+    from conformance.report.headline import headline
+
+    out.write(f"\n{headline(record)}\n")
     return EXIT_OK if record.gate_passes() else EXIT_FAILURES
 
 
 def print_record(record: RunRecord, out: TextIO, *, show_all: bool = False) -> None:
-    """The CLI view: headline, summary table, interop, version matrix, failing vectors, headline again."""
+    """The CLI view: headline, summary table, interop, version matrix, failing vectors (the caller repeats the
+    headline last, after the reports are written)."""
     from conformance.report import headline
     from conformance.report.matrices import interop_text
 
@@ -114,7 +118,6 @@ def print_record(record: RunRecord, out: TextIO, *, show_all: bool = False) -> N
     failing = headline.failing_lines(record, limit=None if show_all else headline.DEFAULT_LIMIT)
     if failing:
         out.write("\nfailing:\n" + "\n".join(f"  {text}" for text in failing) + "\n")
-    out.write(f"\n{line}\n")
 
 
 def _write_reports(record: RunRecord, args: argparse.Namespace, out: TextIO) -> None:
