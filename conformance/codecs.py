@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 import binascii
 
-from conformance.errors import InvalidArgument
+from conformance.arguments import require_bytes, require_str
+from conformance.errors import InvalidArgument, NullArgument
 
 try:  # an optional SIMD decoder for the canonical fast path; the results are the same without it
     import pybase64 as _pybase64
@@ -35,7 +36,9 @@ def _as_bytes(data: bytes | str) -> bytes:
         return data.encode("ascii", "ignore")
     if isinstance(data, (bytes, bytearray, memoryview)):
         return bytes(data)
-    raise InvalidArgument(f"expected str or bytes, got {type(data).__name__}")
+    if data is None:
+        raise NullArgument("data must not be None")
+    raise InvalidArgument(f"data must be str or bytes, got {type(data).__name__}")
 
 
 def decode_base64(data: bytes | str) -> bytes:
@@ -80,19 +83,27 @@ def _decode_canonical(text: str) -> bytes | None:
 
 
 def encode_base64(data: bytes) -> str:
-    """Standard alphabet with padding: ``Base64.encodeBase64(data, false)`` and Guava ``base64().encode``."""
-    return base64.b64encode(data).decode("ascii")
+    """Standard alphabet with padding: ``Base64.encodeBase64(data, false)`` and Guava ``base64().encode``.
+
+    Raises :class:`NullArgument` / :class:`InvalidArgument` when ``data`` is not bytes.
+    """
+    return base64.b64encode(data if type(data) is bytes else require_bytes(data, "data")).decode("ascii")
 
 
 def encode_base64_url_safe(data: bytes) -> str:
-    """URL-safe alphabet *without* padding: ``Base64.encodeBase64(data, false, true)``."""
+    """URL-safe alphabet *without* padding: ``Base64.encodeBase64(data, false, true)``. Raises as
+    :func:`encode_base64` does."""
+    data = data if type(data) is bytes else require_bytes(data, "data")
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def java_utf8_encode(text: str) -> bytes:
-    """``String.getBytes(UTF_8)``: surrogate pairs combine, lone surrogates become ``?``."""
-    if not isinstance(text, str):
-        raise InvalidArgument(f"expected str, got {type(text).__name__}")
+    """``String.getBytes(UTF_8)``: surrogate pairs combine, lone surrogates become ``?``.
+
+    Raises :class:`NullArgument` / :class:`InvalidArgument` when ``text`` is not a ``str``.
+    """
+    if type(text) is not str:
+        require_str(text, "text")
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
@@ -113,7 +124,12 @@ def _bad_second_of_4(b1: int, b2: int) -> bool:
 
 
 def java_utf8_decode(data: bytes) -> str:
-    """``new String(data, UTF_8)`` on JDK 17, replacement characters included."""
+    """``new String(data, UTF_8)`` on JDK 17, replacement characters included.
+
+    Raises :class:`NullArgument` / :class:`InvalidArgument` when ``data`` is not bytes.
+    """
+    if type(data) is not bytes:
+        data = require_bytes(data, "data")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

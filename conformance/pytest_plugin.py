@@ -36,15 +36,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conformance import judge
+from conformance.arguments import require_instance, require_path, require_str, require_strings
 from conformance.contract import Implementation, from_python_object
-from conformance.errors import ConformanceError, UsageError
+from conformance.errors import ConformanceError, InvalidArgument, UsageError
 from conformance.outcome import Outcome
 from conformance.paths import vectors_dir
 from conformance.selection import RESULTS, CaseFilter, select_cases
@@ -77,40 +78,77 @@ def _split(values: Sequence[str] | str | None) -> tuple[str, ...]:
 # --- implementations ---------------------------------------------------------------------------------------------
 
 
-def load_impl(spec: str, search_path: Collection[Path] = ()) -> Any:
-    """Import ``module[:attr[.attr]]``; a class is instantiated without arguments. Raises ``ImportError``.
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit] + "..."
 
-    ``search_path`` directories are tried when the module is not importable as it stands (for ``pytest`` run
-    from a project directory that is not on ``sys.path``).
-    """
-    module_name, _, attribute = spec.partition(":")
+
+def _import(module_name: str, search_path: Collection[Path]) -> Any:
     try:
-        target: Any = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
         extra = [str(p) for p in search_path if str(p) not in sys.path]
-        if exc.name != module_name.split(".")[0] or not extra:
+        if exc.name != module_name.split(".", maxsplit=1)[0] or not extra:
             raise
         sys.path.extend(extra)
-        target = importlib.import_module(module_name)
+        return importlib.import_module(module_name)
+
+
+def load_impl(spec: str, search_path: Collection[Path] = ()) -> Any:
+    """Import ``module[:attr[.attr]]``; a class is instantiated without arguments. Returns the object.
+
+    ``search_path`` directories are tried when the module is not importable as it stands (for ``pytest`` run
+    from a project directory that is not on ``sys.path``). Raises :class:`UsageError` (one line) when the module
+    cannot be imported, an attribute is missing or a class cannot be instantiated without arguments.
+    """
+    spec = require_str(spec, "spec")
+    if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
+        raise InvalidArgument("search_path must be a collection of directories")
+    search = [require_path(p, "search_path entry") for p in search_path]
+    module_name, _, attribute = spec.partition(":")
+    if not module_name.strip() or "\0" in spec:
+        raise UsageError(f"{spec!r}: give module[:attr], e.g. mypkg.adapter:Impl")
+    try:
+        target: Any = _import(module_name, search)
+    except ConformanceError:
+        raise
+    except Exception as exc:  # the module is missing, or raised while it was imported (the user's code)
+        raise UsageError(f"{spec}: cannot import {module_name} ({type(exc).__name__}: {_one_line(exc)})") from None
     for part in filter(None, attribute.split(".")):
+        if not hasattr(target, part):
+            raise UsageError(f"{spec}: {module_name} has no attribute {part!r}")
         target = getattr(target, part)
-    return target() if inspect.isclass(target) else target
+    if not inspect.isclass(target):
+        return target
+    try:
+        return target()
+    except ConformanceError:
+        raise
+    except Exception as exc:
+        raise UsageError(f"{spec}: {target.__name__}() failed ({type(exc).__name__}: {_one_line(exc)})") from None
 
 
 def _implementation(impl: Any, op: str | None = None) -> Implementation:
+    """``impl`` under the implementation contract. Raises :class:`UsageError` when it does not fit it."""
     if isinstance(impl, Implementation):
         return impl
-    try:
-        return from_python_object(impl, op)
-    except UsageError as exc:
-        raise TypeError(str(exc)) from None
+    return from_python_object(impl, op)
+
+
+def _case(case: Any) -> VectorCase:
+    return require_instance(case, "case", VectorCase)  # type: ignore[no-any-return]
 
 
 # --- running and judging one vector ------------------------------------------------------------------------------
 
 
 def run_vector(case: VectorCase, impl: Any) -> Outcome:
-    """What ``impl`` answers for ``case``: a value, a typed error or *unsupported*."""
+    """What ``impl`` answers for ``case``: a value, a typed error or *unsupported*.
+
+    Raises :class:`InvalidArgument` for a ``case`` that is not a VectorCase, :class:`UsageError` for an ``impl``
+    that fits no form of the contract.
+    """
+    case = _case(case)
     return _implementation(impl, case.op).call_many([(case.op, case.input)])[0]
 
 
@@ -119,9 +157,14 @@ def check_vector(case: VectorCase, impl: Any, fail_on: frozenset[str] = judge.DE
 
     Fails (with the input, both answers and why) on a verdict in ``fail_on``; skips *unsupported* and
     *unavailable*; xfails *deviation*, *equivalent* and *reason_mismatch* with the verdict and why.
+    Raises as :func:`run_vector` does, and :class:`InvalidArgument` when ``fail_on`` is not a set of verdicts.
     """
     from conformance.runner import settle_equivalence
 
+    fail_on = frozenset(require_strings(fail_on, "fail_on"))
+    unknown = sorted(fail_on - set(judge.VERDICTS))
+    if unknown:
+        raise InvalidArgument(f"fail_on holds unknown verdict(s); verdicts: {', '.join(judge.VERDICTS)}")
     outcome = run_vector(case, impl)
     verdict = judge.judge(case, outcome)
     if verdict.pending:
@@ -136,7 +179,14 @@ def check_vector(case: VectorCase, impl: Any, fail_on: frozenset[str] = judge.DE
 
 
 def mismatch_report(case: VectorCase, outcome: Outcome, verdict: judge.Judgement | None = None) -> str:
-    """The failure message: which vector, its input, what was expected, what was answered, and why."""
+    """The failure message: which vector, its input, what was expected, what was answered, and why.
+
+    Raises :class:`InvalidArgument` when the arguments are not a VectorCase, an Outcome and a Judgement (or None).
+    """
+    case = _case(case)
+    require_instance(outcome, "outcome", Outcome)
+    if verdict is not None:
+        require_instance(verdict, "verdict", judge.Judgement)
     expected = judge.expected_outcome(case)
     lines = [
         f"{case.case_id} ({case.op}): {case.comment}",
@@ -235,8 +285,8 @@ def pytest_configure(config: pytest.Config) -> None:
     search = (config.invocation_params.dir, config.rootpath)
     try:
         config.stash[_IMPL_KEY] = _implementation(load_impl(spec, search))
-    except (ImportError, AttributeError, TypeError) as exc:
-        raise pytest.UsageError(f"--handoff-impl={spec}: {exc}") from exc
+    except ConformanceError as exc:
+        raise pytest.UsageError(f"--handoff-impl={spec}: {exc}") from None
     config.stash[_SPEC_KEY] = spec
     try:
         config.stash[_FAIL_ON_KEY] = judge.Policy.from_options(config.getoption("handoff_fail_on")).fail_on

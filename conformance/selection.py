@@ -11,12 +11,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.errors import InvalidArgument, UsageError
+from conformance.arguments import require_instance, require_path
+from conformance.errors import InvalidArgument, NullArgument, UsageError
+from conformance.paths import kind_of
 from conformance.vectors import VectorCase, iter_cases, load_cases
 
 RESULTS = ("valid", "invalid", "acceptable")
 #: How many valid names an error message lists before it says "...".
 SHOWN_NAMES = 40
+#: The longest flow, op, flag or case id name (or glob) a filter takes; real ones are under 60 characters.
+MAX_NAME = 1000
 
 
 def _names(value: object, field: str) -> tuple[str, ...]:
@@ -24,7 +28,22 @@ def _names(value: object, field: str) -> tuple[str, ...]:
         value = (value,)
     if not isinstance(value, (tuple, list)) or not all(isinstance(item, str) for item in value):
         raise InvalidArgument(f"CaseFilter.{field} must be a sequence of strings")
-    return tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+    names = tuple(part.strip() for item in value for part in item.split(",") if part.strip())
+    if any(len(name) > MAX_NAME for name in names):
+        raise InvalidArgument(f"CaseFilter.{field}: a name (or glob) longer than {MAX_NAME} characters")
+    return names
+
+
+def _cases(cases: object, name: str) -> list[VectorCase]:
+    """``cases`` as a list of :class:`VectorCase`. Raises :class:`InvalidArgument` for anything else."""
+    if cases is None:
+        raise NullArgument(f"{name} must not be None")
+    if isinstance(cases, (str, bytes)) or not isinstance(cases, Iterable):
+        raise InvalidArgument(f"{name} must be an iterable of VectorCase, got {type(cases).__name__}")
+    listed = list(cases)
+    if not all(isinstance(case, VectorCase) for case in listed):
+        raise InvalidArgument(f"{name} must hold VectorCase objects only")
+    return listed
 
 
 def _glob(patterns: Sequence[str], value: str) -> bool:
@@ -50,6 +69,8 @@ class CaseFilter:
             object.__setattr__(self, field, _names(getattr(self, field), field))
 
     def accepts(self, case: VectorCase) -> bool:
+        """Whether ``case`` passes every field. Raises :class:`InvalidArgument` when it is not a VectorCase."""
+        require_instance(case, "case", VectorCase)
         return (
             (_glob(self.flows, case.flow) or _glob(self.flows, case.scheme))
             and _glob(self.ops, case.op)
@@ -59,7 +80,9 @@ class CaseFilter:
         )
 
     def check(self, cases: Sequence[VectorCase]) -> None:
-        """Raise :class:`UsageError` for any name that selects nothing among ``cases``."""
+        """Raise :class:`UsageError` for any name that selects nothing among ``cases`` (:class:`InvalidArgument`
+        when ``cases`` are not VectorCase objects)."""
+        cases = _cases(cases, "cases")
         _check("--flow", self.flows, {c.flow for c in cases} | {c.scheme for c in cases}, shown={c.flow for c in cases})
         _check("--op", self.ops, {c.op for c in cases})
         _check("--flag", self.flags, {flag for c in cases for flag in c.flags}, globs=False)
@@ -69,7 +92,7 @@ class CaseFilter:
 
     def select(self, cases: Iterable[VectorCase]) -> list[VectorCase]:
         """The cases this filter accepts, after :meth:`check` on all of them; none selected is a UsageError."""
-        cases = list(cases)
+        cases = _cases(cases, "cases")
         self.check(cases)
         chosen = [case for case in cases if self.accepts(case)]
         if not chosen:
@@ -95,11 +118,10 @@ def select_cases(path: Path | str | None = None, selection: CaseFilter | None = 
     Raises :class:`~conformance.errors.VectorFileError` for a missing or invalid file, :class:`InvalidArgument` for
     a path or selection of the wrong type.
     """
-    if path is not None and not isinstance(path, (str, Path)):
-        raise InvalidArgument("path must be a str or Path")
+    location = require_path(path, "path") if path is not None else None
     if selection is not None and not isinstance(selection, CaseFilter):
         raise InvalidArgument("selection must be a CaseFilter")
-    location = Path(path) if path is not None else None
-    cases = list(iter_cases(location)) if location is not None and location.is_file() else load_cases(location)
+    one_file = location is not None and kind_of(location) == "file"
+    cases = list(iter_cases(location)) if one_file else load_cases(location)
     selection = selection or CaseFilter()
     return [case for case in cases if selection.accepts(case)]

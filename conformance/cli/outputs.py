@@ -3,48 +3,71 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
+from typing import Any
 
 from conformance.errors import UsageError
 from conformance.results import RunRecord
 
+#: The largest run record ``--baseline`` and ``diff`` read.
+MAX_RECORD_BYTES = 512 * 1024 * 1024
+
+
+def _path(value: Any, option: str) -> Path:
+    from conformance.arguments import require_path
+    from conformance.errors import InvalidArgument
+
+    try:
+        return require_path(value, option)
+    except InvalidArgument as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
 
 def writable(path: Path | None, option: str) -> Path | None:
-    """``path`` when a report can be written there (its folder is made if missing). Raises :class:`UsageError`."""
+    """``path`` when a report can be written there; its folder is made if missing, and the file is created and
+    removed again when it did not exist (the one check that holds on read-only mounts and for root). Raises
+    :class:`UsageError` saying why not."""
     if path is None:
         return None
-    path = Path(path)
+    path = _path(path, option)
     if path.is_dir():
         raise UsageError(f"{option} {path}: is a directory; give a file name")
     parent = path.parent if str(path.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{option} {path}: its folder cannot be made ({type(exc).__name__})") from None
-    if not parent.is_dir():
-        raise UsageError(f"{option} {path}: {parent} is not a folder")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise UsageError(f"{option} {path}: the file is not writable")
-    if not path.exists() and not os.access(parent, os.W_OK):
-        raise UsageError(f"{option} {path}: the folder {parent} is not writable")
+        raise UsageError(f"{option} {path}: its folder cannot be made ({_reason(exc)})") from None
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot be written ({_reason(exc)})") from None
+    if not existed:
+        path.unlink(missing_ok=True)
     return path
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
 
 
 def load_record(path: Path, option: str = "record") -> RunRecord:
     """A run record written by ``--json``. Raises :class:`UsageError` saying what is wrong with it."""
-    path = Path(path)
+    path = _path(path, option)
+    if path.is_dir():
+        raise UsageError(f"{option} {path}: is a directory")
     try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise UsageError(f"{option} {path}: larger than {MAX_RECORD_BYTES} bytes")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{option} {path}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{option} {path}: is a directory") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise UsageError(f"{option} {path}: not a readable JSON file ({type(exc).__name__})") from None
     try:
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise TypeError("no cases list")
         return RunRecord.from_json(data)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise UsageError(f"{option} {path}: not a conformance run record ({type(exc).__name__}: {exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise UsageError(f"{option} {path}: not a conformance run record ({type(exc).__name__})") from None

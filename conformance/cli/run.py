@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, csv
+from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, csv, seconds
 from conformance.cli.outputs import load_record, writable
 from conformance.errors import UsageError
 from conformance.results import RunRecord
@@ -22,7 +22,7 @@ HELP = "run the vectors against implementations and write reports"
 def add_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--impl", default="all", help="comma-separated implementations, or 'all' (default)")
     run.add_argument("--adapter", action="append", default=[], metavar="NAME=COMMAND", help="an external adapter")
-    run.add_argument("--adapter-timeout", type=float, default=30.0, metavar="SECONDS")
+    run.add_argument("--adapter-timeout", type=seconds, default=30.0, metavar="SECONDS")
     run.add_argument("--vectors", type=Path, default=None, help="vector directory (default: the packaged vectors)")
     run.add_argument("--flow", type=csv, default=(), help="flow ids, comma-separated")
     run.add_argument("--op", type=csv, default=(), help="op names or globs (khoros.skep.*)")

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from conformance.cli.common import EXIT_OK, EXIT_USAGE, csv
 from conformance.cli.outputs import writable
-from conformance.errors import ReferenceUnavailable
+from conformance.errors import ReferenceUnavailable, UsageError
 
 NAME = "versions"
 HELP = "the reference-version matrix (commons-codec, BouncyCastle): which inputs change between versions"
+#: A Maven version, as ``conformance.versions.codec.fetch_codec`` accepts it.
+_MAVEN_VERSION = re.compile(r"[0-9][0-9A-Za-z.\-]*")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +29,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write-doc", action="store_true", help="refresh docs/reference-versions.md's table")
 
 
+def _check_versions(reference: str, chosen: list[str], known: tuple[str, ...]) -> None:
+    """Raise :class:`UsageError` before anything is built or fetched: BouncyCastle runs only its built flavours,
+    commons-codec any Maven version."""
+    if reference == "commons-codec":
+        bad = [v for v in chosen if not _MAVEN_VERSION.fullmatch(v)]
+        if bad:
+            raise UsageError(f"--versions: not a Maven version: {', '.join(map(repr, bad))}")
+        return
+    unknown = [v for v in chosen if v not in known]
+    if unknown:
+        raise UsageError(f"--versions: {reference} runs {', '.join(known)}, not {', '.join(map(repr, unknown))}")
+
+
 def command(args: argparse.Namespace, out: TextIO) -> int:
     from conformance import versions
     from conformance.report.versions import format_markdown, format_text, update_doc
@@ -34,17 +50,17 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
 
     writable(args.json, "--json")
     if args.reference not in versions.VERSIONED:
-        from conformance.errors import UsageError
-
         raise UsageError(f"--reference {args.reference!r}: known: {', '.join(versions.VERSIONED)}")
     reference = versions.VERSIONED[args.reference]
     chosen = list(args.versions or reference.versions)
+    _check_versions(args.reference, chosen, reference.versions)
+    cases = load_cases(args.vectors)
     if args.latest and args.reference == "commons-codec":
         latest = codec.latest_codec_version()
         if latest not in chosen:
             chosen.append(latest)
     try:
-        matrix = versions.run_version_matrix(load_cases(args.vectors), {reference.name: chosen}, (reference.name,))
+        matrix = versions.run_version_matrix(cases, {reference.name: chosen}, (reference.name,))
     except ReferenceUnavailable as exc:
         sys.stderr.write(f"conformance versions: unavailable: {' '.join(str(exc).split())}\n")
         return EXIT_USAGE

@@ -13,15 +13,15 @@ This module holds the shared logic; :mod:`bc150` and :mod:`bc_current` are the i
 from __future__ import annotations
 
 import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from conformance.errors import InvalidArgument, ReferenceUnavailable
-from conformance.paths import java_ref_dir
+from conformance.paths import java_ref_dir, shown
 from conformance.references import java
+from conformance.references.building import build
 from conformance.vendors.boldchat_pgp import check_compression, decode_plaintext, encoded_params
 
 HELPER_CLASS = "dev.handoff.bcpg.BoldChatPgp"
@@ -55,17 +55,25 @@ def _stale(jar: Path) -> bool:
 
 
 def ensure_built(flavor: str) -> Path:
-    """Build ``flavor`` with Maven when its jar is missing or stale; return its target folder."""
+    """Build ``flavor`` with Maven when its jar is missing or stale; return its target folder.
+
+    Raises :class:`ReferenceUnavailable` (one line) when Maven is missing or the build fails.
+    """
     target = target_dir(flavor)
     if not _stale(target / JAR_NAME):
         return target
     if shutil.which("mvn") is None:
-        raise ReferenceUnavailable(f"Maven (mvn) is not installed, and java_ref/bcpg ({flavor}) has not been built")
-    result = subprocess.run(build_command(flavor), capture_output=True, text=True, check=False)
-    if result.returncode != 0 or not (target / JAR_NAME).exists():
         raise ReferenceUnavailable(
-            f"building java_ref/bcpg ({flavor}) failed:\n{result.stdout[-1500:]}{result.stderr[-1500:]}"
+            f"Maven (mvn) is not installed: it builds the BouncyCastle helper ({flavor}) in {shown(project_dir())} "
+            "on first use"
         )
+    build(
+        f"the BouncyCastle helper ({flavor})",
+        project_dir(),
+        build_command(flavor),
+        done=lambda: not _stale(target / JAR_NAME),
+        duration="about half a minute",
+    )
     return target
 
 

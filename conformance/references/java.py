@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Any
 
 from conformance.errors import ConformanceError, ReferenceUnavailable
 from conformance.outcome import Outcome
-from conformance.paths import java_ref_dir
+from conformance.paths import java_ref_dir, shown
+from conformance.references.building import build
 
 JAR_NAME = "handoff-java-ref.jar"
 #: The platform charset matters: the vendor calls ``String.getBytes()`` without a charset. UTF-8 is the JDK 18+
@@ -51,22 +51,27 @@ def _sources_newer_than(jar: Path) -> bool:
     return any(path.stat().st_mtime > built for path in sources)
 
 
-def ensure_built() -> Path:
-    """Build ``java_ref`` with Maven when its jar is missing or older than its sources; return the jar's path."""
+def _built() -> bool:
     jar = jar_path()
-    if jar.exists() and not _sources_newer_than(jar):
+    return jar.exists() and not _sources_newer_than(jar)
+
+
+def ensure_built() -> Path:
+    """Build ``java_ref`` with Maven when its jar is missing or older than its sources; return the jar's path.
+
+    In an installed copy ``java_ref`` is the cache copy (:func:`conformance.paths.java_ref_dir`). Raises
+    :class:`ReferenceUnavailable` (one line) when Maven is missing or the build fails.
+    """
+    jar = jar_path()
+    if _built():
         return jar
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise ReferenceUnavailable("Maven (mvn) is not installed, and java_ref has not been built")
-    result = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(java_ref_dir() / "pom.xml"), "package", "-DskipTests"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0 or not jar.exists():
-        raise ReferenceUnavailable(f"building java_ref failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise ReferenceUnavailable(
+            f"Maven (mvn) is not installed: it builds the Java reference in {shown(java_ref_dir())} on first use"
+        )
+    command = [mvn, "-q", "-B", "-f", str(java_ref_dir() / "pom.xml"), "package", "-DskipTests"]
+    build("the Java reference", java_ref_dir(), command, done=_built)
     return jar
 
 
@@ -90,7 +95,7 @@ def start() -> None:
             try:
                 jpype.startJVM(*JVM_OPTIONS, classpath=classpath(), convertStrings=False)
             except OSError as exc:
-                raise ReferenceUnavailable(f"the JVM did not start: {exc}") from exc
+                raise ReferenceUnavailable(f"the JVM did not start: {' '.join(str(exc).split())}") from exc
         _state["started"] = True
 
 

@@ -1,20 +1,23 @@
 """The node reference: ``node_ref/server.mjs`` running jsonwebtoken (Khoros widget JWT) and jose (Talkative).
 
 One long-lived node process per Python process, started on first use and spoken to over JSON lines
-(:mod:`conformance.references.jsonlines`). Use :func:`call_many` to batch: one round trip for many calls.
+(:mod:`conformance.references.jsonlines`). Use :func:`call_many` to batch: one round trip for many calls. The pinned
+packages are installed with ``npm ci`` on first use (in an installed copy, into the user's cache:
+:func:`conformance.paths.node_ref_dir`).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from conformance import paths
+from conformance.errors import ReferenceUnavailable
 from conformance.outcome import Outcome
-from conformance.paths import REPO_ROOT
+from conformance.references.building import build
 from conformance.references.jsonlines import JsonLinesProcess, unwrap
 
 PACKAGES = ("jsonwebtoken", "jose")
@@ -24,16 +27,40 @@ _process: list[JsonLinesProcess] = []
 
 
 def node_ref_dir() -> Path:
-    return Path(os.environ.get("HANDOFF_NODE_REF", REPO_ROOT / "node_ref"))
+    """Where ``server.mjs`` and its ``node_modules`` live (:func:`conformance.paths.node_ref_dir`)."""
+    return paths.node_ref_dir()
+
+
+def _installed() -> bool:
+    return all((node_ref_dir() / "node_modules" / name / "package.json").is_file() for name in PACKAGES)
+
+
+def ensure_installed() -> Path:
+    """Run ``npm ci`` in the node reference's folder when the pinned packages are missing; return the folder.
+
+    Raises :class:`ReferenceUnavailable` (one line) when npm is missing or the install fails.
+    """
+    directory = node_ref_dir()
+    if _installed():
+        return directory
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ReferenceUnavailable(
+            f"npm is not installed: it installs {' and '.join(PACKAGES)} into {paths.shown(directory)} on first use"
+        )
+    command = [npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]
+    build("the node reference (npm ci)", directory, command, done=_installed, duration="a few seconds")
+    return directory
 
 
 def available() -> str | None:
-    """``None`` when node and the pinned packages are installed; else why not."""
+    """``None`` when node and the pinned packages are there (installing them on first use); else why not."""
     if shutil.which("node") is None:
         return "node is not on PATH"
-    missing = [name for name in PACKAGES if not (node_ref_dir() / "node_modules" / name / "package.json").is_file()]
-    if missing:
-        return f"{', '.join(missing)} not installed: run `npm ci --prefix node_ref`"
+    try:
+        ensure_installed()
+    except ReferenceUnavailable as exc:
+        return str(exc)
     return None
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from conformance.errors import (
     ConformanceError,
-    EmptyKey,
     InvalidArgument,
     ReferenceFailure,
     ReferenceUnavailable,
@@ -112,11 +111,10 @@ def sha512_hex_many(messages: Sequence[bytes]) -> list[str]:
 
 
 def message_bytes(encoded: str, hashing_key: str) -> bytes:
-    """The bytes BoldChat hashes: the hashing key, then the encoded data, as UTF-8 (refuses an empty key)."""
+    """The bytes BoldChat hashes: the hashing key, then the encoded data, as UTF-8. An empty key is hashed, as
+    ``openssl dgst`` hashes it (the Python port refuses it: DEVIATIONS.md)."""
     if not isinstance(encoded, str) or not isinstance(hashing_key, str):
         raise InvalidArgument("encoded and hashingKey must be strings")
-    if not hashing_key:
-        raise EmptyKey("the hashing key must not be empty")
     try:
         return (hashing_key + encoded).encode("utf-8")
     except UnicodeEncodeError:

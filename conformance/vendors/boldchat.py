@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
 from conformance.arguments import require_str as _require_str
+from conformance.arguments import require_strings
 from conformance.errors import (
     ChatNotValidated,
     EmptyKey,
@@ -41,6 +42,8 @@ ParamsInput = Mapping[str, str] | Iterable[tuple[str, str]]
 #: Length of the hex-encoded SHA-512 hash at the front of SecureParameters.
 HASH_HEX_LENGTH = 128
 CUSTOM_FIELD_PREFIX = "customField_"
+#: A website has a few hashing keys (one, two while rotating); more is a mistake, and each costs a hash per launch.
+MAX_HASHING_KEYS = 100
 
 
 @dataclass(frozen=True)
@@ -227,10 +230,12 @@ def decode_parameters(s: str) -> Pairs:
 
 
 def unsecured_value(names: Iterable[str]) -> str:
-    """The ``Unsecured`` parameter's value: the names joined by ``&`` (encoded as ``%26`` in the data)."""
-    if isinstance(names, str):
-        raise InvalidArgument("names must be an iterable of names, not one string")
-    checked = [_require_str(name, "name") for name in names]
+    """The ``Unsecured`` parameter's value: the names joined by ``&`` (encoded as ``%26`` in the data).
+
+    Raises :class:`NullArgument` / :class:`InvalidArgument` unless ``names`` is an iterable of ``str`` (not one
+    ``str``), and :class:`ParameterError` for an empty name or one holding ``&``.
+    """
+    checked = require_strings(names, "names")
     if any(not name or "&" in name for name in checked):
         raise ParameterError("an Unsecured name must be non-empty and hold no '&'")
     return "&".join(checked)
@@ -250,6 +255,8 @@ def _hashing_keys(hashing_key: str | Sequence[str]) -> list[bytes]:
         raise NullArgument("hashing_key must not be None")
     if isinstance(keys, (bytes, bytearray)) or not isinstance(keys, Sequence):
         raise InvalidArgument("hashing_key must be str or a sequence of str")
+    if len(keys) > MAX_HASHING_KEYS:
+        raise InvalidArgument(f"at most {MAX_HASHING_KEYS} hashing keys are compared")
     result = []
     for candidate in keys:
         key = _require_str(candidate, "hashing_key")
@@ -276,8 +283,12 @@ def _utf8(text: str) -> bytes:
 
 
 def sha512_hash_hex(encoded: str, hashing_key: str) -> str:
-    """Uppercase hex of SHA-512 over the UTF-8 bytes of ``hashing_key + encoded``."""
-    (key,) = _hashing_keys(hashing_key)
+    """Uppercase hex of SHA-512 over the UTF-8 bytes of ``hashing_key + encoded``.
+
+    Raises :class:`EmptyKey` for an empty key, :class:`InvalidArgument` for a key that is not one ``str`` or text
+    with no UTF-8 form.
+    """
+    (key,) = _hashing_keys(_require_str(hashing_key, "hashing_key"))
     return hashlib.sha512(key + _utf8(_require_str(encoded, "encoded"))).hexdigest().upper()
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from conformance.arguments import encode_utf8, require_bool, require_bytes
 from conformance.errors import InvalidArgument, NullArgument, PgpMalformed
 from conformance.openpgp import (
     BOUNCYCASTLE_HASHES,
@@ -73,6 +74,7 @@ def seal_bytes(
     compression: Compression = "default",
 ) -> str:
     """Encrypt and sign ``plain`` (bytes) as :func:`secure_parameters_pgp` does; return the armored message."""
+    plain = require_bytes(plain, "plain")
     check_compression(compression)
     recipient = encryption_key(load_keys(server_public_key, secret=False, role="server_public_key"))
     signer = signing_key(load_keys(signing_private_key, secret=True, role="signing_private_key"))
@@ -90,10 +92,11 @@ def secure_parameters_pgp(
     encoded), encrypted to ``server_public_key`` and signed with ``signing_private_key`` (armored v4 RSA keys).
 
     Returns the ASCII-armored message. ``compression``: ``default``/``on`` ZLIB-compress the signed data, ``off``
-    does not. Raises :class:`PgpKeyError` for unusable keys, :class:`InvalidArgument` for bad arguments.
+    does not. Raises :class:`PgpKeyError` for unusable keys, :class:`InvalidArgument` for bad arguments
+    (:class:`~conformance.errors.UnencodableText` for text with no UTF-8 form).
     """
     return seal_bytes(
-        encoded_params(params).encode("utf-8"),
+        encode_utf8(encoded_params(params), "params"),
         server_public_key=server_public_key,
         signing_private_key=signing_private_key,
         compression=compression,
@@ -106,6 +109,7 @@ def open_bytes(message: str, *, server_private_key: str, signer_public_key: str,
         raise NullArgument("message must not be None")
     if not isinstance(message, str):
         raise InvalidArgument(f"message must be an armored OpenPGP message (str), got {type(message).__name__}")
+    require_bool(strict_hashes, "strict_hashes")
     server_keys = load_keys(server_private_key, secret=True, role="server_private_key")
     signer_keys = load_keys(signer_public_key, secret=False, role="signer_public_key")
     return open_message(message, server_keys, signer_keys, STRICT_HASHES if strict_hashes else BOUNCYCASTLE_HASHES)
@@ -137,8 +141,9 @@ def open_secure_parameters_pgp(
 def decode_plaintext(plain: bytes) -> str:
     """The opened literal data as text (strict UTF-8), shared with the references so all decode alike.
 
-    Raises :class:`PgpMalformed` when it is not UTF-8.
+    Raises :class:`PgpMalformed` when it is not UTF-8, :class:`InvalidArgument` when ``plain`` is not bytes.
     """
+    plain = require_bytes(plain, "plain")
     try:
         return plain.decode("utf-8")
     except UnicodeDecodeError:

@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import sqlite3
+import stat
 import tempfile
 import threading
 import time
@@ -37,6 +38,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from conformance import catalog
+from conformance.arguments import (
+    INT64_MAX,
+    INT64_MIN,
+    require_callable,
+    require_int,
+    require_number,
+    require_path,
+    require_str,
+)
 from conformance.errors import (
     AmbiguousParameter,
     ChatLaunchAlreadyUsed,
@@ -68,6 +79,10 @@ REQUEST_TYPES = ("chat", "visit", "conversion")
 CONTROL_KEYS = frozenset({"type", "expires", "ck", "unsecured"})
 _DIGITS = re.compile(r"[0-9]+")
 REPLAY_DB_ENV = "HANDOFF_BOLDCHAT_REPLAY_DB"
+#: The longest wait for a locked store, in seconds.
+MAX_TIMEOUT = 3600
+#: The most launches one scenario (one ``boldchat.validator.launch`` call) may hold.
+MAX_LAUNCHES = 1000
 
 
 def default_replay_path() -> Path:
@@ -90,14 +105,29 @@ class ReplayStore(Protocol):
         ...
 
 
+def _consume_args(namespace: Any, chat_key: Any, at_ms: Any) -> None:
+    """Raise :class:`InvalidArgument` / :class:`NullArgument` unless the arguments of ``consume`` are usable."""
+    require_str(namespace, "namespace")
+    require_str(chat_key, "chat_key")
+    require_int(at_ms, "at_ms", minimum=INT64_MIN, maximum=INT64_MAX)
+
+
 class SqliteReplayStore:
     """Used ChatKeys in SQLite: a PRIMARY KEY makes "first use" atomic across threads and processes, and the file
-    survives a restart. Keys are stored as SHA-256 digests, so the file holds no session IDs."""
+    survives a restart. Keys are stored as SHA-256 digests, so the file holds no session IDs.
+
+    Raises :class:`InvalidArgument` for a path that is not one (a NUL, an unencodable character) or a bad timeout,
+    and :class:`ReplayStoreError` when the file cannot be opened as the store (not a regular file, not SQLite).
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, timeout: float = 30.0) -> None:
-        self.path = Path(path) if path is not None else default_replay_path()
-        self.timeout = timeout
+        self.path = require_path(path, "path") if path is not None else default_replay_path()
+        if not 0 <= require_number(timeout, "timeout") <= MAX_TIMEOUT:
+            raise InvalidArgument(f"timeout must be between 0 and {MAX_TIMEOUT} seconds")
+        self.timeout = float(timeout)
         try:
+            if self.path.exists() and not stat.S_ISREG(self.path.stat().st_mode):
+                raise ReplayStoreError("cannot open the ChatKey store: the path is not a regular file")
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as connection:
                 connection.execute("PRAGMA journal_mode=WAL")
@@ -106,7 +136,7 @@ class SqliteReplayStore:
                     " key_digest TEXT PRIMARY KEY NOT NULL,"
                     " used_at_ms INTEGER NOT NULL)"
                 )
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, ValueError, sqlite3.Error) as exc:
             raise ReplayStoreError(f"cannot open the ChatKey store: {type(exc).__name__}") from None
 
     def _connect(self) -> sqlite3.Connection:
@@ -117,6 +147,8 @@ class SqliteReplayStore:
         return hashlib.sha256(f"{namespace}\0{chat_key}".encode("utf-8", "surrogatepass")).hexdigest()
 
     def consume(self, namespace: str, chat_key: str, at_ms: int) -> bool:
+        """Record ``chat_key`` as used; ``True`` on its first use. Raises :class:`ReplayStoreError`."""
+        _consume_args(namespace, chat_key, at_ms)
         try:
             with closing(self._connect()) as connection:
                 try:
@@ -127,7 +159,7 @@ class SqliteReplayStore:
                 except sqlite3.IntegrityError:
                     return False
                 return True
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise ReplayStoreError(f"cannot record a ChatKey: {type(exc).__name__}") from None
 
     def __repr__(self) -> str:
@@ -142,6 +174,8 @@ class MemoryReplayStore:
         self._lock = threading.Lock()
 
     def consume(self, namespace: str, chat_key: str, at_ms: int) -> bool:
+        """Record ``chat_key`` as used; ``True`` on its first use."""
+        _consume_args(namespace, chat_key, at_ms)
         with self._lock:
             if (namespace, chat_key) in self._used:
                 return False
@@ -184,9 +218,13 @@ class BoldChatValidator:
     ) -> None:
         _hashing_keys(hashing_keys)  # typed errors for None, non-strings, empty keys
         self._keys = (hashing_keys,) if isinstance(hashing_keys, str) else tuple(hashing_keys)
+        if store is not None and not callable(getattr(store, "consume", None)):
+            raise InvalidArgument(
+                f"store must have a consume(namespace, chat_key, at_ms) method, got {type(store).__name__}"
+            )
+        self._clock = require_callable(clock, "clock")
+        self._namespace = require_str(namespace, "namespace")
         self._store = store if store is not None else SqliteReplayStore()
-        self._clock = clock
-        self._namespace = namespace
 
     def __repr__(self) -> str:
         return f"BoldChatValidator(<{len(self._keys)} hashing key(s) hidden>, store={self._store!r})"
@@ -216,10 +254,12 @@ class BoldChatValidator:
         if type_value != request_type:
             raise ChatNotValidated() from TypeMismatch("Type does not match the request")
         now = self._clock()
+        if isinstance(now, bool) or not isinstance(now, int) or not INT64_MIN <= now <= INT64_MAX:
+            raise InvalidArgument("the clock must return milliseconds since the epoch as a 64-bit int")
         if expires is not None:
             if not _DIGITS.fullmatch(expires):
                 raise ErrorValidatingChat() from MalformedExpiration("Expiration is not a whole number of ms")
-            if now >= int(expires):
+            if not _after(expires, now):
                 raise ChatLaunchExpired()
         allowed = {parameter_key(name) for name in unsecured_names(unsecured or "")} - CONTROL_KEYS
         signed_keys = {parameter_key(name) for name, _ in signed}
@@ -234,6 +274,15 @@ class BoldChatValidator:
         if request_type == "chat" and chat_key is not None and not self._store.consume(self._namespace, chat_key, now):
             raise ChatLaunchAlreadyUsed()
         return ValidatedLaunch(request_type, signed + from_query, from_query, ignored)
+
+
+def _after(digits: str, now: int) -> bool:
+    """Whether the decimal ``digits`` (any length) are a number greater than ``now``, without ``int()`` (which
+    refuses more than 4300 digits): compared by length, then digit by digit."""
+    if now < 0:
+        return True
+    significant, current = digits.lstrip("0") or "0", str(now)
+    return (len(significant), significant) > (len(current), current)
 
 
 # --- the op vocabulary: a whole scenario per call ---------------------------------------------------------------
@@ -258,11 +307,13 @@ def run_scenario(args: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Run a validator scenario: ``hashingKeys``, and ``launches`` (each ``type``, ``secureParameters``, optional
     ``query`` pairs, ``atMs`` for the clock, ``restart`` to start a fresh validator on the same SQLite file).
 
-    Returns one ``{"ok": ...}`` or ``{"error": {"reason", "message"}}`` per launch.
+    Returns one ``{"ok": ...}`` or ``{"error": {"reason", "message"}}`` per launch. Raises :class:`InvalidArgument`
+    for arguments that do not fit the op's schema or more than :data:`MAX_LAUNCHES` launches.
     """
+    catalog.check_args("boldchat.validator.launch", args)
     launches = args["launches"]
-    if not isinstance(launches, list):
-        raise InvalidArgument("launches must be a list")
+    if len(launches) > MAX_LAUNCHES:
+        raise InvalidArgument(f"a scenario holds at most {MAX_LAUNCHES} launches")
     clock = {"now": 0}
     outcomes = []
     with tempfile.TemporaryDirectory(prefix="boldchat-replay-") as directory:

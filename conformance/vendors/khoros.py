@@ -12,10 +12,10 @@ import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from conformance import aes
-from conformance.arguments import hex_bytes, optional_hex_bytes
+from conformance.arguments import hex_bytes, optional_hex_bytes, require_int
 from conformance.arguments import require_bytes as _require_bytes
 from conformance.arguments import require_str as _require_str
 from conformance.codecs import (
@@ -32,8 +32,16 @@ from conformance.errors import (
     EncryptionError,
     InvalidArgument,
     TransferLinkError,
+    UnencodableText,
 )
 from conformance.vendors.khoros_jwt import verify_widget_jwt, widget_jwt, widget_jwt_parts
+
+#: The most bytes :meth:`Cryptor.random_base64` makes in one call (Java allows up to 2**31 - 1, which takes
+#: seconds and gigabytes; random tokens are a few dozen bytes).
+MAX_RANDOM_BYTES = 1 << 20
+#: GCM with an IV length ``cryptography`` refuses (under 8 or over 128 bytes) is computed in Python, about 2 us a
+#: byte: its IV, AAD and data together are bounded to this many bytes (Java has no bound).
+MAX_SLOW_GCM_BYTES = 1 << 20
 
 #: The decrypted payload shown in the Khoros document (placeholders such as "b95....." as printed there).
 DOCUMENT_PAYLOAD = {
@@ -177,9 +185,12 @@ class Cryptor:
         return hashlib.sha256(java_utf8_encode(_require_str(s, "s"))).digest()[:16]
 
     def random_base64(self, size: int) -> str:
-        """``size`` random bytes as standard padded Base64 (Guava's ``BaseEncoding.base64()``)."""
-        if isinstance(size, bool) or not isinstance(size, int):
-            raise InvalidArgument("size must be an int")
+        """``size`` random bytes as standard padded Base64 (Guava's ``BaseEncoding.base64()``).
+
+        Raises :class:`InvalidArgument` for a size that is not an int, negative (Java:
+        ``NegativeArraySizeException``) or above :data:`MAX_RANDOM_BYTES`.
+        """
+        require_int(size, "size", maximum=MAX_RANDOM_BYTES)
         if size < 0:
             raise InvalidArgument("size must not be negative (Java: NegativeArraySizeException)")
         return encode_base64(secrets.token_bytes(size))
@@ -195,16 +206,28 @@ class Cryptor:
         return aes.cbc_decrypt(self._key, iv, _require_bytes(value, "value"))
 
     def encrypt_gcm(self, value: bytes, iv: bytes, aad: bytes | None = None) -> bytes:
-        """AES/GCM/NoPadding, 128-bit tag appended; any non-empty IV length. Raises InvalidIvLength, InvalidKeyLength."""
-        iv = _require_bytes(iv, "iv")
-        aad = None if aad is None else _require_bytes(aad, "aad")
-        return aes.gcm_encrypt(self._key, iv, _require_bytes(value, "value"), aad)
+        """AES/GCM/NoPadding, 128-bit tag appended; any non-empty IV length. Raises InvalidIvLength, InvalidKeyLength,
+        and InvalidArgument past :data:`MAX_SLOW_GCM_BYTES` with an IV length computed in Python."""
+        value, iv, aad = _gcm_arguments(value, iv, aad)
+        return aes.gcm_encrypt(self._key, iv, value, aad)
 
     def decrypt_gcm(self, value: bytes, iv: bytes, aad: bytes | None = None) -> bytes:
-        """Raises BadTag (tag mismatch or input under 16 bytes), InvalidIvLength, InvalidKeyLength."""
-        iv = _require_bytes(iv, "iv")
-        aad = None if aad is None else _require_bytes(aad, "aad")
-        return aes.gcm_decrypt(self._key, iv, _require_bytes(value, "value"), aad)
+        """Raises BadTag (tag mismatch or input under 16 bytes), InvalidIvLength, InvalidKeyLength, and
+        InvalidArgument as :meth:`encrypt_gcm` does."""
+        value, iv, aad = _gcm_arguments(value, iv, aad)
+        return aes.gcm_decrypt(self._key, iv, value, aad)
+
+
+def _gcm_arguments(value: Any, iv: Any, aad: Any) -> tuple[bytes, bytes, bytes | None]:
+    iv = _require_bytes(iv, "iv")
+    aad = None if aad is None else _require_bytes(aad, "aad")
+    value = _require_bytes(value, "value")
+    slow = len(iv) not in aes._CRYPTOGRAPHY_GCM_IV_RANGE  # the IV lengths of the fast path
+    if slow and len(iv) + len(aad or b"") + len(value) > MAX_SLOW_GCM_BYTES:
+        raise InvalidArgument(
+            f"GCM with a {len(iv)}-byte IV is computed in Python: at most {MAX_SLOW_GCM_BYTES} bytes of IV, AAD and data"
+        )
+    return value, iv, aad
 
 
 def decrypt_payload(iv_key: str, encrypted_payload: str, encryption_key: str) -> dict[str, Any] | None:
@@ -253,10 +276,13 @@ def parse_transfer_link(url: str) -> tuple[str, str]:
     The IV is *standard* Base64, so it may hold ``+``, ``/`` and ``=``. A link that went through a form decoder has
     had its ``+`` turned into spaces; commons-codec would then skip the spaces and silently decode a 15-byte IV. A
     space cannot occur in Base64, so every space in the IV is restored to ``+``. Percent-escapes are decoded.
-    Raises :class:`TransferLinkError` when either parameter is missing or repeated.
+    Raises :class:`TransferLinkError` when either parameter is missing or repeated, or the link is not a URL.
     """
     url = _require_str(url, "url")
-    query = urlsplit(url).query
+    try:
+        query = urlsplit(url).query
+    except ValueError:  # e.g. an unbalanced '[' in the host
+        raise TransferLinkError("the transfer link is not a URL") from None
     # Decode the query ourselves, keeping '+' literal: a raw '+' in the link is a Base64 '+', never a space.
     values: dict[str, list[str]] = {}
     for name, value in parse_qsl(query.replace("+", "%2B"), keep_blank_values=True):
@@ -272,12 +298,21 @@ def parse_transfer_link(url: str) -> tuple[str, str]:
     return payload.strip(), iv.strip().replace(" ", "+")
 
 
-def build_transfer_link(portal_url: str, payload: str, iv: str) -> str:
-    """The link Khoros sends: the portal URL with ``payload`` and ``iv`` appended, percent-encoded."""
-    from urllib.parse import quote
+def _quoted(value: str, name: str) -> str:
+    try:
+        return quote(_require_str(value, name), safe="", errors="strict")
+    except UnicodeEncodeError:
+        raise UnencodableText(f"{name} holds a lone surrogate: it has no UTF-8 encoding") from None
 
+
+def build_transfer_link(portal_url: str, payload: str, iv: str) -> str:
+    """The link Khoros sends: the portal URL with ``payload`` and ``iv`` appended, percent-encoded.
+
+    Raises :class:`NullArgument` / :class:`InvalidArgument` for non-strings, :class:`UnencodableText` for a
+    ``payload`` or ``iv`` with a lone surrogate.
+    """
     separator = "&" if "?" in _require_str(portal_url, "portal_url") else "?"
-    return f"{portal_url}{separator}payload={quote(_require_str(payload, 'payload'), safe='')}&iv={quote(_require_str(iv, 'iv'), safe='')}"
+    return f"{portal_url}{separator}payload={_quoted(payload, 'payload')}&iv={_quoted(iv, 'iv')}"
 
 
 # --- the op vocabulary ---------------------------------------------------------------------------------------------

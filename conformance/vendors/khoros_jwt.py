@@ -34,6 +34,7 @@ from jwt.algorithms import HMACAlgorithm
 from jwt.utils import base64url_encode
 
 from conformance import jsjson
+from conformance.arguments import require_callable, require_number
 from conformance.arguments import require_str as _require_str
 from conformance.errors import (
     AlgorithmNotAllowed,
@@ -115,8 +116,15 @@ def _is_any_pem_key(raw: bytes) -> bool:
 
 
 def _timestamp(clock: Callable[[], float]) -> float:
-    """``Math.floor(Date.now() / 1000)`` where ``Date.now()`` is ``clock()`` seconds in whole milliseconds."""
-    return float(math.floor(math.floor(clock() * 1000) / 1000))
+    """``Math.floor(Date.now() / 1000)`` where ``Date.now()`` is ``clock()`` seconds in whole milliseconds.
+
+    Raises :class:`InvalidArgument` when ``clock()`` is not a finite number of seconds.
+    """
+    now = require_number(clock(), "the clock's time")
+    try:
+        return float(math.floor(math.floor(now * 1000) / 1000))
+    except OverflowError:  # an int beyond the double range
+        raise InvalidArgument("the clock's time is out of range") from None
 
 
 def widget_jwt_parts(
@@ -130,6 +138,7 @@ def widget_jwt_parts(
     """Build the widget JWT and return it with its intermediate values. See :func:`widget_jwt`."""
     user_id = _require_str(user_id, "user_id")
     key_id = _require_str(key_id, "key_id")
+    clock = require_callable(clock, "clock")
     key = _hmac_key(_require_str(secret, "secret"), parses_as=_is_private_pem)
     if iat is not None:
         number = jsjson.to_js_number(iat)

@@ -13,7 +13,9 @@ reason. A wrong key and a modified header or payload are the same failure to any
 from __future__ import annotations
 
 import binascii
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ from jwt.algorithms import ECAlgorithm
 from jwt.utils import base64url_encode
 
 from conformance import jsjson
+from conformance.arguments import require_instance, require_path, require_strings
 from conformance.arguments import require_str as _require_str
 from conformance.errors import (
     AlgNone,
@@ -40,6 +43,7 @@ from conformance.errors import (
     SignatureEncoding,
     UnsupportedHeader,
 )
+from conformance.paths import kind_of
 
 ALGORITHM = "ES256"
 HEADER_JSON = '{"alg":"ES256"}'
@@ -55,14 +59,24 @@ _BASE64 = re.compile("[A-Za-z0-9+/]*")
 
 
 def private_key_pem(key: ec.EllipticCurvePrivateKey) -> str:
-    """``key`` as ``openssl ecparam -genkey -noout`` writes it: SEC1 ``EC PRIVATE KEY`` PEM, named curve."""
+    """``key`` as ``openssl ecparam -genkey -noout`` writes it: SEC1 ``EC PRIVATE KEY`` PEM, named curve.
+
+    Raises :class:`NullArgument` / :class:`InvalidKeyMaterial` when ``key`` is not an EC private key object.
+    """
+    key = require_instance(key, "key", ec.EllipticCurvePrivateKey, error=InvalidKeyMaterial)
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
     ).decode("ascii")
 
 
 def public_key_pem(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) -> str:
-    """The public key as ``openssl ec -pubout`` writes it: SubjectPublicKeyInfo ``PUBLIC KEY`` PEM."""
+    """The public key as ``openssl ec -pubout`` writes it: SubjectPublicKeyInfo ``PUBLIC KEY`` PEM.
+
+    Raises :class:`NullArgument` / :class:`InvalidKeyMaterial` when ``key`` is not an EC key object.
+    """
+    key = require_instance(
+        key, "key", (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey), error=InvalidKeyMaterial
+    )
     public = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
     return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(
         "ascii"
@@ -75,13 +89,34 @@ def generate_signing_key() -> tuple[str, str]:
     return private_key_pem(key), public_key_pem(key)
 
 
+def _write_file(path: Path, text: str, mode: int) -> None:
+    """Write ``text`` to ``path`` with permissions ``mode``, even when the file exists (never through a symlink)."""
+    if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.stat().st_mode)):
+        raise InvalidArgument(f"{path.name} in directory exists and is not a regular file")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), mode)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        os.fchmod(handle.fileno(), mode)
+        handle.write(text)
+
+
 def write_signing_key(directory: Path) -> tuple[Path, Path]:
-    """Generate a key pair and write ``ec_private.pem`` (mode 0600) and ``ec_public.pem`` into ``directory``."""
+    """Generate a key pair and write ``ec_private.pem`` (mode 0600) and ``ec_public.pem`` into ``directory``.
+
+    Returns both paths. Raises :class:`InvalidArgument` when ``directory`` is not a path to an existing directory
+    or a file cannot be written there (the message names the failure, never a key).
+    """
+    folder = require_path(directory, "directory")
+    if kind_of(folder) != "directory":
+        raise InvalidArgument("directory is not an existing directory")
     private_pem, public_pem = generate_signing_key()
-    private_path, public_path = Path(directory) / PRIVATE_KEY_FILE, Path(directory) / PUBLIC_KEY_FILE
-    private_path.touch(mode=0o600)
-    private_path.write_text(private_pem, encoding="ascii")
-    public_path.write_text(public_pem, encoding="ascii")
+    private_path, public_path = folder / PRIVATE_KEY_FILE, folder / PUBLIC_KEY_FILE
+    try:
+        _write_file(private_path, private_pem, 0o600)
+        _write_file(public_path, public_pem, 0o644)
+    except OSError as exc:
+        raise InvalidArgument(
+            f"cannot write the key files in directory: {exc.strerror or type(exc).__name__}"
+        ) from None
     return private_path, public_path
 
 
@@ -90,7 +125,12 @@ def _pem_bytes(pem: str, name: str) -> bytes:
 
 
 def load_private_key(pem: str, *, curve: type[ec.EllipticCurve] | None = ec.SECP256R1) -> ec.EllipticCurvePrivateKey:
-    """Load an unencrypted EC private key (SEC1 or PKCS#8 PEM). Raises :class:`InvalidKeyMaterial`."""
+    """Load an unencrypted EC private key (SEC1 or PKCS#8 PEM) on ``curve`` (a curve class; ``None``: any curve).
+
+    Raises :class:`InvalidKeyMaterial`, and :class:`InvalidArgument` when ``curve`` is not a curve class.
+    """
+    if curve is not None and not (isinstance(curve, type) and issubclass(curve, ec.EllipticCurve)):
+        raise InvalidArgument("curve must be an EllipticCurve class such as ec.SECP256R1, or None")
     try:
         key = serialization.load_pem_private_key(_pem_bytes(pem, "private_key_pem"), password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -291,14 +331,19 @@ class UnsignedFieldPolicy:
 
     allowed_labels: frozenset[str]
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allowed_labels", frozenset(require_strings(self.allowed_labels, "allowed_labels")))
+
     @classmethod
     def allowing(cls, labels: Iterable[str]) -> UnsignedFieldPolicy:
-        labels = list(labels)
-        if not all(isinstance(label, str) for label in labels):
-            raise InvalidArgument("allow-listed labels must be strings")
-        return cls(frozenset(labels))
+        """The policy allowing ``labels``. Raises :class:`InvalidArgument` unless they are an iterable of ``str``."""
+        return cls(frozenset(require_strings(labels, "labels")))
 
     def admit(self, signed: Sequence[Mapping[str, str]], unsigned: Sequence[Mapping[str, str]]) -> Admitted:
+        """Every signed entry, then the unsigned entries whose label is allowed and not signed; the rest dropped.
+
+        Raises :class:`NullArgument` / :class:`InvalidInteractionData` for entries that are not interaction data.
+        """
         signed_entries = [{"label": a, "data": b, "type": c} for a, b, c in _checked_fields(signed)]
         signed_labels = {entry["label"] for entry in signed_entries}
         kept, dropped = [], []

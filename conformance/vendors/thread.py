@@ -31,9 +31,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from conformance.arguments import encode_utf8
 from conformance.arguments import require_bytes as _require_bytes
 from conformance.arguments import require_str as _require_str
-from conformance.errors import EmptySecret, InvalidArgument, UnencodableText
+from conformance.errors import EmptySecret, InvalidArgument
 
 #: The only ``connectionType`` the document supports today.
 CONNECTION_TYPE = "messenger_auth"
@@ -45,11 +46,7 @@ _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 def encode_text(text: str, name: str = "text") -> bytes:
     """The UTF-8 bytes PHP would hash for ``text``. Raises NullArgument, InvalidArgument, UnencodableText."""
-    text = _require_str(text, name)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise UnencodableText(f"{name} holds a lone surrogate at index {exc.start}: it has no UTF-8 encoding") from None
+    return encode_utf8(text, name if isinstance(name, str) else "text")
 
 
 def connection_key_bytes(email: bytes, secret: bytes) -> str:

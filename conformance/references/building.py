@@ -1,0 +1,89 @@
+"""First-use builds of the references (Maven for the Java ones, ``npm ci`` for node): one progress line on stderr,
+the tool's own output captured and never printed, and a failure turned into a one-line unavailable reason."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from conformance.errors import ReferenceUnavailable
+from conformance.paths import cache_lock, shown
+
+#: ANSI escape sequences (colours, cursor moves) that build tools write even when told not to.
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+#: Lines that say nothing about the cause.
+_NOISE = re.compile(
+    r"^(\[ERROR\]\s*)?$|\[Help 1\]|^\[ERROR\] (To see the full|Re-run Maven|For more information|After correcting)"
+    r"|^\[ERROR\] [A-Z ]+:$|^npm (ERR!|error) (A complete log|Log files)"
+)
+#: Lines that name the cause, most telling first: a source location, a dependency Maven cannot get, any error line.
+_KEY = (
+    re.compile(r"^\[ERROR\] .*\.java:\[\d+"),
+    re.compile(r"^\[ERROR\] .*(Could not resolve|Non-resolvable|Could not transfer|Unknown host|Network)"),
+    re.compile(r"^\[ERROR\]"),
+    re.compile(r"^npm (ERR!|error)"),
+    re.compile(r"(?i)error"),
+)
+REASON_LIMIT = 300
+#: Builds that failed in this process (folder, command) -> the reason: a failed build is not tried again.
+_failed: dict[tuple[str, tuple[str, ...]], str] = {}
+
+
+def summary(output: str, limit: int = REASON_LIMIT) -> str:
+    """The line of a build's output that says why it failed, without ANSI codes, on one line, at most ``limit``
+    characters (the last line when none stands out)."""
+    lines = [" ".join(_ANSI.sub("", line).split()) for line in output.splitlines()]
+    lines = [line for line in lines if line and not _NOISE.search(line)]
+    if not lines:
+        return "no output"
+    key = next((line for pattern in _KEY for line in lines if pattern.search(line)), lines[-1])
+    key = re.sub(r"^(\[ERROR\]|npm (ERR!|error))\s*", "", key)
+    return key if len(key) <= limit else key[: limit - 3] + "..."
+
+
+def build(
+    what: str,
+    directory: Path,
+    command: Sequence[str],
+    *,
+    done: Callable[[], bool],
+    duration: str = "about a minute",
+    timeout: float = 1800,
+) -> None:
+    """Run ``command`` in ``directory`` unless ``done()`` already holds (checked again under a lock, so two processes
+    never build at once), printing one progress line. Raises :class:`ReferenceUnavailable` (one line) when the build
+    fails or leaves ``done()`` false."""
+    attempt = (str(directory), tuple(command))
+    if attempt in _failed:
+        raise ReferenceUnavailable(_failed[attempt])
+    with cache_lock(f"build-{directory.name}"):
+        if done():
+            return
+        sys.stderr.write(f"conformance: building {what} in {shown(directory)} (first use, {duration})\n")
+        sys.stderr.flush()
+        environment = {**os.environ, "NO_COLOR": "1"}
+        try:
+            result = subprocess.run(
+                list(command),
+                cwd=directory,
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=timeout,
+                env=environment,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise ReferenceUnavailable(f"building {what} took longer than {timeout:.0f} s") from None
+        except OSError as exc:
+            raise ReferenceUnavailable(
+                f"building {what} failed to start: {exc.strerror or type(exc).__name__}"
+            ) from None
+        if result.returncode != 0 or not done():
+            reason = summary(f"{result.stdout}\n{result.stderr}")
+            _failed[attempt] = f"building {what} in {shown(directory)} failed: {reason}"
+            raise ReferenceUnavailable(_failed[attempt])

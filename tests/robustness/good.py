@@ -1,0 +1,283 @@
+"""Well-formed arguments and instances, so a hostile value in one parameter reaches the code behind the others.
+
+Values are chosen by the parameter's name and annotation (``GOOD_BY_NAME``), overridden per callable where one name
+means different things (``OVERRIDES``). A parameter with neither gets a value from its annotation, so a new function
+is still covered. Instances for methods come from ``FACTORIES``: a class without one fails the test, so a new class
+cannot go untested. Secrets hold :data:`~tests.robustness.hostile.MARK`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from conformance import paths, registry
+from conformance.codecs import encode_base64
+from conformance.judge import Judgement
+from conformance.outcome import Outcome
+from conformance.selection import CaseFilter
+from conformance.vectors import iter_cases
+from conformance.vendors import boldchat, boldchat_pgp, khoros, khoros_jwt, talkative
+from conformance.vendors.boldchat_validator import BoldChatValidator, MemoryReplayStore, SqliteReplayStore
+from tests.robustness.hostile import MARK, MARK_BYTES
+
+KEY16 = (MARK + "-key16")[:16]  # a raw AES-128 key that is also the planted secret
+IV16 = (MARK + "-iv-16")[:16]
+B64_KEY = encode_base64((MARK_BYTES * 4)[:32])
+B64_IV = encode_base64((MARK_BYTES * 2)[:16])
+CLOCK_MS = 1_767_225_600_000
+
+
+def _tiny_vectors(root: Path) -> Path:
+    """A vectors folder with one small valid file (two tests) and the project's schemas."""
+    folder = root / "vectors"
+    shutil.copytree(paths.schemas_dir(), folder / "schemas")
+    document = json.loads((paths.data_dir() / "thread_messenger.json").read_text(encoding="utf-8"))
+    group = document["testGroups"][0]
+    group["tests"] = group["tests"][:2]
+    document["testGroups"] = [group]
+    document["numberOfTests"] = 2
+    (folder / "thread_messenger.json").write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
+def hostile_paths(root: Path) -> tuple[Any, ...]:
+    """Paths that are not what a function wants: missing, a folder, a FIFO, garbage, a loop, too long, NUL."""
+    base = root
+    base.mkdir(parents=True)
+    garbage = base / "garbage.json"
+    garbage.write_bytes(b"\xff\xfe{" + MARK_BYTES + b"\0" * 64)
+    deep = base / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="ascii")
+    digits = base / "digits.json"
+    digits.write_text('{"schema": ' + "9" * 5000 + "}", encoding="ascii")
+    fifo = base / "fifo"
+    os.mkfifo(fifo)
+    loop = base / "loop"
+    loop.symlink_to(loop)
+    folder = base / "folder"
+    folder.mkdir()
+    (folder / "x.json").mkdir()  # a folder named like a vector file
+    return (
+        base / "missing",
+        str(base / "missing" / "child"),
+        folder,
+        garbage,
+        garbage / "child",
+        deep,
+        digits,
+        fifo,
+        loop,
+        str(base / ("n" * 5000)),
+        str(base) + "/\0",
+        str(base) + "/\ud800",
+        str(base) + "/\udc80",
+    )
+
+
+class World:
+    """Every well-formed value and instance the harness needs, made once per test session in ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.vectors = _tiny_vectors(root)
+        self.cases = list(iter_cases(self.vectors / "thread_messenger.json"))
+        self.paths = hostile_paths(root / "hostile")
+        keys = paths.pgp_keys_dir()
+        self.pgp = {name: (keys / f"{name}.asc").read_text(encoding="ascii") for name in ("server.pub", "server.sec")}
+        self.pgp |= {name: (keys / f"{name}.asc").read_text(encoding="ascii") for name in ("brand.pub", "brand.sec")}
+        self.ec_private_pem, self.ec_public_pem = talkative.generate_signing_key()
+        self.fields = [{"label": MARK, "data": f"{MARK} data", "type": "string"}]
+        self.pairs = [("VisitName", f"{MARK} Smith"), ("Type", "chat"), ("ChatKey", f"{MARK}-ck")]
+        self.secure = boldchat.secure_parameters_sha512(self.pairs, KEY16)
+        self.provider = khoros.SymmetricKeyEncryptionProvider(KEY16, IV16)
+        self.payload = khoros.SymmetricKeyEncryptionProvider(B64_KEY, B64_IV, True).encrypt_string('{"a":"Pl4nt"}')
+        self.pgp_message = boldchat_pgp.secure_parameters_pgp(
+            self.pairs, server_public_key=self.pgp["server.pub"], signing_private_key=self.pgp["brand.sec"]
+        )
+        self.jwt = khoros_jwt.widget_jwt(MARK, key_id="kid-1", secret=f"{MARK}-jwt-secret", iat=1_700_000_000)
+        self.token = talkative.sign_interaction_data(self.fields, self.ec_private_pem)
+        scenario = next(c for c in iter_cases(paths.data_dir() / "boldchat_validator.json"))
+        self.scenario = scenario.input
+        self.key_dir = root / "keys"
+        self.key_dir.mkdir()
+
+    # --- values ------------------------------------------------------------------------------------------------
+
+    def by_name(self) -> dict[str, Any]:
+        return {
+            "s": f"VisitName={MARK}%20Smith&ve=a%40b.c",
+            "params": self.pairs,
+            "name": "VisitName",
+            "encoded": f"VisitName={MARK}",
+            "hashing_key": KEY16,
+            "hashing_keys": [KEY16],
+            "names": ["VisitName", "InitialQuestion"],
+            "secure_parameters": self.secure,
+            "compression": "default",
+            "message": self.pgp_message,
+            "server_public_key": self.pgp["server.pub"],
+            "signing_private_key": self.pgp["brand.sec"],
+            "server_private_key": self.pgp["server.sec"],
+            "signer_public_key": self.pgp["brand.pub"],
+            "strict_hashes": False,
+            "request_type": "chat",
+            "query": [("VisitInfo", MARK)],
+            "clock": lambda: CLOCK_MS,
+            "namespace": "site-1",
+            "chat_key": f"{MARK}-ck",
+            "at_ms": CLOCK_MS,
+            "timeout": 5.0,
+            "args": self.scenario,
+            "secret_key": KEY16,
+            "iv_key": IV16,
+            "should_base64_decode_keys": False,
+            "plain_text": f"{MARK} plain text",
+            "cipher_text": self.provider.encrypt_string(f"{MARK} plain text"),
+            "encryption_key": KEY16,
+            "encrypted_payload": self.payload,
+            "portal_url": "https://portal.example/handoff",
+            "url": khoros.build_transfer_link("https://portal.example/handoff", self.payload, B64_IV),
+            "payload": self.payload,
+            "size": 16,
+            "aad": b"aad",
+            "user_id": f"{MARK}-user",
+            "key_id": "kid-1",
+            "iat": 1_700_000_000,
+            "now": 1_700_000_100,
+            "token": self.jwt,
+            "fields": self.fields,
+            "pem": self.ec_private_pem,
+            "private_key_pem": self.ec_private_pem,
+            "public_key_pem": self.ec_public_pem,
+            "private_pem": self.ec_private_pem,
+            "curve": ec.SECP256R1,
+            "deterministic": True,
+            "directory": self.key_dir,
+            "labels": ["a", "b"],
+            "allowed_labels": frozenset({"a"}),
+            "signed": self.fields,
+            "unsigned": [{"label": "a", "data": MARK, "type": "string"}],
+            "email": f"{MARK}@example.com",
+            "app_id": "app-1",
+            "text": f"{MARK} text",
+            "path": self.vectors / "thread_messenger.json",
+            "schema_dir": self.vectors / "schemas",
+            "what": "vector file",
+            "flows": ("thread_messenger",),
+            "ops": (),
+            "flags": (),
+            "tc_ids": (),
+            "results": (),
+            "case": self.cases[0],
+            "cases": self.cases,
+            "selection": CaseFilter(flows=("thread_messenger",)),
+            "impl": "conformance.vendors.thread",
+            "fail_on": frozenset({"fail", "unsafe"}),
+            "outcome": Outcome.of_value("x"),
+            "verdict": Judgement("pass"),
+            "spec": "conformance.vendors.thread",
+            "search_path": (),
+        }
+
+    def overrides(self) -> dict[tuple[str, str], Any]:
+        """(callable name, parameter) -> value, where one name means different things."""
+        thread_key = "0" * 64
+        return {
+            ("connection_key_bytes", "email"): MARK_BYTES,
+            ("connection_key_bytes", "secret"): MARK_BYTES + b"-secret",
+            ("connection_key", "secret"): f"{MARK}-thread-secret",
+            ("messenger_params", "secret"): f"{MARK}-thread-secret",
+            ("verify_connection_key", "secret"): f"{MARK}-thread-secret",
+            ("verify_connection_key", "key"): thread_key,
+            ("widget_jwt", "secret"): f"{MARK}-jwt-secret",
+            ("widget_jwt_parts", "secret"): f"{MARK}-jwt-secret",
+            ("verify_widget_jwt", "secret"): f"{MARK}-jwt-secret",
+            ("verify_interaction_data", "token"): self.token,
+            ("load_public_key", "pem"): self.ec_public_pem,
+            ("private_key_pem", "key"): talkative.load_private_key(self.ec_private_pem),
+            ("public_key_pem", "key"): talkative.load_public_key(self.ec_public_pem),
+            ("unsecured_names", "value"): "VisitName&InitialQuestion",
+            ("encode_text", "name"): "text",
+            ("encrypt_cbc", "value"): MARK_BYTES * 3,
+            ("encrypt_gcm", "value"): MARK_BYTES * 3,
+            ("decrypt_cbc", "value"): khoros.Cryptor(KEY16).encrypt_cbc(MARK_BYTES * 3, b"\0" * 16),
+            ("decrypt_gcm", "value"): khoros.Cryptor(KEY16).encrypt_gcm(MARK_BYTES * 3, b"\0" * 12),
+            ("encrypt_cbc", "iv"): b"\0" * 16,
+            ("decrypt_cbc", "iv"): b"\0" * 16,
+            ("encrypt_gcm", "iv"): b"\0" * 12,
+            ("decrypt_gcm", "iv"): b"\0" * 12,
+            ("build_transfer_link", "iv"): B64_IV,
+            ("decrypt_payload", "iv_key"): B64_IV,
+            ("decrypt_payload", "encryption_key"): B64_KEY,
+            ("decode_base64", "data"): encode_base64(MARK_BYTES),
+            ("encode_base64", "data"): MARK_BYTES,
+            ("encode_base64_url_safe", "data"): MARK_BYTES,
+            ("java_utf8_decode", "data"): MARK_BYTES + b"\xed\xa0\x80",
+            ("decode_plaintext", "plain"): MARK_BYTES,
+            ("seal_bytes", "plain"): MARK_BYTES,
+            ("SqliteReplayStore", "path"): self.root / "replay" / "keys.sqlite3",
+            ("vector_files", "directory"): self.vectors,
+            ("load_cases", "directory"): self.vectors,
+            ("select_cases", "path"): self.vectors,
+            ("run_vector", "impl"): registry.shared("python"),
+            ("check_vector", "impl"): registry.shared("python"),
+            ("Parameter", "friendly"): "VisitName",
+            ("ValidatedLaunch", "type"): "chat",
+        }
+
+    def value(self, function_name: str, parameter: str, annotation: str) -> Any:
+        """The well-formed value of ``parameter`` of ``function_name``."""
+        special = self.overrides()
+        if (function_name, parameter) in special:
+            return special[(function_name, parameter)]
+        known = self.by_name()
+        if parameter in known:
+            return known[parameter]
+        return _from_annotation(annotation)
+
+    def every_value(self) -> tuple[Any, ...]:
+        """All well-formed values (to cross them: a PEM where an OpenPGP key goes, and so on)."""
+        values = [*self.by_name().values(), *self.overrides().values()]
+        return tuple(v for v in values if not callable(v) or isinstance(v, type))
+
+    # --- instances ---------------------------------------------------------------------------------------------
+
+    def factories(self) -> dict[str, Callable[[], Any]]:
+        """Class name -> a well-formed instance (for calling its methods)."""
+        return {
+            "BoldChatValidator": lambda: BoldChatValidator([KEY16], store=MemoryReplayStore(), clock=lambda: CLOCK_MS),
+            "MemoryReplayStore": MemoryReplayStore,
+            "SqliteReplayStore": lambda: SqliteReplayStore(self.root / "replay" / "keys.sqlite3"),
+            "Cryptor": lambda: khoros.Cryptor(KEY16),
+            "SymmetricKeyEncryptionProvider": lambda: khoros.SymmetricKeyEncryptionProvider(KEY16, IV16),
+            "WidgetJwtParts": lambda: khoros_jwt.widget_jwt_parts(MARK, key_id="k", secret=f"{MARK}-s", iat=1),
+            "UnsignedFieldPolicy": lambda: talkative.UnsignedFieldPolicy.allowing(["a"]),
+            "CaseFilter": lambda: CaseFilter(flows=("thread_messenger",)),
+            "VectorCase": lambda: self.cases[0],
+        }
+
+
+def _from_annotation(annotation: str) -> Any:  # noqa: PLR0911 (a lookup table)
+    text = str(annotation)
+    if text.startswith("bytes"):
+        return MARK_BYTES
+    if text.startswith("str"):
+        return MARK
+    if text.startswith("int"):
+        return 1
+    if text.startswith(("float", "int | float")):
+        return 1.0
+    if text.startswith("bool"):
+        return False
+    if text.startswith(("list", "Sequence", "Iterable")):
+        return []
+    if text.startswith(("dict", "Mapping")):
+        return {}
+    return None
