@@ -15,6 +15,7 @@ from conformance.errors import (
     BadPadding,
     BadTag,
     IllegalBlockSize,
+    InvalidArgument,
     InvalidIvLength,
     InvalidKeyLength,
     ProviderError,
@@ -25,6 +26,8 @@ BLOCK = 16
 TAG = 16
 _AES_KEY_LENGTHS = (16, 24, 32)
 _CRYPTOGRAPHY_GCM_IV_RANGE = range(8, 129)
+#: GCM with an IV length outside that range is computed here, in Python: at most this many bytes of IV, AAD and data.
+MAX_SLOW_GCM_BYTES = 1 << 20
 
 
 def check_key(key: bytes) -> None:
@@ -180,6 +183,16 @@ def _gcm_by_hand(key: bytes, iv: bytes, data: bytes, aad: bytes, tag: bytes | No
 
 def _constant_time_equal(a: bytes, b: bytes) -> bool:
     return hmac.compare_digest(a, b)
+
+
+def check_gcm_sizes(iv: bytes, aad: bytes | None, data: bytes) -> None:
+    """Raise :class:`InvalidArgument` when a GCM call would take the pure-Python path with more than
+    :data:`MAX_SLOW_GCM_BYTES` of IV, AAD and data (it would take seconds)."""
+    slow = len(iv) not in _CRYPTOGRAPHY_GCM_IV_RANGE
+    if slow and len(iv) + len(aad or b"") + len(data) > MAX_SLOW_GCM_BYTES:
+        raise InvalidArgument(
+            f"GCM with a {len(iv)}-byte IV is computed in Python: at most {MAX_SLOW_GCM_BYTES} bytes of IV, AAD and data"
+        )
 
 
 def _check_gcm(key: bytes, iv: bytes) -> None:

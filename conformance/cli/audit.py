@@ -8,12 +8,12 @@ the one-line headline to stdout.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
 from conformance.cli.common import EXIT_OK, csv
+from conformance.cli.outputs import writable
 from conformance.errors import UsageError
 
 NAME = "audit"
@@ -36,21 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
-def check_writable(option: str, path: Path) -> None:
-    """Raise :class:`UsageError` (one line) unless ``path`` can be written as a file, before anything runs."""
-    if path.is_dir():
-        raise UsageError(f"--{option} {path}: is a directory")
-    parent = path.parent if str(path.parent) else Path(".")
-    existing = parent
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        raise UsageError(f"--{option} {path}: {existing} is not a directory")
-    target = path if path.exists() else existing
-    if not os.access(target, os.W_OK) or (target is existing and not os.access(existing, os.X_OK)):
-        raise UsageError(f"--{option} {path}: not writable")
-
-
 def command(args: argparse.Namespace, out: TextIO) -> int:
     from conformance.audit import report, runner
 
@@ -58,7 +43,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     runner.check_adapters(args.adapter)
     outputs = {kind: getattr(args, kind) for kind in OUTPUTS if getattr(args, kind) is not None}
     for kind, path in outputs.items():
-        check_writable(kind, path)
+        writable(path, f"--{kind}")
 
     def progress(line: str) -> None:
         if not args.quiet:

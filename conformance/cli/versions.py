@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -12,11 +11,10 @@ from typing import TextIO
 from conformance.cli.common import EXIT_OK, EXIT_USAGE, csv
 from conformance.cli.outputs import writable
 from conformance.errors import ReferenceUnavailable, UsageError
+from conformance.versions import codec
 
 NAME = "versions"
 HELP = "the reference-version matrix (commons-codec, BouncyCastle): which inputs change between versions"
-#: A Maven version, as ``conformance.versions.codec.fetch_codec`` accepts it.
-_MAVEN_VERSION = re.compile(r"[0-9][0-9A-Za-z.\-]*")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +31,7 @@ def _check_versions(reference: str, chosen: list[str], known: tuple[str, ...]) -
     """Raise :class:`UsageError` before anything is built or fetched: BouncyCastle runs only its built flavours,
     commons-codec any Maven version."""
     if reference == "commons-codec":
-        bad = [v for v in chosen if not _MAVEN_VERSION.fullmatch(v)]
+        bad = [v for v in chosen if not codec.MAVEN_VERSION.fullmatch(v)]
         if bad:
             raise UsageError(f"--versions: not a Maven version: {', '.join(map(repr, bad))}")
         return
@@ -46,7 +44,6 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     from conformance import versions
     from conformance.report.versions import format_markdown, format_text, update_doc
     from conformance.vectors import load_cases
-    from conformance.versions import codec
 
     writable(args.json, "--json")
     if args.reference not in versions.VERSIONED:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from conformance.arguments import encode_utf8
 from conformance.errors import InvalidArgument, ReferenceUnavailable
 from conformance.paths import java_ref_dir, shown
 from conformance.references import java
@@ -146,7 +147,7 @@ def make_ops(flavor: str) -> dict[str, Callable[[Mapping[str, Any]], Any]]:
 
     def seal(args: Mapping[str, Any]) -> str:
         compression = check_compression(args.get("compression", "default"))
-        plain = encoded_params(args["params"]).encode("utf-8")
+        plain = encode_utf8(encoded_params(args["params"]), "params")
         return _answer(
             helper(flavor).seal(
                 java.to_java_bytes(plain),

@@ -41,7 +41,7 @@ from conformance.vendors.khoros_jwt import verify_widget_jwt, widget_jwt, widget
 MAX_RANDOM_BYTES = 1 << 20
 #: GCM with an IV length ``cryptography`` refuses (under 8 or over 128 bytes) is computed in Python, about 2 us a
 #: byte: its IV, AAD and data together are bounded to this many bytes (Java has no bound).
-MAX_SLOW_GCM_BYTES = 1 << 20
+MAX_SLOW_GCM_BYTES = aes.MAX_SLOW_GCM_BYTES
 
 #: The decrypted payload shown in the Khoros document (placeholders such as "b95....." as printed there).
 DOCUMENT_PAYLOAD = {
@@ -222,11 +222,7 @@ def _gcm_arguments(value: Any, iv: Any, aad: Any) -> tuple[bytes, bytes, bytes |
     iv = _require_bytes(iv, "iv")
     aad = None if aad is None else _require_bytes(aad, "aad")
     value = _require_bytes(value, "value")
-    slow = len(iv) not in aes._CRYPTOGRAPHY_GCM_IV_RANGE  # the IV lengths of the fast path
-    if slow and len(iv) + len(aad or b"") + len(value) > MAX_SLOW_GCM_BYTES:
-        raise InvalidArgument(
-            f"GCM with a {len(iv)}-byte IV is computed in Python: at most {MAX_SLOW_GCM_BYTES} bytes of IV, AAD and data"
-        )
+    aes.check_gcm_sizes(iv, aad, value)
     return value, iv, aad
 
 

@@ -30,6 +30,8 @@ CODEC_METADATA_URL = "https://repo.maven.apache.org/maven2/commons-codec/commons
 #: The pinned Maven plugin that copies one artifact (the same version java_ref/pom.xml uses).
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 KHOROS_MAIN_CLASS = "dev.handoff.ref.KhorosJsonLines"
+#: What a Maven version string may hold (checked before anything is fetched).
+MAVEN_VERSION = re.compile(r"[0-9][0-9A-Za-z.\-]*")
 
 
 def pinned_codec_version() -> str:
@@ -58,7 +60,7 @@ def fetch_codec(version: str) -> Path:
     Returns the jar's path (at once when it is already there). Raises :class:`UsageError` for a string that is not
     a Maven version and :class:`ReferenceUnavailable` when Maven is missing or cannot resolve the artifact.
     """
-    if not re.fullmatch(r"[0-9][0-9A-Za-z.\-]*", version):
+    if not MAVEN_VERSION.fullmatch(version):
         raise UsageError(f"not a Maven version: {version!r}")
     jar = codec_jar(version)
     if jar.is_file():
