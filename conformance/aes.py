@@ -133,7 +133,7 @@ def _bad_padding() -> BadPadding:
 _R = 0xE1 << 120
 
 
-def _gf_multiply(x: int, y: int) -> int:
+def gf_multiply(x: int, y: int) -> int:
     """Multiplication in GF(2^128) with GCM's bit order (NIST SP 800-38D, algorithm 1)."""
     z = 0
     v = y
@@ -144,10 +144,11 @@ def _gf_multiply(x: int, y: int) -> int:
     return z
 
 
-def _ghash(h: int, data: bytes) -> int:
+def ghash(h: int, data: bytes) -> int:
+    """GHASH_H over ``data`` (a last partial block is zero-padded)."""
     y = 0
     for offset in range(0, len(data), BLOCK):
-        y = _gf_multiply(y ^ int.from_bytes(data[offset : offset + BLOCK].ljust(BLOCK, b"\0"), "big"), h)
+        y = gf_multiply(y ^ int.from_bytes(data[offset : offset + BLOCK].ljust(BLOCK, b"\0"), "big"), h)
     return y
 
 
@@ -169,10 +170,10 @@ def _gcm_by_hand(key: bytes, iv: bytes, data: bytes, aad: bytes, tag: bytes | No
     """GCM for the IV lengths ``cryptography`` refuses: J0 = GHASH(IV || pad || [len(IV)]64), per SP 800-38D."""
     encrypt_block = Cipher(algorithms.AES(key), modes.ECB()).encryptor().update
     h = int.from_bytes(encrypt_block(b"\0" * BLOCK), "big")
-    j0 = _ghash(h, _zero_padded(iv) + (len(iv) * 8).to_bytes(BLOCK, "big"))
+    j0 = ghash(h, _zero_padded(iv) + (len(iv) * 8).to_bytes(BLOCK, "big"))
     ciphertext = data if tag is not None else _gcm_keystream_xor(encrypt_block, j0, data)
     lengths = (len(aad) * 8).to_bytes(8, "big") + (len(ciphertext) * 8).to_bytes(8, "big")
-    s = _ghash(h, _zero_padded(aad) + _zero_padded(ciphertext) + lengths)
+    s = ghash(h, _zero_padded(aad) + _zero_padded(ciphertext) + lengths)
     full_tag = (s ^ int.from_bytes(encrypt_block(j0.to_bytes(BLOCK, "big")), "big")).to_bytes(BLOCK, "big")
     if tag is None:
         return ciphertext + full_tag

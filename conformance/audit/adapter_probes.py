@@ -184,19 +184,12 @@ def _finding(
 
 
 def _unavailable_finding(implementation: Implementation, problem: str) -> Finding:
-    return Finding(
-        id=f"ADAPTER:{implementation.name}:unavailable",
-        flow="adapter",
-        title=f"{implementation.name}: could not be probed",
-        severity="info",
-        severity_reasoning="Nothing was shown either way.",
-        cwe="",
-        attacker_model="",
-        preconditions=[],
-        status="not_reproduced",
-        why=f"the implementation is unavailable: {problem}",
+    return Finding.not_reproduced(
+        f"ADAPTER:{implementation.name}:unavailable",
+        "adapter",
+        f"the implementation is unavailable: {problem}",
+        {"title": f"{implementation.name}: could not be probed"},
         ran=["the adapter's start and hello"],
-        references={implementation.name: {}},
     )
 
 

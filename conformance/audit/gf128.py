@@ -15,10 +15,10 @@ Elements are Python ints whose most significant bit is the coefficient of x^0 (G
 
 from __future__ import annotations
 
+from conformance import aes
 from conformance.errors import InvalidArgument
 
 BLOCK = 16
-_R = 0xE1 << 120  # x^128 = x^7 + x^2 + x + 1, in GCM's reflected bit order
 
 
 def block_to_int(block: bytes) -> int:
@@ -34,14 +34,8 @@ def int_to_block(element: int) -> bytes:
 
 
 def multiply(x: int, y: int) -> int:
-    """``x·y`` in GF(2^128) (SP 800-38D, algorithm 1)."""
-    z = 0
-    v = y
-    for bit in range(127, -1, -1):
-        if x >> bit & 1:
-            z ^= v
-        v = (v >> 1) ^ _R if v & 1 else v >> 1
-    return z
+    """``x·y`` in GF(2^128) (SP 800-38D, algorithm 1): the same multiplication the port's GCM uses."""
+    return aes.gf_multiply(x, y)
 
 
 def power(x: int, exponent: int) -> int:
@@ -74,10 +68,7 @@ def ghash(h: int, aad: bytes, ciphertext: bytes) -> int:
     """GHASH_H over ``aad`` and ``ciphertext``, each zero-padded to whole blocks, then their bit lengths."""
     data = aad + bytes(-len(aad) % BLOCK) + ciphertext + bytes(-len(ciphertext) % BLOCK)
     data += (len(aad) * 8).to_bytes(8, "big") + (len(ciphertext) * 8).to_bytes(8, "big")
-    y = 0
-    for offset in range(0, len(data), BLOCK):
-        y = multiply(y ^ int.from_bytes(data[offset : offset + BLOCK], "big"), h)
-    return y
+    return aes.ghash(h, data)
 
 
 def recover_hash_key(c1: bytes, t1: bytes, c2: bytes, t2: bytes) -> int:

@@ -50,6 +50,34 @@ class Finding:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def not_reproduced(
+        cls,
+        finding_id: str,
+        flow: str,
+        why: str,
+        details: Mapping[str, Any] | None = None,
+        ran: list[str] | None = None,
+    ) -> Finding:
+        """A finding that could not be shown here, described by ``details`` (title, severity, cwe, ...) as far as
+        they go."""
+        details = details or {}
+        return cls(
+            id=finding_id,
+            flow=flow,
+            title=str(details.get("title", finding_id)),
+            severity=details.get("severity", "info"),
+            severity_reasoning=str(details.get("severity_reasoning", "Nothing was shown either way.")),
+            cwe=str(details.get("cwe", "")),
+            attacker_model=str(details.get("attacker_model", "")),
+            preconditions=list(details.get("preconditions", [])),
+            status="not_reproduced",
+            why=why,
+            ran=list(ran or []),
+            references={},
+            mitigation=str(details.get("mitigation", "")),
+        )
+
 
 ProofFunction = Callable[[], Finding]
 
@@ -102,21 +130,7 @@ def run_proof(entry: Proof, fallback: Mapping[str, Any] | None = None) -> Findin
     try:
         finding = entry.run()
     except Exception as exc:
-        details = dict(fallback if fallback is not None else entry.details)
-        finding = Finding(
-            id=entry.id,
-            flow=entry.flow,
-            title=str(details.get("title", entry.id)),
-            severity=details.get("severity", "info"),
-            severity_reasoning=str(details.get("severity_reasoning", "")),
-            cwe=str(details.get("cwe", "")),
-            attacker_model=str(details.get("attacker_model", "")),
-            preconditions=list(details.get("preconditions", [])),
-            status="not_reproduced",
-            why=f"the proof raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}",
-            ran=[],
-            references={},
-            mitigation=str(details.get("mitigation", "")),
-        )
+        why = f"the proof raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+        finding = Finding.not_reproduced(entry.id, entry.flow, why, fallback if fallback is not None else entry.details)
     finding.seconds = round(time.monotonic() - began, 3)
     return finding

@@ -107,22 +107,7 @@ def _one_line(text: str, limit: int = 400) -> str:
 
 
 def _described(entry: Proof, why: str) -> Finding:
-    details = entry.details
-    return Finding(
-        id=entry.id,
-        flow=entry.flow,
-        title=str(details.get("title", entry.id)),
-        severity=details.get("severity", "info"),
-        severity_reasoning=str(details.get("severity_reasoning", "")),
-        cwe=str(details.get("cwe", "")),
-        attacker_model=str(details.get("attacker_model", "")),
-        preconditions=list(details.get("preconditions", [])),
-        status="not_reproduced",
-        why=why,
-        ran=[],
-        references={},
-        mitigation=str(details.get("mitigation", "")),
-    )
+    return Finding.not_reproduced(entry.id, entry.flow, why, entry.details)
 
 
 class _Versions:
@@ -182,20 +167,7 @@ def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Fin
 
 
 def _adapter_finding(name: str, why: str) -> Finding:
-    return Finding(
-        id=f"ADAPTER:{name}:probes",
-        flow="adapter",
-        title=f"Adapter {name}: probes",
-        severity="info",
-        severity_reasoning="Nothing was shown about this adapter.",
-        cwe="",
-        attacker_model="",
-        preconditions=[],
-        status="not_reproduced",
-        why=why,
-        ran=[],
-        references={},
-    )
+    return Finding.not_reproduced(f"ADAPTER:{name}:probes", "adapter", why, {"title": f"Adapter {name}: probes"})
 
 
 def run_audit(flows: Sequence[str] = (), adapters: Sequence[str] = (), progress: Progress | None = None) -> AuditRecord:
