@@ -142,16 +142,8 @@ def write_markdown(record: AuditRecord, path: str | Path) -> None:
     Path(path).write_text(render_markdown(record), encoding="utf-8")
 
 
-def write_html(record: AuditRecord, path: str | Path) -> None:
-    from conformance.audit.report_html import render_html
-
-    Path(path).write_text(render_html(record), encoding="utf-8")
-
-
-WRITERS = {"json": write_json, "html": write_html, "markdown": write_markdown}
 
 __all__ = [
-    "WRITERS",
     "compact_json",
     "dumps_json",
     "headline_text",
@@ -159,7 +151,6 @@ __all__ = [
     "render_markdown",
     "shortened",
     "versions_text",
-    "write_html",
     "write_json",
     "write_markdown",
 ]

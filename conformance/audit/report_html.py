@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from html import escape
+from pathlib import Path
 from typing import Any
 
-from conformance.audit import svg
+from conformance.audit import report, svg
 from conformance.audit.model import SEVERITIES, STATUSES, Finding
 from conformance.audit.report import compact_json, headline_text, notes, shortened
 from conformance.audit.runner import AuditRecord
@@ -167,3 +168,11 @@ def render_html(record: AuditRecord) -> str:
 
 
 __all__ = ["CSS", "guessing_rates_plot", "render_html"]
+
+
+def write_html(record: AuditRecord, path: str | Path) -> None:
+    Path(path).write_text(render_html(record), encoding="utf-8")
+
+
+#: The writer of each report format ``conformance audit`` offers.
+WRITERS = {"json": report.write_json, "html": write_html, "markdown": report.write_markdown}

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
-    from conformance.audit import report, runner
+    from conformance.audit import report, report_html, runner
 
     flows = runner.check_flows(args.flow)
     runner.check_adapters(args.adapter)
@@ -54,7 +54,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     for kind, path in outputs.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            report.WRITERS[kind](record, path)
+            report_html.WRITERS[kind](record, path)
         except OSError as exc:
             raise UsageError(f"--{kind} {path}: cannot write ({exc.strerror or exc})") from None
         progress(f"audit: wrote {path}")
