@@ -142,7 +142,6 @@ def write_markdown(record: AuditRecord, path: str | Path) -> None:
     Path(path).write_text(render_markdown(record), encoding="utf-8")
 
 
-
 __all__ = [
     "compact_json",
     "dumps_json",
