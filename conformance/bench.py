@@ -1,6 +1,11 @@
-"""Benchmarks: the Python port against its reference, timed in the same run. Prints ratios; asserts nothing.
+"""Benchmarks: the Python port against its reference, timed in the same run. Prints figures; asserts nothing.
 
-``python -m conformance.bench [--iterations N]`` (``nox -s bench``).
+``python -m conformance.bench [--iterations N] [--skip-campaigns]`` (``nox -s bench``):
+
+* ``decrypt_string`` against the vendor's ``decryptString`` in a warmed loop inside the JVM (the speed of the port);
+* campaigns (``conformance fuzz``): a million ``khoros.skep.decrypt`` cases, Python against the vendor's Java, and
+  each flow with a reference for up to ``--campaign-cases`` cases or ``--campaign-seconds``, whichever comes first
+  (the speed of a whole differential campaign, generation, both sides and judging included).
 """
 
 from __future__ import annotations
@@ -42,20 +47,92 @@ def java_nanos_per_decrypt(cipher_text: str, iterations: int, repeats: int = 7) 
     return min(float(bench.nanosPerDecrypt(provider, text, iterations // 10, iterations)) for _ in range(repeats))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--iterations", type=int, default=100_000)
-    parser.add_argument("--size", type=int, default=300, help="plaintext size in bytes")
-    args = parser.parse_args(argv)
-    plain = payload_of_about(args.size)
+def decrypt_bench(iterations: int, size: int) -> None:
+    plain = payload_of_about(size)
     cipher_text = SymmetricKeyEncryptionProvider(KEY, IV, True).encrypt_string(plain)
-    python_ns = python_nanos_per_decrypt(cipher_text, args.iterations)
-    java_ns = java_nanos_per_decrypt(cipher_text, args.iterations)
+    python_ns = python_nanos_per_decrypt(cipher_text, iterations)
+    java_ns = java_nanos_per_decrypt(cipher_text, iterations)
     print(f"decrypt_string, {len(plain.encode())}-byte plaintext, {len(cipher_text)}-character ciphertext")
     print(f"  machine: {platform.machine()} {platform.python_implementation()} {platform.python_version()}")
     print(f"  java   decryptString (warmed loop inside the JVM): {java_ns / 1000:8.2f} us/op")
     print(f"  python decrypt_string:                             {python_ns / 1000:8.2f} us/op")
     print(f"  ratio python/java: {python_ns / java_ns:.2f}x  (target <= 1.00x)")
+
+
+# --- campaigns -----------------------------------------------------------------------------------------------------
+
+
+def campaign(flow: str, ops: tuple[str, ...], cases: int, seconds: float | None, jobs: int):
+    """Run one campaign of the Python port against the flow's first reference; return its record, or why not."""
+    from conformance.errors import ConformanceError
+    from conformance.fuzz import engine
+    from conformance.fuzz.plan import Endpoint, Plan, check, default_reference, select_ops
+
+    try:
+        reference = default_reference(flow)
+        plan = Plan(
+            flow,
+            ops or select_ops(flow),
+            Endpoint("python"),
+            Endpoint(reference),
+            cases,
+            seed=1,
+            time_limit=seconds,
+            keep=3,
+            minimize=0,
+        )
+        plan, _ = check(plan)
+        return engine.run(plan, jobs=jobs)
+    except ConformanceError as exc:
+        return str(exc)
+
+
+def campaign_bench(flows: list[str], cases: int, seconds: float, skep_cases: int, jobs: int) -> None:
+    print(f"\ncampaigns: the Python port against each flow's reference, seed 1, {jobs} process(es); JVM and node")
+    print("warm-up included; cases/s over the whole campaign")
+    if skep_cases:
+        record = campaign("khoros_secure_transfer", ("khoros.skep.decrypt",), skep_cases, None, jobs)
+        if isinstance(record, str):
+            print(f"  khoros.skep.decrypt: not run: {record}")
+        else:
+            print(
+                f"  khoros.skep.decrypt: {record.cases:,} cases in {record.seconds:.1f} s, {record.cases_per_second:,.0f} "
+                f"cases/s, {record.divergence_count} divergences  (target: 1,000,000 in <= 120 s)"
+            )
+    print(
+        f"\n  {'flow':24} {'reference':10} {'cases':>9} {'seconds':>8} {'cases/s':>9} {'cases/min':>10} {'divergences':>11}"
+    )
+    for flow in flows:
+        record = campaign(flow, (), cases, seconds, jobs)
+        if isinstance(record, str):
+            print(f"  {flow:24} not run: {record}")
+            continue
+        print(
+            f"  {flow:24} {record.reference['name']:10} {record.cases:>9,} {record.seconds:>8.1f} "
+            f"{record.cases_per_second:>9,.0f} {record.cases_per_second * 60:>10,.0f} {record.divergence_count:>11,}"
+        )
+    print("  (target: >= 200,000 cases/min per flow; divergences: see README, Campaigns)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    from conformance import catalog
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--iterations", type=int, default=100_000)
+    parser.add_argument("--size", type=int, default=300, help="plaintext size in bytes")
+    parser.add_argument("--skip-campaigns", action="store_true", help="only the decrypt_string benchmark")
+    parser.add_argument("--skip-decrypt", action="store_true", help="only the campaigns")
+    parser.add_argument("--campaign-cases", type=int, default=200_000, help="cases per flow at most (default 200,000)")
+    parser.add_argument("--campaign-seconds", type=float, default=60.0, help="seconds per flow at most (default 60)")
+    parser.add_argument("--skep-cases", type=int, default=1_000_000, help="khoros.skep.decrypt cases (0: skip)")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes per campaign")
+    parser.add_argument("--flow", action="append", default=[], help="only these flows (repeatable)")
+    args = parser.parse_args(argv)
+    if not args.skip_decrypt:
+        decrypt_bench(args.iterations, args.size)
+    if not args.skip_campaigns:
+        flows = args.flow or [flow.id for flow in catalog.FLOWS]
+        campaign_bench(flows, args.campaign_cases, args.campaign_seconds, args.skep_cases, args.jobs)
     return 0
 
 

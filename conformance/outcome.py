@@ -29,10 +29,6 @@ class Outcome:
     def of_error(cls, reason: str, message: str = "") -> Outcome:
         return cls("error", reason=reason, message=message)
 
-    def comparable(self) -> tuple[Any, ...]:
-        """What two outcomes must share to count as the same: the value, or the error's reason path."""
-        return (self.status, self.value if self.status == "value" else self.reason)
-
     def record(self) -> dict[str, Any]:
         """The outcome as run records and reports hold it."""
         if self.status == "value":
@@ -102,11 +98,3 @@ def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:
         return Outcome.of_error(exc.reason_path(), str(exc))
     except Exception as exc:
         return Outcome.of_error(reason_path_of(exc), f"{type(exc).__name__} raised")
-
-
-def run_op(ops: Mapping[str, OpFunction], op: str, args: Mapping[str, Any]) -> Outcome:
-    """Dispatch ``op`` to its function in ``ops``; an op the table lacks is *unsupported*."""
-    function = ops.get(op)
-    if function is None:
-        return Outcome("unsupported", message=f"{op} is not implemented here")
-    return capture(function, args)

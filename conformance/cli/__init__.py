@@ -6,18 +6,22 @@ environment error, always one line on stderr and never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from conformance.cli import audit, diff, listing, run, versions
+from conformance.cli import audit, diff, fuzz, listing, run, versions
 from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, Parser, one_line
 from conformance.errors import ConformanceError
 
 __all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_REGRESSION", "EXIT_USAGE", "build_parser", "main"]
 
+#: Set to 1 to see the traceback of an unexpected error (a bug) instead of its one-line report.
+DEBUG_ENV = "HANDOFF_DEBUG"
+
 #: Each subcommand module has NAME, HELP, add_arguments(parser) and command(args, out) -> exit code.
-COMMANDS = (run, diff, listing, versions, audit)
+COMMANDS = (run, diff, listing, versions, fuzz, audit)
 
 
 def build_parser() -> Parser:
@@ -43,6 +47,28 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"conformance {args.command}: interrupted\n")
         return EXIT_USAGE
+    except BrokenPipeError:  # the reader of the output went away (| head): nothing more can be written
+        if out is sys.stdout:
+            _silence_stdout()
+        return EXIT_USAGE
+    except Exception as exc:
+        # A bug, not a usage error. Its message may hold a key or a plaintext: only its class is shown.
+        if os.environ.get(DEBUG_ENV) == "1":
+            raise
+        sys.stderr.write(
+            f"conformance {args.command}: internal error ({type(exc).__name__}); this is a bug, please report it "
+            f"with the command line ({DEBUG_ENV}=1 shows the traceback)\n"
+        )
+        return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -89,5 +89,8 @@ OPS = {
 
 
 def batches() -> dict[str, Any]:
-    """Batch functions (a whole list of calls in one JPype call), by op: none yet."""
-    return {}
+    """Batch functions by op: a whole list of one op's calls answered in one JPype call by the project's
+    ``dev.handoff.ref.KhorosBatch`` (:mod:`conformance.references.khoros_java_batch`), exactly as the per-call ops."""
+    from conformance.references import khoros_java_batch
+
+    return khoros_java_batch.batch_functions()

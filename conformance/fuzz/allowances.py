@@ -1,0 +1,80 @@
+"""Differences that ``DEVIATIONS.md`` documents: a campaign counts them apart, by flag, and never as divergences.
+
+Each allowance recognizes its deviation from the case alone (the arguments and both answers), exactly as the
+vectors' ``acceptable`` flag of the same name describes it; anything else that differs is a divergence.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from conformance.outcome import Outcome
+
+Allowance = Callable[[Mapping[str, Any], Outcome, Outcome], bool]
+
+
+def _strict_object(text: str) -> bool:
+    """Whether ``text`` is an RFC 8259 JSON object without duplicate names or non-finite numbers."""
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        if len({name for name, _ in items}) != len(items):
+            raise ValueError("duplicate name")
+        return dict(items)
+
+    def constant(name: str) -> Any:
+        raise ValueError(name)
+
+    try:
+        return isinstance(json.loads(text, object_pairs_hook=pairs, parse_constant=constant), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def org_json_leniency(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> bool:
+    """``OrgJsonLeniency``: the reference's org.json accepted a plaintext that is not strict JSON; the port says
+    ``None``. The plaintext is recovered with the port's own Secure Transfer decryption (itself under campaign)."""
+    if not (
+        actual.status == "value"
+        and actual.value is None
+        and reference.status == "value"
+        and reference.value is not None
+    ):
+        return False
+    from conformance.errors import ConformanceError
+    from conformance.vendors.khoros import SymmetricKeyEncryptionProvider
+
+    try:
+        provider = SymmetricKeyEncryptionProvider(args["encryptionKey"], args["ivKey"], True)
+        plain_text = provider.decrypt_string(args["encryptedPayload"])
+    except (ConformanceError, KeyError, TypeError):
+        return False
+    return not _strict_object(plain_text)
+
+
+def empty_hashing_key(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> bool:
+    """``EmptyHashingKey``: OpenSSL hashes the data under an empty BoldChat hashing key; the port refuses the key
+    with ``EmptyKey``, before anything else (so also where the reference then refuses the data for another reason)."""
+    return (
+        args.get("hashingKey") == ""
+        and actual.status == "error"
+        and actual.reason == "EmptyKey"
+        and reference.status in ("value", "error")
+    )
+
+
+#: op -> (flag, allowance), as DEVIATIONS.md lists them.
+ALLOWANCES: dict[str, tuple[str, Allowance]] = {
+    "khoros.payload.decrypt": ("OrgJsonLeniency", org_json_leniency),
+    "boldchat.sha512.secure": ("EmptyHashingKey", empty_hashing_key),
+}
+
+
+def documented(op: str, args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> str | None:
+    """The flag of the documented deviation this difference is, or ``None`` when it is a divergence."""
+    entry = ALLOWANCES.get(op)
+    if entry is None:
+        return None
+    flag, allows = entry
+    return flag if allows(args, reference, actual) else None

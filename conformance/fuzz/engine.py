@@ -1,0 +1,244 @@
+"""The campaign engine: generated cases, in batches, to the reference and the implementation through the contract
+(``call_many``), judged by :func:`conformance.judge.same`; divergences recorded and the first ones minimized.
+
+The reference answers each batch in a thread while the implementation answers it in this one (the JVM and the
+subprocess references run outside the GIL), and the next batch is drawn meanwhile. ``jobs`` > 1 runs that many
+worker processes (spawned: a process has one JVM), each on its own part of the shard.
+
+A reference answering *unavailable* or *io* stops the campaign (:class:`ReferenceFailure`): without its answer
+there is nothing to compare. A case the reference does not answer (*unsupported*, e.g. OpenSSL given parameters
+that are not in URL form yet) is skipped and counted.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.contract import Implementation
+from conformance.errors import ReferenceFailure
+from conformance.fuzz.allowances import documented
+from conformance.fuzz.generators import generator
+from conformance.fuzz.minimize import minimize
+from conformance.fuzz.plan import Plan
+from conformance.fuzz.record import CampaignRecord, Divergence
+from conformance.fuzz.shards import BLOCK, Part, block_cases
+from conformance.judge import same
+from conformance.outcome import Outcome
+
+#: Seconds of work a batch aims at (its size follows the measured rate, up to the plan's batch size).
+BATCH_SECONDS = 0.5
+#: progress(cases done since the last call, divergences found since the last call)
+ProgressFunction = Callable[[int, int], None]
+
+
+@dataclass
+class PartResult:
+    """What one process found on its part of the shard."""
+
+    cases: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    per_op: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0
+    deviations: Counter[str] = field(default_factory=Counter)
+    divergence_count: int = 0
+    divergences: list[Divergence] = field(default_factory=list)
+    #: "implementation" and "reference": name, kind and versions
+    sides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _describe(implementation: Implementation) -> dict[str, Any]:
+    return {"name": implementation.name, "kind": implementation.kind, "versions": implementation.versions()}
+
+
+class _Batches:
+    """The part's cases in batches whose size follows the measured rate: about :data:`BATCH_SECONDS` of work each,
+    from one block up to ``plan.batch`` cases (a slow reference still shows progress and meets a time limit)."""
+
+    def __init__(self, plan: Plan, part: Part) -> None:
+        self.plan = plan
+        self.generators = [generator(op) for op in plan.ops]
+        self.blocks = iter(part.blocks(plan.cases))
+        self.most = max(1, plan.batch // BLOCK)
+        self.size = 1  # one block first: a slow reference answers it quickly, then the size follows the rate
+
+    def adjust(self, cases: int, seconds: float) -> None:
+        rate = cases / max(seconds, 1e-6)
+        self.size = max(1, min(self.most, int(rate * BATCH_SECONDS / BLOCK)))
+
+    def next(self) -> list[tuple[int, str, dict[str, Any]]]:
+        plan = self.plan
+        return [
+            case
+            for block in itertools.islice(self.blocks, self.size)
+            for case in block_cases(plan.seed, block, plan.cases, plan.ops, self.generators)
+        ]
+
+
+def _stop(reference: Implementation, index: int, op: str, answer: Outcome) -> ReferenceFailure:
+    return ReferenceFailure(
+        f"the reference {reference.name} answered {answer.status} on case {index} ({op}), so the campaign stops: "
+        f"{answer.message or ''}".strip()
+    )
+
+
+def run_part(plan: Plan, part: Part, progress: ProgressFunction | None = None) -> PartResult:
+    """Run the cases of ``part`` in this process. Raises :class:`ReferenceFailure` when the reference fails."""
+    implementation, reference = plan.implementation.make(), plan.reference.make()
+    try:
+        result = _run_cases(plan, part, implementation, reference, progress)
+        for divergence in result.divergences[: plan.minimize]:
+            divergence.minimized = minimize(
+                divergence.op, divergence.args, implementation, reference, (divergence.reference, divergence.actual)
+            )
+        result.sides = {"implementation": _describe(implementation), "reference": _describe(reference)}
+    finally:
+        for endpoint, made in ((plan.implementation, implementation), (plan.reference, reference)):
+            if endpoint.adapter_spec is not None:
+                made.close()
+    return result
+
+
+def _run_cases(
+    plan: Plan,
+    part: Part,
+    implementation: Implementation,
+    reference: Implementation,
+    progress: ProgressFunction | None,
+) -> PartResult:
+    result = PartResult()
+    started = time.monotonic()
+    deadline = None if plan.time_limit is None else started + plan.time_limit
+    batches = _Batches(plan, part)
+    with ThreadPoolExecutor(1, thread_name_prefix="reference") as pool:
+        cases = batches.next()
+        while cases:
+            began = time.monotonic()
+            calls = [(op, args) for _, op, args in cases]
+            pending = pool.submit(reference.call_many, calls)
+            actual = implementation.call_many(calls)
+            following = batches.next()  # drawn while the reference works
+            found = _judge(plan, reference, cases, pending.result(), actual, result)
+            batches.adjust(len(cases), time.monotonic() - began)
+            if progress is not None:
+                progress(len(cases), found)
+            cases = following
+            if cases and deadline is not None and time.monotonic() > deadline:
+                result.complete = False
+                break
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _judge(
+    plan: Plan,
+    reference: Implementation,
+    cases: Sequence[tuple[int, str, dict[str, Any]]],
+    theirs: Sequence[Outcome],
+    ours: Sequence[Outcome],
+    result: PartResult,
+) -> int:
+    found = 0
+    for (index, op, args), answer, mine in zip(cases, theirs, ours, strict=True):
+        status = answer.status
+        if status == "unsupported":
+            result.skipped += 1
+            continue
+        if status not in ("value", "error"):
+            raise _stop(reference, index, op, answer)
+        if mine.status == "unavailable":
+            raise ReferenceFailure(
+                f"the implementation became unavailable on case {index} ({op}): {mine.message or ''}"
+            )
+        result.cases += 1
+        result.per_op[op] += 1
+        if same(answer, mine):
+            continue
+        flag = documented(op, args, answer, mine)
+        if flag is not None:
+            result.deviations[flag] += 1
+            continue
+        found += 1
+        result.divergence_count += 1
+        if len(result.divergences) < plan.keep:
+            result.divergences.append(Divergence(index, op, args, answer, mine))
+    return found
+
+
+# --- several processes ------------------------------------------------------------------------------------------
+
+_queue: Any = None
+
+
+def _init_worker(queue: Any) -> None:
+    global _queue  # noqa: PLW0603 (the worker process's one progress queue)
+    _queue = queue
+
+
+def _worker(plan: Plan, part: Part) -> PartResult:
+    return run_part(plan, part, lambda cases, found: _queue.put((cases, found)))
+
+
+def _collect(plan: Plan, parts: list[Part], progress: ProgressFunction | None) -> list[PartResult]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    with ProcessPoolExecutor(len(parts), mp_context=context, initializer=_init_worker, initargs=(queue,)) as pool:
+        futures = [pool.submit(_worker, plan, part) for part in parts]
+        while not all(f.done() for f in futures):
+            _drain(queue, progress, timeout=0.2)
+        _drain(queue, progress, timeout=0.0)
+        return [future.result() for future in futures]
+
+
+def _drain(queue: Any, progress: ProgressFunction | None, timeout: float) -> None:
+    import queue as queues
+
+    try:
+        while True:
+            cases, found = queue.get(timeout=timeout) if timeout else queue.get_nowait()
+            if progress is not None:
+                progress(cases, found)
+    except queues.Empty:
+        return
+
+
+def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> CampaignRecord:
+    """Run the campaign's shard with ``jobs`` processes and return its record.
+
+    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign.
+    """
+    started = time.monotonic()
+    part = plan.shard.part()
+    results = [run_part(plan, part, progress)] if jobs <= 1 else _collect(plan, part.jobs(jobs), progress)
+    seconds = time.monotonic() - started
+    record = CampaignRecord(
+        flow=plan.flow,
+        ops=list(plan.ops),
+        seed=plan.seed,
+        requested=plan.cases,
+        shard_count=plan.shard.count,
+        shards=[plan.shard.index],
+        implementation=results[0].sides["implementation"],
+        reference=results[0].sides["reference"],
+        seconds=seconds,
+        shard_seconds={plan.shard.index: seconds},
+        jobs=max(1, jobs),
+    )
+    for result in results:
+        record.cases += result.cases
+        record.per_op.update(result.per_op)
+        record.skipped += result.skipped
+        record.deviations.update(result.deviations)
+        record.divergence_count += result.divergence_count
+        record.divergences.extend(result.divergences)
+        record.complete = record.complete and result.complete
+    record.divergences.sort(key=lambda d: d.case)
+    record.divergences = record.divergences[: plan.keep]
+    return record

@@ -1,0 +1,99 @@
+"""Which cases a campaign, a shard of it, or one job of a shard runs; and the cases themselves, by seed.
+
+A campaign of ``N`` cases is cut into blocks of :data:`BLOCK` consecutive case indices. Block ``b`` draws its cases
+from its own ``random.Random``, seeded from the campaign seed and ``b`` alone, so any block can be made anywhere in
+any order. Shard ``K/N`` runs the blocks ``b`` with ``b % N == K - 1``; job ``j`` of ``J`` inside it runs every
+``J``-th of those. The shards of a campaign partition it, so the union of their cases is the unsharded campaign,
+case for case. Case ``i`` exercises op ``ops[i % len(ops)]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.errors import UsageError
+from conformance.fuzz.generators import Generator
+
+#: Cases per block: one seeding of a random.Random (about 6 us) serves this many cases.
+BLOCK = 64
+_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Shard ``index`` of ``count`` (1-based, as ``--shard K/N`` is written)."""
+
+    index: int = 1
+    count: int = 1
+
+    @classmethod
+    def parse(cls, text: str | None) -> Shard:
+        """``K/N`` with ``1 <= K <= N``. Raises :class:`UsageError` for anything else."""
+        if text is None:
+            return cls()
+        found = _SHARD.fullmatch(str(text))
+        if not found:
+            raise UsageError(f"--shard takes K/N (for example 2/8), got {text!r}")
+        index, count = int(found.group(1)), int(found.group(2))
+        if not 1 <= index <= count:
+            raise UsageError(f"--shard {text}: K must be between 1 and N")
+        return cls(index, count)
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def part(self) -> Part:
+        return Part(self.index - 1, self.count)
+
+
+@dataclass(frozen=True)
+class Part:
+    """The blocks ``offset, offset + stride, offset + 2 * stride, ...``: a shard, or one job of a shard."""
+
+    offset: int
+    stride: int
+
+    def jobs(self, count: int) -> list[Part]:
+        """This part cut into ``count`` parts, which together hold exactly its blocks."""
+        return [Part(self.offset + self.stride * job, self.stride * count) for job in range(count)]
+
+    def blocks(self, cases: int) -> range:
+        return range(self.offset, blocks_of(cases), self.stride)
+
+    def size(self, cases: int) -> int:
+        """How many of the campaign's ``cases`` fall in this part."""
+        return sum(min(BLOCK, cases - block * BLOCK) for block in self.blocks(cases))
+
+
+def blocks_of(cases: int) -> int:
+    return (cases + BLOCK - 1) // BLOCK
+
+
+def block_seed(seed: int, block: int) -> int:
+    """The seed of block ``block``: a hash of the campaign seed and the block number (stable across machines)."""
+    digest = hashlib.blake2b(f"{seed}:{block}".encode(), digest_size=16).digest()
+    return int.from_bytes(digest, "big")
+
+
+def block_cases(
+    seed: int, block: int, cases: int, ops: Sequence[str], generators: Sequence[Generator]
+) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """The cases of one block: ``(case index, op, args)``, drawn in index order from the block's own stream."""
+    rnd = random.Random(block_seed(seed, block))
+    count = len(ops)
+    for index in range(block * BLOCK, min(cases, (block + 1) * BLOCK)):
+        which = index % count
+        yield index, ops[which], generators[which](rnd)
+
+
+def case_args(seed: int, index: int, cases: int, ops: Sequence[str], generators: Sequence[Generator]) -> dict[str, Any]:
+    """The arguments of case ``index`` alone (its block is drawn up to it): to reproduce one case."""
+    for found, _op, args in block_cases(seed, index // BLOCK, cases, ops, generators):
+        if found == index:
+            return args
+    raise UsageError(f"case {index} is not in a campaign of {cases} cases")

@@ -1,0 +1,216 @@
+"""The CLI on bad input: every usage or environment error is one line on stderr, exit code 3, never a traceback.
+
+Each case runs twice: through ``main()`` in this process and through a real ``python -m conformance.cli``
+subprocess (outside the checkout). Every subcommand is covered: ``run``, ``diff``, ``list``, ``versions``, ``audit``
+and ``fuzz``. Errors that can be found before a run are found before it: nothing is started, nothing is written.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from conformance import cli
+from conformance.cli import EXIT_USAGE, main
+
+VALID_FLOWS = "boldchat_pgp, boldchat_sha512"  # the start of the list every unknown --flow gets
+
+#: id -> (argv with {placeholders}, words stderr must hold). Placeholders are the ``places`` fixture's paths.
+CASES: dict[str, tuple[list[str], list[str]]] = {
+    # run: the adapter spec, before anything starts
+    "run-adapter-unbalanced-quote": (["run", "--adapter", 'mine="node my.js'], ["--adapter mine", "cannot be split"]),
+    "run-adapter-no-command": (["run", "--adapter", "mine"], ["NAME=COMMAND"]),
+    "run-adapter-twice": (["run", "--impl", "python", "--adapter", "python=x"], ["used twice"]),
+    "run-adapter-timeout-nan": (["run", "--adapter-timeout", "nan"], ["--adapter-timeout", "positive"]),
+    "run-adapter-timeout-text": (["run", "--adapter-timeout", "soon"], ["--adapter-timeout", "not a number"]),
+    # run: output paths and the baseline, before the run
+    "run-html-directory": (["run", "--html", "{dir}"], ["--html", "is a directory"]),
+    "run-junit-directory": (["run", "--junit", "{dir}"], ["--junit", "is a directory"]),
+    "run-json-under-a-file": (["run", "--json", "{file}/run.json"], ["--json", "is not a directory"]),
+    "run-html-unwritable": (["run", "--html", "{unwritable}"], ["--html", "cannot be"]),
+    "run-junit-nul": (["run", "--junit", "a\0b.xml"], ["--junit", "NUL"]),
+    "run-baseline-missing": (["run", "--baseline", "{missing}"], ["--baseline", "no such file"]),
+    "run-baseline-directory": (["run", "--baseline", "{dir}"], ["--baseline", "is a directory"]),
+    "run-baseline-not-json": (["run", "--baseline", "{garbage}"], ["--baseline", "not a readable JSON file"]),
+    "run-baseline-deep-json": (["run", "--baseline", "{deep}"], ["--baseline", "not a readable JSON file"]),
+    "run-baseline-not-a-record": (["run", "--baseline", "{object}"], ["--baseline", "not a conformance run record"]),
+    # run: vectors and filters
+    "run-vectors-file": (["run", "--vectors", "{file}"], ["--vectors", "is a file"]),
+    "run-vectors-missing": (["run", "--vectors", "{missing}"], ["no such vectors directory"]),
+    "run-vectors-empty": (["run", "--vectors", "{dir}"], ["no vector files"]),
+    "run-flow-unknown": (["run", "--flow", "khoros"], ["--flow", "'khoros'", VALID_FLOWS]),
+    "run-flow-typo-in-list": (
+        ["run", "--flow", "thread_messenger,khoros_secure_transfr"],
+        ["--flow", "'khoros_secure_transfr'", "khoros_secure_transfer"],
+    ),
+    "run-op-unknown": (["run", "--op", "khoros.nope.*"], ["--op", "'khoros.nope.*'", "khoros.skep.decrypt"]),
+    "run-flag-unknown": (["run", "--flag", "NoSuchFlag"], ["--flag", "'NoSuchFlag'", "valid:"]),
+    "run-tcid-unknown": (["run", "--tcid", "khoros_cryptor#99999"], ["--tcid", "khoros_cryptor#N"]),
+    "run-result-unknown": (["run", "--result", "valid,maybe"], ["--result", "'maybe'", "acceptable, invalid, valid"]),
+    "run-filters-select-nothing": (
+        ["run", "--flow", "thread_messenger", "--op", "khoros.skep.*"],
+        ["select no vectors"],
+    ),
+    "run-impl-unknown": (["run", "--impl", "python,jav"], ["unknown implementation", "jav", "known: python"]),
+    "run-fail-on-unknown": (["run", "--fail-on", "fail,oops"], ["--fail-on", "oops", "verdicts:"]),
+    "run-unknown-option": (["run", "--no-such-option"], ["unrecognized arguments"]),
+    "no-command": ([], ["required: command"]),
+    "unknown-command": (["frobnicate"], ["invalid choice"]),
+    # diff
+    "diff-missing": (["diff", "{missing}", "{missing}"], ["old", "no such file"]),
+    "diff-directory": (["diff", "{dir}", "{dir}"], ["old", "is a directory"]),
+    "diff-not-json": (["diff", "{garbage}", "{garbage}"], ["old", "not a readable JSON file"]),
+    "diff-not-a-record": (["diff", "{object}", "{object}"], ["old", "not a conformance run record"]),
+    "diff-one-argument": (["diff", "{object}"], ["required: new"]),
+    # list
+    "list-unknown-option": (["list", "--opps"], ["unrecognized arguments"]),
+    # versions
+    "versions-unknown-reference": (["versions", "--reference", "openssl"], ["--reference", "commons-codec"]),
+    "versions-json-directory": (["versions", "--json", "{dir}"], ["--json", "is a directory"]),
+    "versions-not-a-version": (["versions", "--versions", "1.22.1,latest!"], ["--versions", "'latest!'"]),
+    "versions-unknown-bc": (["versions", "--reference", "bouncycastle", "--versions", "1.99"], ["1.50, 1.86"]),
+    "versions-vectors-missing": (["versions", "--vectors", "{missing}"], ["no such vectors directory"]),
+    # audit
+    "audit-flow-unknown": (["audit", "--flow", "khoros"], ["'khoros'", "khoros_secure_transfer"]),
+    "audit-json-directory": (["audit", "--json", "{dir}"], ["--json", "is a directory"]),
+    "audit-adapter-unbalanced-quote": (["audit", "--adapter", 'mine="node my.js'], ["cannot be split"]),
+    # fuzz
+    "fuzz-no-flow": (["fuzz", "--cases", "10"], ["--flow"]),
+    "fuzz-flow-unknown": (["fuzz", "--flow", "khoros", "--cases", "10", "--impl", "python"], ["khoros"]),
+    "fuzz-cases-not-a-count": (["fuzz", "--flow", "thread_messenger", "--cases", "many"], ["not a count"]),
+    "fuzz-json-directory": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "10", "--impl", "python", "--json", "{dir}"],
+        ["--json", "is a directory"],
+    ),
+    "fuzz-merge-nothing": (["fuzz", "merge"], ["merge"]),
+}
+
+
+def _unwritable(root: Path) -> Path:
+    """A file path that cannot be created, for root too: /proc takes no new files."""
+    locked = root / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        (locked / "probe").touch()
+    except OSError:
+        return locked / "report.html"
+    return Path("/proc/handoff-conformance-report.html")
+
+
+@pytest.fixture(scope="module")
+def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("cli-errors")
+    (root / "dir").mkdir()
+    (root / "file").write_text("not a folder", encoding="utf-8")
+    (root / "garbage.json").write_bytes(b"\xff{ nope")
+    (root / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="ascii")
+    (root / "object.json").write_text(json.dumps({"cases": [{"nothing": "here"}]}), encoding="utf-8")
+    return {
+        "dir": str(root / "dir"),
+        "file": str(root / "file"),
+        "missing": str(root / "missing.json"),
+        "garbage": str(root / "garbage.json"),
+        "deep": str(root / "deep.json"),
+        "object": str(root / "object.json"),
+        "unwritable": str(_unwritable(root)),
+        "cwd": str(root),
+    }
+
+
+def _argv(case: str, places: dict[str, str]) -> list[str]:
+    return [part.format(**places) for part in CASES[case][0]]
+
+
+def _assert_one_line(case: str, code: int, out: str, err: str) -> None:
+    lines = err.splitlines()
+    assert code == EXIT_USAGE, f"{case}: exit {code}; stderr: {err}"
+    assert "Traceback" not in err and len(lines) == 1 and lines[0].strip(), f"{case}: stderr is not one line: {err!r}"
+    assert not out, f"{case}: printed to stdout: {out!r}"
+    for words in CASES[case][1]:
+        assert words in lines[0], f"{case}: {words!r} not in {lines[0]!r}"
+
+
+@pytest.fixture(autouse=True)
+def _not_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_in_process(case: str, places: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    code = main(_argv(case, places), out=out)
+    captured = capsys.readouterr()
+    _assert_one_line(case, code, out.getvalue() + captured.out, captured.err)
+
+
+def _subprocess(case: str, places: dict[str, str]) -> tuple[str, int, str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance.cli", *_argv(case, places)],
+        cwd=places["cwd"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return case, result.returncode, result.stdout, result.stderr
+
+
+def test_as_a_subprocess(places: dict[str, str]) -> None:
+    """The same cases through ``python -m conformance.cli`` (two at a time)."""
+    runnable = [case for case in CASES if not any("\0" in part for part in CASES[case][0])]  # argv holds no NUL
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda case: _subprocess(case, places), runnable))
+    problems = []
+    for case, code, out, err in results:
+        try:
+            _assert_one_line(case, code, out, err)
+        except AssertionError as exc:
+            problems.append(str(exc))
+    assert not problems, "\n".join(problems)
+
+
+def test_nothing_was_written_before_the_errors(places: dict[str, str]) -> None:
+    """The output checks create no file and leave no folder behind them (the run never started)."""
+    assert sorted(p.name for p in Path(places["dir"]).iterdir()) == []
+    assert not Path(places["unwritable"]).exists()
+
+
+def test_an_unexpected_error_is_one_line_naming_only_its_class(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last resort: a bug below the CLI is reported in one line with its class, never its message (which may
+    hold a key); HANDOFF_DEBUG=1 shows the traceback instead."""
+
+    def broken(_args: object, _out: object) -> int:
+        raise RuntimeError("the key is Pl4ntCanary")
+
+    monkeypatch.setattr(cli.listing, "command", broken)
+    code = main(["list"], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert err.count("\n") == 1 and "RuntimeError" in err and "report" in err
+    assert "Pl4ntCanary" not in err and "Traceback" not in err
+    monkeypatch.setenv(cli.DEBUG_ENV, "1")
+    with pytest.raises(RuntimeError):
+        main(["list"], out=io.StringIO())
+
+
+def test_a_closed_output_pipe_is_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def closed(_args: object, _out: object) -> int:
+        raise BrokenPipeError
+
+    monkeypatch.setattr(cli.listing, "command", closed)
+    assert main(["list"], out=io.StringIO()) == EXIT_USAGE
+    assert "Traceback" not in capsys.readouterr().err
