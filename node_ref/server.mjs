@@ -134,15 +134,38 @@ function payloadBytes(fields) {
 
 let signingInputKey;
 
+// Importing a key is a pure function of its PEM text: its answer (a key, or a refusal) is kept for the next call
+// with the same text, so a campaign that signs or verifies many times under one key does not import it each time.
+const KEYS_KEPT = 256;
+
+function remembered(cache, pem, importKey) {
+  if (!cache.has(pem)) {
+    if (cache.size >= KEYS_KEPT) cache.delete(cache.keys().next().value);
+    cache.set(
+      pem,
+      importKey(pem).then(
+        (key) => ({ key }),
+        () => ({ refused: true }),
+      ),
+    );
+  }
+  return cache.get(pem);
+}
+
+const signingKeys = new Map();
+
+async function importSigningKey(keyText) {
+  const imported = await remembered(signingKeys, keyText, async (pem) =>
+    importPKCS8(createPrivateKey(pem).export({ format: "pem", type: "pkcs8" }), "ES256"),
+  );
+  if (imported.refused) throw new OpError("InvalidKeyMaterial", "the private key is not a usable P-256 key");
+  return imported.key;
+}
+
 async function joseSign(payload, alg, keyText) {
   let key;
   if (alg === "ES256") {
-    try {
-      const pkcs8 = createPrivateKey(keyText).export({ format: "pem", type: "pkcs8" });
-      key = await importPKCS8(pkcs8, "ES256");
-    } catch (error) {
-      throw new OpError("InvalidKeyMaterial", "the private key is not a usable P-256 key");
-    }
+    key = await importSigningKey(keyText);
   } else if (alg === "HS256") {
     key = new TextEncoder().encode(keyText);
   } else {
@@ -174,15 +197,17 @@ function headerAlg(token) {
   }
 }
 
+const verificationKeys = new Map();
+
+async function importVerificationKey(pem) {
+  const imported = await remembered(verificationKeys, pem, (text) => importSPKI(text, "ES256"));
+  if (imported.refused) throw new OpError("InvalidKeyMaterial", "the public key is not a usable P-256 SPKI PEM");
+  return imported.key;
+}
+
 async function talkativeVerify(args) {
   const token = requireString(args, "token");
-  let key;
-  try {
-    key = await importSPKI(requireString(args, "publicKeyPem"), "ES256");
-  } catch (error) {
-    if (error instanceof OpError) throw error;
-    throw new OpError("InvalidKeyMaterial", "the public key is not a usable P-256 SPKI PEM");
-  }
+  const key = await importVerificationKey(requireString(args, "publicKeyPem"));
   let result;
   try {
     result = await compactVerify(token, key, { algorithms: ["ES256"] });

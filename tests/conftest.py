@@ -19,12 +19,6 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-settings.register_profile(
-    "deep",
-    max_examples=200_000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 settings.register_profile("quick", max_examples=100, deadline=None)
 settings.load_profile(os.environ.get("HANDOFF_HYPOTHESIS_PROFILE", "default"))
 

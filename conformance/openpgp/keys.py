@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -104,12 +105,19 @@ def load_keys(armored: str, *, secret: bool, role: str) -> list[Key]:
     """Return the usable RSA keys of an armored transferable key, primary first.
 
     ``role`` names the argument in error messages. Raises :class:`NullArgument`, :class:`InvalidArgument` (not a
-    ``str``) and :class:`PgpKeyError` (not a single v4 RSA key of the wanted kind, protected, malformed).
+    ``str``) and :class:`PgpKeyError` (not a single v4 RSA key of the wanted kind, protected, malformed). A key that
+    loaded once is kept (loading an RSA private key checks its primes: about 80 ms), so a server opening many
+    messages with one key pays that once; the keys are never changed after loading.
     """
     if armored is None:
         raise NullArgument(f"{role} must not be None")
     if not isinstance(armored, str):
         raise InvalidArgument(f"{role} must be an armored OpenPGP key (str), got {type(armored).__name__}")
+    return list(_load_keys(armored, bool(secret), role))
+
+
+@lru_cache(maxsize=64)
+def _load_keys(armored: str, secret: bool, role: str) -> tuple[Key, ...]:
     kind, data = dearmor(armored, PgpKeyError)
     wanted = "PRIVATE KEY BLOCK" if secret else "PUBLIC KEY BLOCK"
     if kind != wanted:
@@ -137,7 +145,7 @@ def load_keys(armored: str, *, secret: bool, role: str) -> list[Key]:
             _apply_self_signature(primary, current, packet.body)
         elif packet.tag in (Tag.USER_ID, Tag.USER_ATTRIBUTE):
             current = None
-    return [key for key in keys if key.is_primary or key.flags]
+    return tuple(key for key in keys if key.is_primary or key.flags)
 
 
 def _apply_self_signature(primary: Key, subkey: Key | None, body: bytes) -> None:

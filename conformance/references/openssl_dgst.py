@@ -17,6 +17,7 @@ from typing import Any
 from conformance.errors import (
     ConformanceError,
     InvalidArgument,
+    ParameterError,
     ReferenceFailure,
     ReferenceUnavailable,
     UnsupportedOperation,
@@ -115,10 +116,15 @@ def message_bytes(encoded: str, hashing_key: str) -> bytes:
     ``openssl dgst`` hashes it (the Python port refuses it: DEVIATIONS.md)."""
     if not isinstance(encoded, str) or not isinstance(hashing_key, str):
         raise InvalidArgument("encoded and hashingKey must be strings")
+    # Text with a lone surrogate has no UTF-8 form and never reaches OpenSSL: refused as the port refuses it.
     try:
-        return (hashing_key + encoded).encode("utf-8")
+        key = hashing_key.encode("utf-8")
     except UnicodeEncodeError:
-        raise InvalidArgument("not encodable as UTF-8") from None
+        raise InvalidArgument("the hashing key is not encodable as UTF-8") from None
+    try:
+        return key + encoded.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParameterError("the encoded parameters are not encodable as UTF-8") from None
 
 
 def secure_many(items: Sequence[tuple[str, str]]) -> list[str]:

@@ -39,7 +39,6 @@ from conformance.errors import (
     InvalidInteractionData,
     InvalidKeyMaterial,
     MalformedToken,
-    NullArgument,
     SignatureEncoding,
     UnsupportedHeader,
 )
@@ -53,6 +52,10 @@ PUBLIC_KEY_FILE = "ec_public.pem"
 _ES256 = ECAlgorithm(ECAlgorithm.SHA256)
 _WHITESPACE = re.compile("[\t\n\f\r ]")
 _BASE64 = re.compile("[A-Za-z0-9+/]*")
+#: JavaScript's ``\s`` (ECMAScript WhiteSpace and LineTerminator), which jose strips from a PEM.
+_JS_WHITESPACE = re.compile("[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]")
+_SPKI_BEGIN = "-----BEGIN PUBLIC KEY-----"
+_SPKI_MARKERS = re.compile("-----(?:BEGIN|END) PUBLIC KEY-----")
 
 
 # --- keys ----------------------------------------------------------------------------------------------------------
@@ -141,9 +144,19 @@ def load_private_key(pem: str, *, curve: type[ec.EllipticCurve] | None = ec.SECP
 
 
 def load_public_key(pem: str) -> ec.EllipticCurvePublicKey:
-    """Load a P-256 public key from SPKI PEM (``ec_public.pem``). Raises :class:`InvalidKeyMaterial`."""
+    """Load a P-256 public key from SPKI PEM (``ec_public.pem``), read as jose's ``importSPKI`` reads it.
+
+    The text must start with ``-----BEGIN PUBLIC KEY-----``; every BEGIN/END line and every JavaScript whitespace
+    character is then dropped, and the rest is decoded as ``atob`` does (forgiving-base64: ``=`` padding optional,
+    the END line too). Raises :class:`InvalidKeyMaterial`, and :class:`InvalidArgument` for a non-``str``.
+    """
+    text = _require_str(pem, "public_key_pem")
+    data = _atob(_JS_WHITESPACE.sub("", _SPKI_MARKERS.sub("", text))) if text.startswith(_SPKI_BEGIN) else None
+    der = None if data is None else _first_der_element(data)
+    if der is None:
+        raise InvalidKeyMaterial("the public key is not a PEM SubjectPublicKeyInfo")
     try:
-        key = serialization.load_pem_public_key(_pem_bytes(pem, "public_key_pem"))
+        key = serialization.load_der_public_key(der)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         raise InvalidKeyMaterial("the public key is not a PEM SubjectPublicKeyInfo") from None
     if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
@@ -160,9 +173,7 @@ def public_pem_from_private(private_pem: str) -> str:
 
 
 def _checked_fields(fields: Any) -> list[tuple[str, str, str]]:
-    if fields is None:
-        raise NullArgument("fields must not be None")
-    if not isinstance(fields, (list, tuple)):
+    if not isinstance(fields, (list, tuple)):  # null included: jose's check is Array.isArray
         raise InvalidInteractionData("interaction data must be a JSON array")
     checked = []
     for index, entry in enumerate(fields):
@@ -223,13 +234,35 @@ def sign_interaction_data(
 def _b64url_decode(segment: str, what: str) -> bytes:
     """jose's base64url decoding on node 20 (``atob``, forgiving-base64): whitespace skipped, ``=`` padding
     allowed, ``+`` and ``/`` refused, non-zero trailing bits ignored."""
-    if "+" in segment or "/" in segment:
+    decoded = None if "+" in segment or "/" in segment else _atob(segment.replace("-", "+").replace("_", "/"))
+    if decoded is None:
         raise MalformedToken(f"the {what} is not base64url")
-    text = _WHITESPACE.sub("", segment.replace("-", "+").replace("_", "/"))
+    return decoded
+
+
+def _first_der_element(data: bytes) -> bytes | None:
+    """The first DER element of ``data`` (node's key import reads one and ignores what follows it); ``None`` when
+    ``data`` does not hold a whole one."""
+    if len(data) < 2:
+        return None
+    length, header = data[1], 2
+    if length & 0x80:
+        count = length & 0x7F
+        if not 1 <= count <= 4 or len(data) < 2 + count:
+            return None
+        length, header = int.from_bytes(data[2 : 2 + count], "big"), 2 + count
+    end = header + length
+    return data[:end] if end <= len(data) else None
+
+
+def _atob(text: str) -> bytes | None:
+    """WHATWG forgiving-base64 decode (``atob``): ASCII whitespace skipped, one or two ``=`` dropped from a length
+    that is a multiple of four, non-zero trailing bits ignored; ``None`` where ``atob`` throws."""
+    text = _WHITESPACE.sub("", text)
     if len(text) % 4 == 0:
         text = text[:-2] if text.endswith("==") else text.removesuffix("=")
     if len(text) % 4 == 1 or not _BASE64.fullmatch(text):
-        raise MalformedToken(f"the {what} is not base64url")
+        return None
     return binascii.a2b_base64(text + "=" * (-len(text) % 4))
 
 
