@@ -37,7 +37,13 @@ def _header(name: str, entry: Mapping[str, Any]) -> list[str]:
     summary = entry["summary"]
     versions = ", ".join(f"{v} (pinned)" if v == summary["pinned"] else v for v in entry["versions"])
     runtimes = {v: info.get("runtime", {}) for v, info in summary["byVersion"].items()}
-    jdks = sorted({f"{r.get('jdk', '?')} ({r.get('jdkVendor', '?')})" for r in runtimes.values() if r})
+    jdks = sorted(
+        {
+            f"{r['jdk']} ({r['jdkVendor']})" if r.get("jdkVendor") else str(r["jdk"])
+            for r in runtimes.values()
+            if r.get("jdk")
+        }
+    )
     lines = [
         f"Reference-version matrix: {name} — {summary['description']}",
         f"{summary['cases']} vectors, versions {versions}; run {summary['date']}"
