@@ -179,3 +179,13 @@ def test_the_record_and_the_html_lead_with_the_headline_and_hold_every_version(
     page = html_path.read_text(encoding="utf-8")
     assert page.index('id="headline"') < page.index("<table")
     assert headline in page
+
+
+def test_an_adapter_that_declares_an_op_and_answers_unsupported_fails(tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    code, text = run("--impl", "python", "--adapter", f"shirker={adapter('shirk')}", *SMALL, "--json", str(target))
+    assert code == EXIT_FAILURES, text
+    cases = [c for c in json.loads(target.read_text())["cases"] if c["implementation"] == "shirker"]
+    shirked = [c for c in cases if c["op"] == "khoros.cryptor.encrypt_cbc"]
+    assert shirked and all(c["verdict"] == "fail" and "declared" in c["why"] for c in shirked)
+    assert all(c["verdict"] == "pass" for c in cases if c not in shirked)
