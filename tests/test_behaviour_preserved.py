@@ -37,6 +37,12 @@ DECIDED_SINCE = {
         "issue 12: the reference hashes an empty hashing key, the port refuses it; listed in DEVIATIONS.md and the "
         "vector marked acceptable",
     ),
+    ("bc-current", "boldchat_pgp#50"): (
+        "pass",
+        "the port reads damaged armor as BouncyCastle current does, so the 'garbage' group's answers now come from "
+        "bc-current (the vector is ReasonVaries and acceptable: BouncyCastle 1.50 names it differently)",
+    ),
+    ("bc150", "boldchat_pgp#50"): ("deviation", "the same decision, seen from BouncyCastle 1.50"),
 }
 
 

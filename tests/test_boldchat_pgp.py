@@ -210,6 +210,89 @@ def test_bad_armor_checksum_is_ignored_like_bouncycastle_but_gnupg_rejects_it() 
     assert same(call(_reference("gnupg"), "boldchat.pgp.open", _open_args(message)), Outcome.of_error("PgpMalformed"))
 
 
+# --- armor and damage read as BouncyCastle reads them (the server side), against both versions live ------------
+
+BEGIN, END = "-----BEGIN PGP MESSAGE-----", "-----END PGP MESSAGE-----"
+
+
+def _armor_parts() -> tuple[list[str], str]:
+    """The Base64 lines and the checksum line of the committed valid message."""
+    lines = _valid().partition("\n\n")[2].splitlines()
+    return [line for line in lines if line and not line.startswith(("=", "-"))], next(
+        line for line in lines if line.startswith("=")
+    )
+
+
+def _armored(begin: str = BEGIN, headers: str = "", lines: list[str] | None = None, crc: str | None = None) -> str:
+    body, checksum = _armor_parts()
+    crc = checksum if crc is None else crc
+    return (
+        "\n".join([begin, *([headers] if headers else []), "", *(lines or body), *([crc] if crc else []), END]) + "\n"
+    )
+
+
+def _cut_encrypted_data(keep: int) -> str:
+    """The valid message with its encrypted data packet cut to ``keep`` body bytes (its header still promising all)."""
+    _, data = openpgp.dearmor(_valid())
+    last = openpgp.parse_packets(data)[-1]
+    return openpgp.armor(data[: len(data) - len(last.body) + keep])
+
+
+def _packet_after_the_encrypted_data() -> str:
+    _, data = openpgp.dearmor(_valid())
+    return openpgp.armor(data + openpgp.encode_packet(Tag.LITERAL, b"b\x00\x00\x00\x00\x00junk"))
+
+
+#: Each armor behaviour of PGPUtil.getDecoderStream / ArmoredInputStream / the object factory the port follows.
+ARMOR_BEHAVIOURS = {
+    "Base64 alone, no armor lines (sniffed as headerless armor)": lambda: "\n".join(_armor_parts()[0]) + "\n",
+    "a BEGIN line with four dashes": lambda: _armored(begin=BEGIN[:-1]),
+    "a BEGIN line naming another block": lambda: _armored(begin="-----BEGIN PGP SIGNATURE-----"),
+    "any line starting with a dash begins the armor": lambda: _armored(begin="- anything"),
+    "text before the BEGIN line": lambda: "junk\n" + _valid(),
+    "text before BEGIN on its line (no dash starts a line)": lambda: "junk" + _valid(),
+    "a space before BEGIN": lambda: " " + _valid(),
+    "a header line ': B'": lambda: _armored(headers=": B"),
+    "a header line without a colon": lambda: _armored(headers="Version BCPG"),
+    "no blank line after the headers": lambda: _armored().replace(BEGIN + "\n\n", BEGIN + "\n"),
+    "CRLF headers ended by a bare LF": lambda: _armored(headers="Version: x").replace(
+        "\nVersion: x\n", "\r\nVersion: x\r\n"
+    ),
+    "CRLF line ends": lambda: _valid().replace("\n", "\r\n"),
+    "no checksum line": lambda: _armored(crc=""),
+    "a malformed checksum (never read)": lambda: _armored(crc="=AA"),
+    "junk where the checksum goes (never read)": lambda: _armored(crc="@@@@"),
+    "junk after END": lambda: _valid() + "junk\n",
+    "no END line": lambda: _valid().replace(END + "\n", ""),
+    "spaces and tabs inside Base64 lines": lambda: _armored(
+        lines=[ln[:8] + " \t" + ln[8:] for ln in _armor_parts()[0]]
+    ),
+    "a Base64 line a character short": lambda: _armored(lines=[_armor_parts()[0][0][:-1], *_armor_parts()[0][1:]]),
+    "U+00A0 starting a Base64 line": lambda: _armored(lines=[_armor_parts()[0][0], "\u00a0" + _armor_parts()[0][1]]),
+    "U+00A0 before BEGIN (read as binary: a signature packet)": lambda: "\u00a0" + _valid(),
+    "U+2003 before BEGIN (read as binary: an unknown packet)": lambda: "\u2003" + _valid(),
+    "a packet after the encrypted data (never read)": _packet_after_the_encrypted_data,
+    "encrypted data cut to 30 bytes (the decryption cannot start)": lambda: _cut_encrypted_data(30),
+    "encrypted data cut to 100 bytes (the MDC cannot be read)": lambda: _cut_encrypted_data(100),
+}
+#: Where BouncyCastle 1.50 and 1.86 answer differently; the port answers as 1.86 (DEVIATIONS.md, BoldChat PGP).
+VERSION_DIFFERENCES = {
+    "a header line without a colon": "1.86 refuses a header line without ':'; 1.50 skips it",
+    "a Base64 line a character short": "1.86 refuses the line end inside a group; 1.50 decodes it as 'A'",
+    "U+00A0 before BEGIN (read as binary: a signature packet)": "1.86 skips a signature of unknown version",
+}
+
+
+@pytest.mark.parametrize("behaviour", sorted(ARMOR_BEHAVIOURS))
+def test_armor_is_read_as_bouncycastle_reads_it(behaviour: str) -> None:
+    args = _open_args(ARMOR_BEHAVIOURS[behaviour]())
+    ours, old, current = (
+        call(i, "boldchat.pgp.open", args) for i in (PY, _reference("bc150"), _reference("bc-current"))
+    )
+    assert same(ours, current), (ours.describe(), current.describe())
+    assert same(old, current) is (behaviour not in VERSION_DIFFERENCES), (old.describe(), current.describe())
+
+
 # --- bad input: typed errors, never key material --------------------------------------------------------------
 
 

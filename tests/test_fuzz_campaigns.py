@@ -4,9 +4,9 @@ The campaigns once found three classes of divergence in the ports (Talkative: nu
 differently, and PEM public keys read otherwise than jose's ``importSPKI``; BoldChat SHA-512: a lone surrogate named
 differently by the OpenSSL bridge); all are fixed, and their minimized examples are pinned below so that they stay
 fixed. Documented deviations (DEVIATIONS.md) are counted apart by the engine, never as divergences.
-``boldchat_validator`` has no reference implementation, and BouncyCastle answers ``boldchat.pgp.open`` at tens of
-calls a second (an RSA-2048 private-key operation and a key-ring parse per call), so neither has a campaign here
-(README, "Campaigns").
+``boldchat_validator`` has no reference implementation (README, "Campaigns"). ``boldchat_pgp`` (damaged armored
+messages, an RSA-2048 private-key operation per case) runs a few hundred cases against BouncyCastle current with
+zero divergences, and the same cases against BouncyCastle 1.50 diverge exactly where 1.50 and current differ.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ import pytest
 from conformance import registry
 from conformance.fuzz import engine
 from conformance.fuzz.plan import Endpoint, Plan, check, default_reference, select_ops
+from conformance.fuzz.record import CampaignRecord
 from conformance.judge import same
+from conformance.outcome import Outcome
 from tests.conftest import require
 
 CASES = 100_000
@@ -87,3 +89,49 @@ def test_each_divergence_found_once_stays_fixed(flow: str, op: str, args: dict[s
     )
     assert theirs.status in ("value", "error")
     assert same(theirs, ours), (theirs.describe(), ours.describe())
+
+
+PGP_CASES = 1000
+
+
+def _pgp_campaign(implementation: str, reference: str) -> CampaignRecord:
+    require(reference)
+    plan, _ = check(
+        Plan(
+            "boldchat_pgp",
+            select_ops("boldchat_pgp"),
+            Endpoint(implementation),
+            Endpoint(reference),
+            PGP_CASES,
+            seed=2026,
+            keep=PGP_CASES,
+            minimize=0,
+        )
+    )
+    result = engine.run(plan)
+    assert result.cases == PGP_CASES and result.complete
+    return result
+
+
+def _answer(outcome: Outcome) -> tuple[str, object]:
+    return (outcome.status, outcome.value if outcome.status == "value" else outcome.reason)
+
+
+def test_boldchat_pgp_campaign_answers_as_bouncycastle() -> None:
+    """The port reads armor and names damage as BouncyCastle current (BoldChat's server) does: no divergence.
+    Against BouncyCastle 1.50 it may differ only where 1.50 and current differ from each other, the same way
+    (DEVIATIONS.md, BoldChat PGP: 1.86 refuses header lines without ':' and line ends inside a Base64 group, and
+    reads a whole packet body, up to 8192 bytes, before it decrypts, so damage 1.50 names PgpIntegrity or
+    PgpDecryptionFailed is PgpMalformed in 1.86)."""
+    started = time.monotonic()
+    current = _pgp_campaign("python", "bc-current")
+    first = current.divergences[0] if current.divergences else None
+    assert first is None, (first.case, first.args, first.reference.describe(), first.actual.describe())
+    against_old = _pgp_campaign("python", "bc150")
+    versions = _pgp_campaign("bc-current", "bc150")
+    ours = {d.case: (_answer(d.reference), _answer(d.actual)) for d in against_old.divergences}
+    theirs = {d.case: (_answer(d.reference), _answer(d.actual)) for d in versions.divergences}
+    assert ours == theirs, sorted(set(ours.items()) ^ set(theirs.items()))[:5]
+    print(
+        f"boldchat_pgp: 3 x {PGP_CASES} cases in {time.monotonic() - started:.1f} s, {len(theirs)} version differences"
+    )

@@ -9,8 +9,10 @@ material or plaintext.
 
 The public API, by module:
 
-* :mod:`~conformance.openpgp.armor`: :func:`armor`, :func:`dearmor` (a bad CRC-24 is ignored, as in BouncyCastle),
-  :func:`crc24`;
+* :mod:`~conformance.openpgp.armor`: :func:`armor`, :func:`dearmor` (a bad CRC-24 is ignored), :func:`crc24`,
+  :class:`~conformance.openpgp.armor.ArmorDecoder` (a message's bytes as BouncyCastle 1.86 reads them, on demand);
+* :mod:`~conformance.openpgp.reading`: :func:`~conformance.openpgp.reading.read_encrypted_list` (a message's first
+  object, read packet by packet as BouncyCastle's object factory reads it);
 * :mod:`~conformance.openpgp.packets`: :class:`Tag`, :class:`Packet`, :func:`parse_packets`, :func:`encode_packet`,
   :func:`read_mpi`, :func:`encode_mpi`;
 * :mod:`~conformance.openpgp.keys`: :class:`Key`, :func:`load_keys` (subkeys count once a binding verifies, SHA-1

@@ -1,4 +1,5 @@
-"""ASCII armor (RFC 4880 section 6): writing it, and reading it as BouncyCastle does (a bad CRC-24 is ignored)."""
+"""ASCII armor (RFC 4880 section 6): writing it, reading a whole block (:func:`dearmor`, for keys and tools), and
+reading a message as BouncyCastle 1.86 does, on demand (:class:`ArmorDecoder`, which the message reader uses)."""
 
 from __future__ import annotations
 
@@ -37,9 +38,9 @@ def armor(data: bytes, kind: str = "MESSAGE") -> str:
 def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, bytes]:
     """Return ``(kind, bytes)`` of the first armored block in ``text``; raise ``error`` on bad armor.
 
-    Armor headers (``Version: BCPG v1.50``) are skipped. The CRC-24 line is optional and a mismatch is not an error:
-    BouncyCastle (1.50 and current, the server side) ignores it; GnuPG 2.2 rejects it (docs/boldchat-pgp-matrix.md).
-    The MDC and the signature protect the message.
+    Armor headers (``Version: BCPG v1.50``) are skipped. The CRC-24 line is optional and a mismatch is not an error
+    (BouncyCastle, the server side, never reads it in a message whose packets end before it; GnuPG 2.2 rejects it:
+    docs/boldchat-pgp-matrix.md). Messages are read with :class:`ArmorDecoder` instead.
     """
     match = _ARMOR.search(text)
     if match is None:
@@ -68,3 +69,192 @@ def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, byte
     if not data:
         raise error("the armor holds no data")
     return kind, data
+
+
+# --- reading armor as BouncyCastle 1.86 does (PGPUtil.getDecoderStream + ArmoredInputStream) --------------------
+
+
+class ReadFailure(PgpMalformed):
+    """A read from a message stream failed (BouncyCastle: an ``IOException`` at that point of the reading)."""
+
+
+class EndOfData(ReadFailure):
+    """The data ended inside a unit that needs more (BouncyCastle: an ``EOFException``)."""
+
+
+_BASE64 = {c: i for i, c in enumerate(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+_SNIFFED = frozenset(_BASE64) | {0x0A, 0x0D}
+_SNIFF_LIMIT = 60
+_MAX_HEADER_LINE, _MAX_HEADERS = 4096, 64
+_CR, _LF, _DASH, _PAD = 0x0D, 0x0A, 0x2D, 0x3D
+
+
+def _quad(in0: int, in1: int, in2: int, in3: int) -> bytes:
+    """Four armor characters decoded as BouncyCastle 1.86's ``decode`` does: ``=`` in the third or fourth place
+    ends the group, anything outside the alphabet is an error (EOF inside the group: :class:`EndOfData`)."""
+    if in3 < 0:
+        raise EndOfData("the armor ends inside a group of four characters")
+    wanted = (in0, in1) if in2 == _PAD else (in0, in1, in2) if in3 == _PAD else (in0, in1, in2, in3)
+    if any(c not in _BASE64 for c in wanted):
+        raise ReadFailure("the armor holds a character outside Base64")
+    value = 0
+    for c in wanted:
+        value = value << 6 | _BASE64[c]
+    value <<= 6 * (4 - len(wanted))
+    return value.to_bytes(3, "big")[: len(wanted) - 1]
+
+
+class ArmorDecoder:
+    """The bytes BouncyCastle reads from ``text`` (``PGPUtil.getDecoderStream``), decoded on demand.
+
+    ``text`` goes to bytes as Java's ``String.getBytes(UTF_8)`` does. A first byte with the high bit set (or no
+    byte at all) means binary data; otherwise the text is armor, headerless when it starts with 60 characters of
+    Base64 and line ends whose first 8 decode to a packet tag. Armor is read as ``ArmoredInputStream`` reads it:
+    the header block starts at the first ``-`` at the start of a line and ends at an empty line (every line after
+    the first must hold ``:``), spaces, tabs, form feeds and vertical tabs are skipped, line ends are skipped only
+    between groups of four characters, ``=`` after a line end starts the CRC-24 (checked when read), ``-`` after a
+    line end ends the data (a missing CRC-24 is no error), and padding inside the data does not end it.
+    :meth:`read` and :meth:`read_byte` raise :class:`ReadFailure` (or :class:`EndOfData`) when, and only when, the
+    reading gets to the damage: what lies past the bytes a reader asks for is never looked at.
+    """
+
+    def __init__(self, text: str) -> None:
+        from conformance.codecs import java_utf8_encode
+
+        self._data = java_utf8_encode(text)
+        self._pos = 0
+        self.binary = not self._data or self._data[0] >= 0x80
+        self._out = b""
+        self._crc_found = False
+        self._crc = 0
+        self._start = False
+        if not self.binary:
+            self._has_headers = self._sniff_headers()
+            if self._has_headers:
+                self._parse_headers()
+            self._crc = 0xB704CE
+
+    def _raw(self) -> int:
+        if self._pos >= len(self._data):
+            return -1
+        self._pos += 1
+        return self._data[self._pos - 1]
+
+    def _sniff_headers(self) -> bool:
+        head = self._data[:_SNIFF_LIMIT]
+        if any(c not in _SNIFFED for c in head):
+            return True
+        kept = bytes(c for c in head if c not in (_CR, _LF))
+        if len(kept) < 4:
+            return True
+        block = kept[:8]
+        if len(block) < 8:
+            raise ReadFailure("the message starts with too little Base64 to tell what it is")
+        return not _quad(*block[:4])[0] & 0x80
+
+    def _parse_headers(self) -> None:
+        last, found = 0, False
+        while (c := self._raw()) >= 0:
+            if c == _DASH and last in (0, _LF, _CR):
+                found = True
+                break
+            last = c
+        if not found:
+            return
+        line, lines, eol, crlf = bytearray(b"-"), 0, False, False
+        while (c := self._raw()) >= 0:
+            if last == _CR and c == _LF:
+                crlf = True
+            if eol and ((last != _CR and c == _LF) or c == _CR):
+                break
+            if c == _CR or (last != _CR and c == _LF):
+                text = line.decode("utf-8", "replace")
+                if not text.strip("".join(map(chr, range(33)))):
+                    break
+                if lines and ":" not in text:
+                    raise ReadFailure("an armor header line without a colon")
+                if lines >= _MAX_HEADERS:
+                    raise ReadFailure("too many armor header lines")
+                lines += 1
+                line.clear()
+            if c not in (_CR, _LF):
+                if len(line) >= _MAX_HEADER_LINE:
+                    raise ReadFailure("an armor header line is too long")
+                line.append(c)
+                eol = False
+            elif c == _CR or last != _CR:
+                eol = True
+            last = c
+        if crlf and self._raw() != _LF:
+            raise ReadFailure("inconsistent line ends in the armor headers")
+
+    def _skip_space(self) -> int:
+        c = self._raw()
+        while c in (0x20, 0x09, 0x0C, 0x0B):
+            c = self._raw()
+        if c >= 0x80:
+            raise ReadFailure("the armor holds a non-ASCII character")
+        return c
+
+    def _next_group(self) -> bool:
+        """Decode the next group into ``_out``; False at the end of the data."""
+        c = self._skip_space()
+        if c in (_CR, _LF):
+            while c in (_CR, _LF):
+                c = self._skip_space()
+            if c == _PAD:
+                if self._crc_found:
+                    raise ReadFailure("a second armor checksum")
+                crc = _quad(self._skip_space(), self._skip_space(), self._skip_space(), self._skip_space())
+                if len(crc) != 3:
+                    raise ReadFailure("a malformed armor checksum")
+                self._crc_found = True
+                if int.from_bytes(crc, "big") != self._crc:
+                    raise ReadFailure("the armor checksum does not match")
+                return self._next_group()
+            if c == _DASH:
+                while (c := self._raw()) >= 0 and c not in (_CR, _LF):
+                    pass
+                self._crc_found, self._start = False, True
+                return False
+        if c < 0:
+            return False
+        self._out = _quad(c, self._skip_space(), self._skip_space(), self._skip_space())
+        self._crc = _crc_update(self._crc, self._out)
+        return True
+
+    def available(self) -> int:
+        """How many characters are left unread (what BouncyCastle's stream reports as available)."""
+        return len(self._data) - self._pos
+
+    def read_byte(self) -> int:
+        """The next byte, or -1 at the end; raises :class:`ReadFailure` at damage."""
+        if self.binary:
+            return self._raw()
+        if self._start:  # past an END line: BouncyCastle looks for another armor block
+            self._start = False
+            if self._has_headers:
+                self._parse_headers()
+            self._crc = 0xB704CE
+        # once a checksum was read, every read decodes a new group (and returns its first byte), as in BouncyCastle
+        if (self._crc_found or not self._out) and not self._next_group():
+            return -1
+        byte, self._out = self._out[0], self._out[1:]
+        return byte
+
+    def read(self, size: int) -> bytes:
+        """Up to ``size`` bytes (fewer only at the end); raises :class:`ReadFailure` at damage."""
+        out = bytearray()
+        while len(out) < size and (byte := self.read_byte()) >= 0:
+            out.append(byte)
+        return bytes(out)
+
+
+def _crc_update(crc: int, data: bytes) -> int:
+    for byte in data:
+        crc ^= byte << 16
+        for _ in range(8):
+            crc <<= 1
+            if crc & 0x1000000:
+                crc ^= 0x1864CFB
+    return crc & 0xFFFFFF

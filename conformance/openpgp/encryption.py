@@ -139,3 +139,59 @@ def encrypt_sed(algorithm: int, session_key: bytes, plain: bytes) -> bytes:
     cipher = CIPHERS[algorithm][0]
     encryptor = Cipher(cipher(session_key), CFB(head[2 : 2 + block])).encryptor()
     return head + encryptor.update(plain) + encryptor.finalize()
+
+
+def recover_session_key(key: Key, public_algorithm: int, values: list[int]) -> tuple[int, bytes]:
+    """Return ``(cipher algorithm, session key)`` from a PKESK's ``values`` with ``key`` (RSA, PKCS#1 v1.5).
+
+    Raises :class:`PgpDecryptionFailed` for anything that does not give a usable session key, as BouncyCastle
+    names every failure of this step (wrong key, bad padding or checksum, unknown cipher, wrong key length).
+    """
+    failed = PgpDecryptionFailed("the session key could not be decrypted")
+    if key.private is None or public_algorithm not in (1, 2) or len(values) != 1:
+        raise failed
+    size = (key.private.key_size + 7) // 8
+    if values[0].bit_length() > size * 8:
+        raise failed
+    try:
+        decrypted = key.private.decrypt(values[0].to_bytes(size, "big"), padding.PKCS1v15())
+    except ValueError:
+        raise failed from None
+    algorithm, session_key, checksum = decrypted[:1], decrypted[1:-2], decrypted[-2:]
+    if len(decrypted) < 3 or (sum(session_key) & 0xFFFF).to_bytes(2, "big") != checksum:
+        raise failed
+    if algorithm[0] not in CIPHERS or len(session_key) != CIPHERS[algorithm[0]][1]:
+        raise failed
+    return algorithm[0], session_key
+
+
+def decrypt_seipd_body(algorithm: int, session_key: bytes, body: Any) -> bytes:
+    """Decrypt a SEIPD v1 body (after its version byte) pulled from ``body`` (a :class:`~.reading.Body`) as
+    BouncyCastle 1.86 does, check the MDC; return the plain.
+
+    Raises :class:`PgpDecryptionFailed` when the prefix and the MDC cannot be read (BouncyCastle fails to start
+    the decryption), :class:`PgpIntegrityError` when the rest cannot be read or the MDC does not match. The quick
+    check is not used (BouncyCastle 1.86 ignores it for public-key encrypted data; the MDC covers it).
+    """
+    from conformance.openpgp.armor import ReadFailure
+
+    block, need = CIPHERS[algorithm][2], CIPHERS[algorithm][2] + 2 + 22
+    head, ended = b"", False
+    # The decrypting stream reads chunks of up to 2048 bytes and gives out whole cipher blocks until the data ends;
+    # the prefix and the 22 bytes held back for the MDC are read while the decryption starts.
+    while (len(head) if ended else len(head) // block * block) < need:
+        if ended:
+            raise PgpDecryptionFailed("the encrypted data is too short")
+        try:
+            chunk = body.read_chunk(2048)
+        except ReadFailure:
+            raise PgpDecryptionFailed("the encrypted data cannot be read") from None
+        head, ended = head + chunk, not chunk
+    try:
+        rest = body.read_all()
+    except ReadFailure:
+        raise PgpIntegrityError("the encrypted data is truncated or corrupt") from None
+    clear = _cfb(algorithm, session_key, head + rest, encrypt=False)
+    if not hmac.compare_digest(clear[-20:], hashlib.sha1(clear[:-20]).digest()):
+        raise PgpIntegrityError("the modification detection code does not match")
+    return clear[block + 2 : -22]

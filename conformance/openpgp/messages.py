@@ -1,10 +1,13 @@
 """Encrypted and signed messages: building one, and opening one as a recipient who requires a signature.
 
 Layout built: PKESK v3 + SEIPD v1 (AES-256, MDC) holding, optionally ZLIB-compressed, a one-pass signature, a binary
-literal data packet and a v4 signature. Opened: marker packets skipped; PKESK v3 for one of the recipient's keys (or a
-wildcard key ID); symmetrically encrypted data without MDC refused; the quick check and the MDC checked before
-anything inside is parsed; compressed (uncompressed/ZIP/ZLIB/BZip2, one level, size-capped) or bare signed data, in
-one-pass or signature-first form; a signature by one of the signer's keys that verifies under the hash policy.
+literal data packet and a v4 signature. Opened as BoldChat's BouncyCastle (1.86) server opens it: the armor and the
+packets read on demand (:mod:`~conformance.openpgp.reading`: marker packets skipped, damage past the encrypted data
+never read), the first PKESK naming one of the recipient's keys by ID; symmetrically encrypted data without MDC
+refused; the MDC checked before anything inside is parsed; each failure named by the step that meets it, as the
+project's BouncyCastle helper names it; compressed (uncompressed/ZIP/ZLIB/BZip2, one level, size-capped) or bare
+signed data, in one-pass or signature-first form; a signature by one of the signer's keys that verifies under the
+hash policy.
 """
 
 from __future__ import annotations
@@ -17,28 +20,27 @@ from typing import Any
 
 from conformance.errors import (
     PgpBadSignature,
+    PgpDecryptionFailed,
     PgpMalformed,
     PgpNoIntegrityProtection,
-    PgpNotEncrypted,
     PgpUnsigned,
     PgpUnsupported,
     PgpWeakHash,
     PgpWrongRecipient,
     PgpWrongSigner,
 )
-from conformance.openpgp.armor import dearmor
 from conformance.openpgp.encryption import (
     AES_256,
-    decrypt_seipd,
-    decrypt_session_key,
+    decrypt_seipd_body,
     encrypt_sed,
     encrypt_seipd,
     encrypt_session_key,
     new_session_key,
-    session_packets_for,
+    recover_session_key,
 )
 from conformance.openpgp.keys import FLAG_SIGN, Key
 from conformance.openpgp.packets import Packet, Tag, encode_packet, parse_packets
+from conformance.openpgp.reading import read_encrypted_list
 from conformance.openpgp.signatures import (
     BINARY,
     BOUNCYCASTLE_HASHES,
@@ -143,29 +145,20 @@ def open_message(
     :class:`PgpUnsigned`, :class:`PgpWrongSigner`, :class:`PgpBadSignature`, :class:`PgpWeakHash` and
     :class:`PgpUnsupported`.
     """
-    _, data = dearmor(armored)
-    packets = [p for p in parse_packets(data) if p.tag != Tag.MARKER]
-    if not packets:
-        raise PgpMalformed("the message holds no packets")
-    if packets[0].tag in (Tag.COMPRESSED, Tag.LITERAL, Tag.ONE_PASS, Tag.SIGNATURE):
-        raise PgpNotEncrypted("the message is not encrypted")
-    index = 0
-    session_packets = []
-    while index < len(packets) and packets[index].tag in (Tag.PKESK, Tag.SKESK):
-        session_packets.append(packets[index])
-        index += 1
-    if index != len(packets) - 1 or packets[index].tag not in (Tag.SED, Tag.SEIPD, Tag.AEAD):
-        raise PgpMalformed("not an encrypted OpenPGP message")
-    encrypted = packets[index]
-    candidates = session_packets_for(session_packets, recipient_keys)
-    if not candidates:
+    listing = read_encrypted_list(armored)
+    chosen = next(
+        ((session, key) for session in listing.sessions for key in recipient_keys if key.key_id == session.key_id),
+        None,
+    )
+    if chosen is None:
         raise PgpWrongRecipient("the message is not encrypted to the server key")
-    if encrypted.tag == Tag.SED:
+    if listing.data_tag != Tag.SEIPD:
         raise PgpNoIntegrityProtection("the message has no integrity protection (no MDC)")
-    if encrypted.tag == Tag.AEAD or encrypted.body[:1] != b"\x01":
-        raise PgpUnsupported("only SEIPD version 1 encrypted data is supported")
-    algorithm, session_key = decrypt_session_key(candidates)
-    inner = decrypt_seipd(algorithm, session_key, encrypted.body[1:])
+    session, key = chosen
+    algorithm, session_key = recover_session_key(key, session.algorithm, session.values)
+    if listing.version != 1:
+        raise PgpDecryptionFailed("only SEIPD version 1 encrypted data is supported")
+    inner = decrypt_seipd_body(algorithm, session_key, listing.data)
     return verified_literal(inner, signer_keys, policy)
 
 
