@@ -319,7 +319,7 @@ FLOWS: tuple[Flow, ...] = (
             Op("boldchat.pgp.seal", "produces", "text", "an armored message: signed by the brand, to the server"),
             Op("boldchat.pgp.open", "consumes", "text", "the verified parameters in URL form"),
         ),
-        references=("bc150", "bc-current", "gnupg"),
+        references=("bc-current", "bc150", "gnupg"),
         round_trips=tuple(_pgp_round_trip(k, c) for k in PGP_KEY_SETS for c in PGP_COMPRESSIONS),
         document="002_716097936015a710.txt",
         generator="boldchat_pgp",
