@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 from conformance.errors import PgpMalformed
 
@@ -17,14 +18,7 @@ _ARMOR = re.compile(
 
 def crc24(data: bytes) -> int:
     """The armor checksum of ``data`` (RFC 4880 section 6.1)."""
-    crc = 0xB704CE
-    for byte in data:
-        crc ^= byte << 16
-        for _ in range(8):
-            crc <<= 1
-            if crc & 0x1000000:
-                crc ^= 0x1864CFB
-    return crc & 0xFFFFFF
+    return _crc_update(0xB704CE, data)
 
 
 def armor(data: bytes, kind: str = "MESSAGE") -> str:
@@ -244,10 +238,15 @@ class ArmorDecoder:
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes (fewer only at the end); raises :class:`ReadFailure` at damage."""
-        out = bytearray()
-        while len(out) < size and (byte := self.read_byte()) >= 0:
-            out.append(byte)
-        return bytes(out)
+        return read_bytes(self, size)
+
+
+def read_bytes(source: ArmorDecoder | Any, size: int) -> bytes:
+    """Up to ``size`` bytes from anything with ``read_byte()`` (-1 at the end): fewer only at the end."""
+    out = bytearray()
+    while len(out) < size and (byte := source.read_byte()) >= 0:
+        out.append(byte)
+    return bytes(out)
 
 
 def _crc_update(crc: int, data: bytes) -> int:

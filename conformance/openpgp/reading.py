@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from conformance.errors import PgpError, PgpMalformed, PgpNotEncrypted
-from conformance.openpgp.armor import ArmorDecoder, EndOfData, ReadFailure
+from conformance.openpgp.armor import ArmorDecoder, EndOfData, ReadFailure, read_bytes
 from conformance.openpgp.packets import Tag
 from conformance.openpgp.signatures import parse_signature
 
@@ -125,10 +125,7 @@ class Body:
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes, fewer only at the end of the body."""
-        out = bytearray()
-        while len(out) < size and (byte := self.read_byte()) >= 0:
-            out.append(byte)
-        return bytes(out)
+        return read_bytes(self, size)
 
     def read_fully(self, size: int) -> bytes:
         data = self.read(size)
