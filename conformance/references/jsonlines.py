@@ -374,3 +374,29 @@ def _to_outcome(message: dict[str, Any]) -> Outcome:
     if error == "unsupported" or message.get("unsupported"):
         return Outcome("unsupported", message=str(message.get("message", "")))
     return Outcome("io", message=f"malformed answer: {json.dumps(message)[:200]}")
+
+
+def serve(implementation: Any, name: str, versions: Mapping[str, str] | None = None) -> None:
+    """Speak the protocol's other side on stdin/stdout: serve an implementation of the contract as an adapter.
+
+    Writes the hello (``name``, the implementation's ops, ``versions``), then answers one line per request until
+    stdin ends. Lets a Python port, or a Python port with a planted bug, be run as ``--adapter NAME=COMMAND``.
+    """
+    import sys
+
+    hello = {"name": name, "ops": sorted(implementation.ops()), "versions": dict(versions or {"protocol": "1"})}
+    sys.stdout.write(json.dumps({"hello": hello}) + "\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        (outcome,) = implementation.call_many([(request["op"], request["args"])])
+        if outcome.status == "value":
+            reply: dict[str, Any] = {"id": request["id"], "ok": outcome.value}
+        elif outcome.status == "unsupported":
+            reply = {"id": request["id"], "error": "unsupported", "message": outcome.message or ""}
+        else:
+            reply = {"id": request["id"], "error": {"reason": outcome.reason, "message": outcome.message or ""}}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
