@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -52,3 +53,20 @@ def answers(implementation: str, calls: Sequence[tuple[str, object]]) -> list[Ou
 def require(implementation: str) -> None:
     """:func:`require_reference` for a registry implementation."""
     require_reference(implementation, registry.shared(implementation).unavailable)
+
+
+def build_wheel(directory: Path) -> Path:
+    """Build the project's wheel into ``directory`` (no dependencies) and return its path."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(directory), str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = Path(directory).glob("handoff_conformance-*.whl")
+    return wheel

@@ -12,13 +12,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_reference
+from tests.conftest import build_wheel, require_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What raw Maven or npm output looks like; none of it may reach the user.
@@ -37,15 +36,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     require_reference("java and maven", _tools)
     root = tmp_path_factory.mktemp("installed")
     assert ROOT not in root.parents, "the venv must live outside the checkout"
-    wheels = root / "wheels"
-    built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr[-2000:]
-    (wheel,) = wheels.glob("handoff_conformance-*.whl")
+    wheel = build_wheel(root / "wheels")
     environment = root / "venv"
     venv.EnvBuilder(with_pip=True).create(environment)
     python = environment / "bin" / "python"

@@ -232,13 +232,7 @@ def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> 
         jobs=max(1, jobs),
     )
     for result in results:
-        record.cases += result.cases
-        record.per_op.update(result.per_op)
-        record.skipped += result.skipped
-        record.deviations.update(result.deviations)
-        record.divergence_count += result.divergence_count
-        record.divergences.extend(result.divergences)
-        record.complete = record.complete and result.complete
+        record.add_counts(result)
     record.divergences.sort(key=lambda d: d.case)
     record.divergences = record.divergences[: plan.keep]
     return record

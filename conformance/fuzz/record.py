@@ -74,6 +74,16 @@ class CampaignRecord:
     divergence_count: int = 0
     divergences: list[Divergence] = field(default_factory=list)
 
+    def add_counts(self, part: Any) -> None:
+        """Add what a part of the campaign counted (a job's result, or a shard's record) to this record."""
+        self.cases += part.cases
+        self.per_op.update(part.per_op)
+        self.skipped += part.skipped
+        self.deviations.update(part.deviations)
+        self.divergence_count += part.divergence_count
+        self.divergences.extend(part.divergences)
+        self.complete = self.complete and part.complete
+
     @property
     def cases_per_second(self) -> float:
         return self.cases / self.seconds if self.seconds > 0 else 0.0
@@ -183,12 +193,7 @@ def merge(records: Sequence[CampaignRecord], keep: int | None = None) -> Campaig
         jobs=max(r.jobs for r in records),
     )
     for record in records:
-        merged.cases += record.cases
-        merged.per_op.update(record.per_op)
-        merged.skipped += record.skipped
-        merged.deviations.update(record.deviations)
-        merged.divergence_count += record.divergence_count
-        merged.divergences.extend(record.divergences)
+        merged.add_counts(record)
         merged.shard_seconds.update(record.shard_seconds or {k: record.seconds for k in record.shards})
     merged.seconds = max(merged.shard_seconds.values(), default=0.0)
     merged.complete = all(r.complete for r in records) and merged.shards == list(range(1, first.shard_count + 1))
