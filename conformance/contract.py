@@ -170,7 +170,8 @@ class JsonLinesImplementation:
     def ops(self) -> frozenset[str]:
         if self.unavailable() is not None:
             return frozenset()
-        return frozenset(self.process().hello.get("ops", []))
+        hello = self.process().hello
+        return frozenset(hello.get("ops", [])) | catalog.ops_of_kinds(hello.get("kinds") or ())
 
     def versions(self) -> dict[str, str]:
         if self.unavailable() is not None:

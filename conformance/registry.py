@@ -22,10 +22,13 @@ from conformance.outcome import OpFunction
 
 @cache
 def python_ops() -> dict[str, OpFunction]:
-    """The built-in Python implementation's op table: the ``OPS`` of every flow's module in the catalog."""
+    """The built-in Python implementation's op table: the ``OPS`` of every flow's module in the catalog, and the
+    port of every op of a kind (:meth:`conformance.kinds.Kind.python`)."""
     table: dict[str, OpFunction] = {}
-    for module_name in dict.fromkeys(entry.python_module for entry in catalog.FLOWS):
+    for module_name in dict.fromkeys(entry.python_module for entry in catalog.FLOWS if entry.python_module):
         table.update(importlib.import_module(module_name).OPS)
+    for found in catalog.kind_parts():
+        table[found.op] = found.python()
     return table
 
 

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from conformance import catalog, registry
+from conformance.catalog import write
 from conformance.errors import InvalidArgument, UsageError
 from conformance.paths import REPO_ROOT, schemas_dir
 from conformance.report.flows import readme_block
@@ -50,11 +51,14 @@ def test_one_vector_file_schema_and_notebook_name_per_flow() -> None:
 def test_every_op_has_one_flow_one_schema_and_a_python_or_reference_implementation() -> None:
     assert set(OPS_DOCUMENT["$defs"]) - {"hex", "pair"} == set(catalog.op_names())
     everywhere = set().union(*(registry.shared(name).ops() for name in ("python", "java", "openssl", "gnupg")))
-    python_modules = {entry.python_module for entry in catalog.FLOWS}
     for entry in catalog.FLOWS:
+        hand_written = {o.name for o in entry.ops if not o.kind}
+        if not entry.python_module:
+            assert not hand_written, f"{entry.id}: hand-written ops need a python_module"
+            continue
         module_ops = set(importlib.import_module(entry.python_module).OPS)
-        assert module_ops <= {op for e in catalog.FLOWS if e.python_module == entry.python_module for op in e.op_names}
-    assert len(python_modules) == 7
+        assert module_ops <= {o.name for e in catalog.FLOWS if e.python_module == entry.python_module for o in e.ops}
+        assert not module_ops & {o.name for o in entry.ops if o.kind}, "an op of a kind has its port from the kind"
     node_only = {"talkative.sign_jose"}
     assert set(catalog.op_names()) - node_only <= everywhere | set(registry.python_ops())
 
@@ -146,6 +150,21 @@ def test_messages_name_the_argument_never_the_value() -> None:
 def test_schema_files_reference_the_op_schemas() -> None:
     for path in sorted(Path(schemas_dir()).glob("*.schema.json")):
         text = path.read_text(encoding="utf-8")
-        if path.name in {"ops.schema.json", "common.schema.json"}:
+        if path.name in {"ops.schema.json", "common.schema.json", "outputs.schema.json"}:
             continue
         assert "ops.schema.json#/$defs/" in text, f"{path.name} restates argument shapes"
+
+
+def test_files_written_from_the_catalog_are_current() -> None:
+    """The per-flow vector schemas, the kind ops' argument and output schemas and the README's flow table."""
+    assert write.stale(REPO_ROOT / "README.md") == [], "stale: run python -m conformance.catalog.write"
+
+
+def test_a_flow_schema_is_written_from_the_catalog_alone() -> None:
+    entry = catalog.flow("thread_messenger")
+    schema = write.flow_schema(entry, write.outputs_document()["$defs"])
+    groups = schema["allOf"][1]["properties"]["testGroups"]["items"]
+    assert groups["properties"]["op"]["enum"] == list(entry.op_names)
+    refs = [case["then"]["properties"]["tests"]["items"]["properties"] for case in groups["allOf"]]
+    assert refs[1]["intermediate"] == {"$ref": "outputs.schema.json#/$defs/thread.connection_key:intermediate"}
+    assert all(set(ref) <= {"input", "output", "intermediate", "error"} for ref in refs)

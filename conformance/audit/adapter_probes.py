@@ -21,12 +21,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from conformance import catalog
 from conformance.audit import talkative as talk
 from conformance.audit.evidence import Stopwatch, accepted, answer
 from conformance.audit.model import Finding, Severity, Status
 from conformance.codecs import encode_base64_url_safe as _b64url
 from conformance.contract import Implementation
 from conformance.errors import MalformedToken
+from conformance.kinds import ProbeSet
 from conformance.outcome import Outcome
 from conformance.vendors import talkative
 from conformance.vendors.khoros import SymmetricKeyEncryptionProvider
@@ -163,10 +165,11 @@ def _decrypt_call(op: str, iv_key: str, cipher: str) -> tuple[str, dict[str, Any
 def _finding(
     implementation: Implementation, op: str, probe_name: str, status: Status, why: str, **extra: Any
 ) -> Finding:
-    title, severity, cwe, reasoning, mitigation = _META[probe_name]
+    meta = extra.pop("meta", None) or _META[probe_name]
+    title, severity, cwe, reasoning, mitigation = meta
     return Finding(
         id=f"ADAPTER:{implementation.name}:{probe_name}:{op}",
-        flow=_FLOWS.get(op, "khoros_secure_transfer"),
+        flow=_FLOWS.get(op) or catalog.flow_of(op).id,
         title=f"{implementation.name}: {title}",
         severity=severity,
         severity_reasoning=reasoning,
@@ -268,6 +271,42 @@ def _padding_probe(implementation: Implementation, op: str) -> Finding:
     )
 
 
+def _kind_probes(implementation: Implementation, op: str, probes: ProbeSet) -> list[Finding]:
+    """The probes an op's kind declares: its genuine input must be accepted for a refusal to say anything."""
+    names = list(probes.attacks)
+    with Stopwatch() as watch:
+        outcomes = implementation.call_many([(op, probes.genuine), *((op, probes.attacks[n]) for n in names)])
+    genuine, decide = outcomes[0], catalog.op(op).decisions
+    figures = {"queries": len(outcomes), "seconds": watch.seconds}
+
+    def accepts(outcome: Outcome) -> bool:
+        return outcome.status == "value" and all(decide(outcome.value))
+
+    findings = []
+    for name, outcome in zip(names, outcomes[1:], strict=True):
+        problem = _unusable(outcome) or _unusable(genuine)
+        if problem is None and not accepts(genuine):
+            problem = f"it refuses the genuine input ({answer(genuine)}), so its refusals say nothing"
+        if problem is not None:
+            status, why = "not_reproduced", problem
+        else:
+            status = "proved" if accepts(outcome) else "refuted"
+            why = f"{op} answered {answer(outcome)} for the {name} input (the genuine input: accepted)"
+        findings.append(
+            _finding(
+                implementation,
+                op,
+                name,
+                status,  # type: ignore[arg-type]
+                why,
+                meta=probes.meta[name],
+                figures=figures,
+                artifacts={"input": probes.attacks[name], "genuine": probes.genuine},
+            )
+        )
+    return findings
+
+
 def probe(implementation: Implementation) -> list[Finding]:
     """Run every probe whose op ``implementation`` declares; one finding per probe (none for undeclared ops).
 
@@ -286,6 +325,10 @@ def probe(implementation: Implementation) -> list[Finding]:
     decrypt_op = PAYLOAD_OP if PAYLOAD_OP in ops else SKEP_OP if SKEP_OP in ops else None
     if decrypt_op is not None:
         findings.append(_padding_probe(implementation, decrypt_op))
+    for found in catalog.kind_parts():
+        probes = found.probes() if found.op in ops else None
+        if probes is not None:
+            findings += _kind_probes(implementation, found.op, probes)
     return findings
 
 

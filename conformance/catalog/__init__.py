@@ -13,8 +13,9 @@ from functools import cache
 
 from conformance.catalog.arguments import check_args, op_schema
 from conformance.catalog.flows import FLOWS
-from conformance.catalog.model import Args, Flow, Op, RoundTrip
+from conformance.catalog.model import Args, Flow, Op, RoundTrip, kind_op
 from conformance.errors import UsageError
+from conformance.kinds import Part, kind
 
 __all__ = [
     "FLOWS",
@@ -26,9 +27,13 @@ __all__ = [
     "flow",
     "flow_ids",
     "flow_of",
+    "kind_op",
+    "kind_parts",
     "op",
     "op_names",
     "op_schema",
+    "ops_of_kinds",
+    "part",
     "round_trip_of",
     "select_flows",
 ]
@@ -97,3 +102,33 @@ def round_trip_of(producer_op: str) -> RoundTrip | None:
             if trip.producer_op == producer_op:
                 return trip
     return None
+
+
+@cache
+def _parts() -> dict[str, Part]:
+    return {
+        operation.name: Part(operation.name, kind(operation.kind), operation.params)
+        for entry in FLOWS
+        for operation in entry.ops
+        if operation.kind
+    }
+
+
+def part(op_name: str) -> Part | None:
+    """The kind part (:class:`~conformance.kinds.Part`) of the op ``op_name``, or ``None`` for a hand-written or
+    unknown op: what the port, campaigns, probes and references derive from its kind."""
+    return _parts().get(op_name) if isinstance(op_name, str) else None
+
+
+def kind_parts(flows: tuple[Flow, ...] | None = None) -> tuple[Part, ...]:
+    """The kind parts of every op of a kind in ``flows`` (the whole catalog by default), in catalog order."""
+    chosen = FLOWS if flows is None else flows
+    return tuple(_parts()[o.name] for entry in chosen for o in entry.ops if o.kind)
+
+
+def ops_of_kinds(kinds: object) -> frozenset[str]:
+    """The catalog ops whose kind is one of ``kinds`` (what a reference implementing those kinds supports)."""
+    wanted = (
+        {name for name in kinds if isinstance(name, str)} if isinstance(kinds, (list, tuple, set, frozenset)) else set()
+    )
+    return frozenset(name for name, found in _parts().items() if found.kind.name in wanted)

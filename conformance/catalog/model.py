@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
+
+from conformance.kinds import kind as _kind
 
 Args = Mapping[str, Any]
 Role = Literal["produces", "consumes", "transforms"]
@@ -29,6 +32,9 @@ class Op:
     its value. ``decisions`` (consumers only) maps a returned value to one accept/refuse decision per item it judged:
     a value is an acceptance by default, but ``thread.verify_connection_key`` refuses with ``false``,
     ``khoros.payload.decrypt`` with ``null`` and ``boldchat.validator.launch`` decides once per launch.
+
+    ``kind`` names the op's kind (:mod:`conformance.kinds`) and ``params`` its resolved parameters; a hand-written
+    op has neither. Declare an op of a kind with :func:`kind_op`, never by hand.
     """
 
     name: str
@@ -36,10 +42,25 @@ class Op:
     result: ResultKind
     summary: str
     decisions: Callable[[Any], tuple[bool, ...]] = _one_decision
+    kind: str = ""
+    params: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), hash=False, compare=False)
 
     @property
     def consumes(self) -> bool:
         return self.role == "consumes"
+
+
+def kind_op(name: str, kind: str, summary: str, **params: Any) -> Op:
+    """An :class:`Op` of ``kind`` with ``params``: its role, result kind and decisions come from the kind.
+
+    Raises ``ValueError`` (at import: a catalog mistake) for an unknown kind or a parameter it refuses."""
+    chosen = _kind(kind)
+    resolved = MappingProxyType(chosen.resolve(params))
+
+    def decisions(value: Any) -> tuple[bool, ...]:
+        return chosen.decisions(resolved, value)
+
+    return Op(name, chosen.role, chosen.result, summary, decisions, kind=kind, params=resolved)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -81,7 +102,7 @@ class Flow:
     id: str
     vendor: str
     title: str
-    python_module: str  # the module of conformance.vendors whose OPS implement the flow
+    python_module: str  # the module of conformance.vendors whose OPS implement its hand-written ops ("" for none)
     ops: tuple[Op, ...]
     references: tuple[str, ...]  # registry names of the implementations that made its vectors
     round_trips: tuple[RoundTrip, ...] = ()

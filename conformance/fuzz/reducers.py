@@ -12,6 +12,7 @@ from typing import Any
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from conformance import catalog
 from conformance.fuzz import mutations as m
 from conformance.fuzz.generators.khoros import cbc_seal, gcm_seal
 
@@ -149,3 +150,4 @@ REDUCERS: dict[str, Callable[[Args], Iterator[dict[str, Any]]]] = {
     "khoros.cryptor.decrypt_cbc": decrypt_cbc,
     "khoros.cryptor.decrypt_gcm": decrypt_gcm,
 }
+REDUCERS.update({found.op: made for found in catalog.kind_parts() if (made := found.reducer()) is not None})

@@ -2,8 +2,11 @@
 
 Protocol (documented in ``docs/adapter-protocol.md``):
 
-* the process starts by writing ``{"hello": {"name": ..., "ops": [...], "versions": {...}}}`` on one line;
-* the harness writes ``{"id": N, "op": "...", "args": {...}}`` lines and reads back, in any order,
+* the process starts by writing ``{"hello": {"name": ..., "ops": [...], "versions": {...}}}`` on one line; the
+  hello may also list ``"kinds": [...]``, op kinds (:mod:`conformance.kinds`) it implements: it then supports every
+  catalog op of those kinds;
+* the harness writes ``{"id": N, "op": "...", "args": {...}}`` lines (with ``"kind"`` and ``"params"`` too for an
+  op of a kind, so a server implements a kind once and dispatches on it) and reads back, in any order,
   ``{"id": N, "ok": value}`` or ``{"id": N, "error": {"reason": "...", "message": "..."}}``;
 * end of stdin means "exit".
 
@@ -27,9 +30,11 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from conformance import catalog
 from conformance.errors import ConformanceError, ReferenceFailure, ReferenceUnavailable
 from conformance.outcome import OpFunction, Outcome
 
@@ -344,8 +349,16 @@ class JsonLinesProcess:
         return run
 
 
+@cache
+def _wire(op: str) -> dict[str, Any]:
+    """What a request of ``op`` carries beside ``op`` and ``args``: its ``kind`` and ``params`` for an op of a kind
+    (a server that implements the kind dispatches on them), nothing for a hand-written op."""
+    found = catalog.part(op)
+    return found.wire() if found is not None else {}
+
+
 def _request_line(request_id: int, op: str, args: Mapping[str, Any]) -> str:
-    return json.dumps({"id": request_id, "op": op, "args": args}, ensure_ascii=True) + "\n"
+    return json.dumps({"id": request_id, "op": op, **_wire(op), "args": args}, ensure_ascii=True) + "\n"
 
 
 class _Garbage(str):

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from conformance import catalog
 from conformance.errors import UsageError
 from conformance.fuzz.generators import khoros, params, pgp, tokens
 
@@ -19,6 +20,21 @@ Generator = Callable[[random.Random], dict[str, Any]]
 GENERATORS: dict[str, Generator] = {**khoros.GENERATORS, **tokens.GENERATORS, **params.GENERATORS, **pgp.GENERATORS}
 #: Catalog ops with no generator, and why: a campaign compares answers byte for byte, which a randomized op defeats.
 EXCLUDED: dict[str, str] = {**tokens.EXCLUDED, **pgp.EXCLUDED}
+
+
+def _add_kind_generators() -> None:
+    """Every op of a kind gets its kind's generator, or an exclusion saying its kind has none."""
+    for found in catalog.kind_parts():
+        made = found.generator()
+        if found.op in GENERATORS or found.op in EXCLUDED:
+            raise ValueError(f"{found.op} is an op of kind {found.kind.name}: its generator comes from the kind")
+        if made is None:
+            EXCLUDED[found.op] = f"its kind {found.kind.name} has no campaign generator"
+        else:
+            GENERATORS[found.op] = made
+
+
+_add_kind_generators()
 
 
 def generator(op: str) -> Generator:

@@ -1,0 +1,136 @@
+"""The files written from the catalog: never edit them by hand. ``python -m conformance.catalog.write`` rewrites them;
+``tests/test_catalog.py`` fails when one is stale (:func:`stale`).
+
+* ``vectors/schemas/ops.schema.json``: the argument schema of every op of a kind (``$defs/<op>``), derived from the
+  kind; hand-written ops keep the schemas written there;
+* ``vectors/schemas/outputs.schema.json``: the output schema of every op of a kind, likewise;
+* ``vectors/schemas/<flow>.schema.json``: every flow's vector schema: the common parts, its id, its ops, and for each
+  op its input (``ops.schema.json``), output, intermediate values and error reasons (``outputs.schema.json``);
+* the flow table of ``README.md`` (:func:`conformance.report.flows.readme_block`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from conformance import catalog
+from conformance.catalog.model import Flow
+from conformance.paths import schemas_dir
+
+OPS_FILE, OUTPUTS_FILE = "ops.schema.json", "outputs.schema.json"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _dump(document: Any, *, indent: int = 2) -> str:
+    return json.dumps(document, indent=indent, ensure_ascii=False) + "\n"
+
+
+def _read(name: str) -> dict[str, Any]:
+    return json.loads((schemas_dir() / name).read_text(encoding="utf-8"))
+
+
+def ops_document() -> dict[str, Any]:
+    """``ops.schema.json`` with the ``$defs`` of every op of a kind derived from its kind (in catalog order, after
+    the hand-written ones)."""
+    document = _read(OPS_FILE)
+    derived = {found.op: found.schema() for found in catalog.kind_parts()}
+    kept = {name: schema for name, schema in document["$defs"].items() if name not in derived}
+    document["$defs"] = {**kept, **derived}
+    return document
+
+
+def outputs_document() -> dict[str, Any]:
+    """``outputs.schema.json`` with the output schema of every op of a kind derived from its kind."""
+    document = _read(OUTPUTS_FILE)
+    derived = {found.op: found.kind.output_schema(found.params) for found in catalog.kind_parts()}
+    kept = {name: schema for name, schema in document["$defs"].items() if name.split(":")[0] not in derived}
+    document["$defs"] = dict(sorted({**kept, **derived}.items()))
+    return document
+
+
+def flow_schema(entry: Flow, outputs: dict[str, Any]) -> dict[str, Any]:
+    """The vector schema of ``entry``: every part of it comes from the catalog and the two op schema files."""
+    names = list(entry.op_names)
+    cases = []
+    for name in names:
+        test: dict[str, Any] = {"input": {"$ref": f"{OPS_FILE}#/$defs/{name}"}}
+        for suffix, key in (("", "output"), (":intermediate", "intermediate"), (":error", "error")):
+            if f"{name}{suffix}" in outputs:
+                test[key] = {"$ref": f"{OUTPUTS_FILE}#/$defs/{name}{suffix}"}
+        cases.append(
+            {
+                "if": {"properties": {"op": {"const": name}}, "required": ["op"]},
+                "then": {"properties": {"tests": {"items": {"properties": test}}}},
+            }
+        )
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": entry.schema_file,
+        "title": f"{entry.title}: vectors (written from the catalog by conformance.catalog.write)",
+        "allOf": [
+            {"$ref": "common.schema.json"},
+            {
+                "properties": {
+                    "scheme": {"const": entry.id},
+                    "op": {"items": {"enum": names}},
+                    "testGroups": {
+                        "items": {
+                            "properties": {"op": {"enum": names}, "source": {"required": ["name", "implementation"]}},
+                            "allOf": cases,
+                        }
+                    },
+                }
+            },
+        ],
+    }
+
+
+def readme_text(text: str) -> str:
+    """``text`` (the README) with its flow table written from the catalog."""
+    from conformance.report.flows import BEGIN, END, readme_block
+
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        return text
+    return text[:start] + readme_block() + text[end + len(END) :]
+
+
+def expected(readme: Path | None = None) -> dict[Path, str]:
+    """Every file written from the catalog, path -> the text it must hold."""
+    outputs = outputs_document()
+    files = {
+        schemas_dir() / OPS_FILE: _dump(ops_document(), indent=1),
+        schemas_dir() / OUTPUTS_FILE: _dump(outputs),
+    }
+    for entry in catalog.FLOWS:
+        files[schemas_dir() / entry.schema_file] = _dump(flow_schema(entry, outputs["$defs"]))
+    if readme is not None and readme.is_file():
+        files[readme] = readme_text(readme.read_text(encoding="utf-8"))
+    return files
+
+
+def stale(readme: Path | None = None) -> list[Path]:
+    """The files whose text differs from what the catalog writes."""
+    return [
+        path
+        for path, text in expected(readme).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rewrite every stale file; print one line per file written."""
+    args = sys.argv[1:] if argv is None else argv
+    readme = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "README.md"
+    for path, text in expected(readme).items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
