@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance import errors, openpgp, registry
+from conformance import catalog, errors, openpgp, registry
 from conformance.contract import Implementation
 from conformance.judge import same
 from conformance.openpgp import HashAlgorithm, Tag
@@ -30,7 +30,7 @@ from vectors.generators import boldchat_pgp as generator
 
 KEYS = fixture_keys()
 PARAMS = generator.PARAMS[0][1]
-REFERENCES = ("bc150", "bc-current", "gnupg")
+REFERENCES = catalog.flow("boldchat_pgp").references
 PY = registry.shared("python")
 KEY_SETS = pgp_key_sets()
 SHA1_KEY_SETS = generator.SHA1_KEY_SETS

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from conformance import catalog
 from conformance.arguments import require_str
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call, reference_versions
 from conformance.audit.model import Finding, proof
@@ -31,7 +32,7 @@ from conformance.vendors.boldchat_pgp import open_secure_parameters_pgp, secure_
 
 FLOW = "boldchat_pgp"
 CONSUMERS = (PORT, "gnupg", "bc150", "bc-current")
-REFERENCES = ("gnupg", "bc150", "bc-current")
+REFERENCES = catalog.flow(FLOW).references
 PARAMS = "Type=chat&VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"
 TIMEOUT = 60.0
 

@@ -306,7 +306,7 @@ FLOWS: tuple[Flow, ...] = (
                 _launch_decisions,
             ),
         ),
-        references=(),
+        references=("openssl",),  # the SHA-512 digests of its launches; the rules model decides the answers
         document="002_716097936015a710.txt",
         generator="boldchat_validator",
     ),

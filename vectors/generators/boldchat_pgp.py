@@ -50,7 +50,6 @@ from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import boldchat_pgp as pgp
 
-REFERENCES = ("bc150", "bc-current", "gnupg")
 SEED = 20261121
 MESSAGES_FILE = REPO_ROOT / "vectors" / "inputs" / "boldchat_pgp_messages.json"
 #: Key sets whose self-signatures and subkey bindings use SHA-1 (conformance.testkeys.pgp_key_sets).

@@ -20,7 +20,6 @@ from conformance.references import openssl_dgst as openssl
 from conformance.vectorgen import VectorFileBuilder, write_files
 from vectors.generators import _boldchat_rules as rules
 
-REFERENCES = ("openssl",)
 #: Test hashing keys: never used outside vectors and tests.
 KEY = "test-hashing-key-0001"
 OTHER_KEY = "test-hashing-key-0002"

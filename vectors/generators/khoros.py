@@ -19,8 +19,6 @@ from conformance.references import java
 from conformance.vectorgen import VectorFileBuilder, write_files
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD
 
-#: The reference runtimes this generator asks (names in conformance.registry).
-REFERENCES = ("java",)
 SEED = 20261120
 KEY_B64 = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="  # test key: 32 bytes, never used outside vectors
 IV_B64 = "kAOZ+mZ/8hT0L1oQw9Xk2A=="  # holds '+' and '/' on purpose

@@ -25,7 +25,6 @@ from conformance import registry
 from conformance.references import node
 from conformance.vectorgen import VectorFileBuilder, write_files
 
-REFERENCES = ("node",)
 SEED = 20261121
 NOW = 1763683200  # 2025-11-21T00:00:00Z, the fixed clock of every vector
 DOC_KEY_ID = "app_5deaa3example0010cc4ba4"  # the document's example values

@@ -36,7 +36,6 @@ from conformance.references import node, openssl
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import talkative
 
-REFERENCES = ("node", "openssl")
 SEED = 20261122
 STORE = Path(__file__).with_name("talkative_jose_tokens.json")
 

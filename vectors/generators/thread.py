@@ -20,8 +20,6 @@ from conformance.errors import ConformanceError
 from conformance.references import php
 from conformance.vectorgen import VectorFileBuilder, write_files
 
-#: The reference runtimes this generator asks (names in conformance.registry).
-REFERENCES = ("php",)
 SEED = 20261121
 SECRET = "tHr3aD-portal-secret-for-vectors-only"  # a test secret, never used outside vectors
 APP_ID = "YOUR_APP_ID"  # as in the document's snippet
