@@ -34,8 +34,8 @@ EXPECTED = {
     "BOLD-1": ("boldchat_sha512", ("openssl",)),
     "BOLD-2": ("boldchat_validator", ()),
     "BOLD-3": ("boldchat_sha512", ("openssl",)),
-    "PGP-1": ("boldchat_pgp", ("gnupg", "bc150", "bc-current")),
-    "PGP-2": ("boldchat_pgp", ("gnupg", "bc150", "bc-current")),
+    "PGP-1": ("boldchat_pgp", ("bc-current", "bc150", "gnupg")),
+    "PGP-2": ("boldchat_pgp", ("bc-current", "bc150", "gnupg")),
 }
 _RUN: dict[str, Finding] = {}
 
