@@ -25,9 +25,9 @@ from conformance import catalog
 from conformance.audit import talkative as talk
 from conformance.audit.evidence import Stopwatch, accepted, answer
 from conformance.audit.model import Finding, Severity, Status
+from conformance.audit.segments import b64url_json, token_parts
 from conformance.codecs import encode_base64_url_safe as _b64url
 from conformance.contract import Implementation
-from conformance.errors import MalformedToken
 from conformance.kinds import ProbeSet
 from conformance.outcome import Outcome
 from conformance.vendors import talkative
@@ -82,21 +82,11 @@ _META: dict[str, tuple[str, Severity, str, str, str]] = {
 _FLOWS = {JWT_OP: "khoros_widget_jwt", TALKATIVE_OP: "talkative_signed_data", PAYLOAD_OP: "khoros_secure_transfer"}
 
 
-def _b64url_json(segment: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-
-
 def tamper(token: str, change: Mapping[str, Any] | None = None) -> str:
     """The token with its payload changed (an object: keys updated; an array: the first entry's ``data``), the
     header and signature kept. Raises :class:`MalformedToken` for anything but a compact JWS with a JSON payload."""
-    parts = token.split(".") if isinstance(token, str) else []
-    if len(parts) != 3:
-        raise MalformedToken("not a compact JWS (three parts)")
-    head, payload, signature = parts
-    try:
-        claims = _b64url_json(payload)
-    except ValueError:
-        raise MalformedToken("the payload is not base64url JSON") from None
+    head, payload, signature = token_parts(token)
+    claims = b64url_json(payload, "the token's payload")
     if isinstance(claims, dict):
         claims.update(change or {"userId": "admin"})
     elif claims:

@@ -16,30 +16,51 @@ Elements are Python ints whose most significant bit is the coefficient of x^0 (G
 from __future__ import annotations
 
 from conformance import aes
+from conformance.arguments import require_bytes, require_int
 from conformance.errors import InvalidArgument
 
 BLOCK = 16
+#: The order of the multiplicative group: ``x^_ORDER`` is the field's one for every ``x`` but zero.
+_ORDER = (1 << 128) - 1
+#: The most data :func:`ghash` takes (GHASH in pure Python costs about 2 s a megabyte): 64 KiB, 4,096 blocks.
+MAX_GHASH_BYTES = 1 << 16
+
+
+def _element(value: object, name: str) -> int:
+    return require_int(value, name, minimum=0, maximum=(1 << 128) - 1)
+
+
+def _block(value: object, name: str) -> int:
+    if len(data := require_bytes(value, name)) != BLOCK:
+        raise InvalidArgument(f"{name} must be 16 bytes: a GF(2^128) element is one block")
+    return int.from_bytes(data, "big")
 
 
 def block_to_int(block: bytes) -> int:
-    """The field element of a 16-byte block. Raises :class:`InvalidArgument` for another length."""
-    if len(block) != BLOCK:
-        raise InvalidArgument("a GF(2^128) element is a 16-byte block")
-    return int.from_bytes(block, "big")
+    """The field element of a 16-byte block. Raises :class:`InvalidArgument` for another length or type."""
+    return _block(block, "block")
 
 
 def int_to_block(element: int) -> bytes:
-    """The 16-byte block of a field element."""
-    return element.to_bytes(BLOCK, "big")
+    """The 16-byte block of a field element. Raises :class:`InvalidArgument` unless ``0 <= element < 2^128``."""
+    return _element(element, "element").to_bytes(BLOCK, "big")
 
 
 def multiply(x: int, y: int) -> int:
-    """``x·y`` in GF(2^128) (SP 800-38D, algorithm 1): the same multiplication the port's GCM uses."""
-    return aes.gf_multiply(x, y)
+    """``x·y`` in GF(2^128) (SP 800-38D, algorithm 1): the same multiplication the port's GCM uses.
+    Raises :class:`InvalidArgument` unless both are field elements (ints from 0 to 2^128 - 1)."""
+    return aes.gf_multiply(_element(x, "x"), _element(y, "y"))
 
 
 def power(x: int, exponent: int) -> int:
-    """``x`` to the ``exponent`` (square and multiply); the field's one is ``1 << 127``."""
+    """``x`` to the ``exponent`` (square and multiply); the field's one is ``1 << 127``.
+
+    Raises :class:`InvalidArgument` unless ``x`` is a field element and ``exponent`` an int of at least 0 (an
+    exponent past the group's order is reduced by it, so the work is bounded)."""
+    _element(x, "x")
+    exponent = require_int(exponent, "exponent", minimum=0)
+    if exponent > _ORDER:
+        exponent = exponent % _ORDER or _ORDER
     result = 1 << 127
     base = x
     while exponent:
@@ -51,21 +72,30 @@ def power(x: int, exponent: int) -> int:
 
 
 def inverse(x: int) -> int:
-    """``1/x`` (``x^(2^128 - 2)``). Raises :class:`InvalidArgument` for zero."""
-    if x == 0:
+    """``1/x`` (``x^(2^128 - 2)``). Raises :class:`InvalidArgument` for zero or what is not a field element."""
+    if _element(x, "x") == 0:
         raise InvalidArgument("zero has no inverse")
     return power(x, (1 << 128) - 2)
 
 
 def sqrt(x: int) -> int:
-    """The one square root of ``x``: ``x^(2^127)``, since squaring 128 times is the identity."""
+    """The one square root of ``x``: ``x^(2^127)``, since squaring 128 times is the identity.
+    Raises :class:`InvalidArgument` for what is not a field element."""
+    _element(x, "x")
     for _ in range(127):
         x = multiply(x, x)
     return x
 
 
 def ghash(h: int, aad: bytes, ciphertext: bytes) -> int:
-    """GHASH_H over ``aad`` and ``ciphertext``, each zero-padded to whole blocks, then their bit lengths."""
+    """GHASH_H over ``aad`` and ``ciphertext``, each zero-padded to whole blocks, then their bit lengths.
+
+    Raises :class:`InvalidArgument` for a wrong type, or ``aad`` and ``ciphertext`` longer than
+    :data:`MAX_GHASH_BYTES` together."""
+    _element(h, "h")
+    aad, ciphertext = require_bytes(aad, "aad"), require_bytes(ciphertext, "ciphertext")
+    if len(aad) + len(ciphertext) > MAX_GHASH_BYTES:
+        raise InvalidArgument(f"aad and ciphertext must hold at most {MAX_GHASH_BYTES} bytes together")
     data = aad + bytes(-len(aad) % BLOCK) + ciphertext + bytes(-len(ciphertext) % BLOCK)
     data += (len(aad) * 8).to_bytes(8, "big") + (len(ciphertext) * 8).to_bytes(8, "big")
     return aes.ghash(h, data)
@@ -76,27 +106,29 @@ def recover_hash_key(c1: bytes, t1: bytes, c2: bytes, t2: bytes) -> int:
 
     Raises :class:`InvalidArgument` unless both ciphertexts are single, different blocks and both tags 16 bytes.
     """
-    if len(c1) != BLOCK or len(c2) != BLOCK or len(t1) != BLOCK or len(t2) != BLOCK:
-        raise InvalidArgument("the attack needs one-block ciphertexts and 16-byte tags")
-    difference = block_to_int(c1) ^ block_to_int(c2)
+    difference = _block(c1, "c1") ^ _block(c2, "c2")
+    tags = _block(t1, "t1") ^ _block(t2, "t2")
     if difference == 0:
         raise InvalidArgument("the two ciphertexts must differ")
-    h_squared = multiply(block_to_int(t1) ^ block_to_int(t2), inverse(difference))
+    h_squared = multiply(tags, inverse(difference))
     return sqrt(h_squared)
 
 
 def tag_mask(h: int, ciphertext: bytes, tag: bytes, aad: bytes = b"") -> bytes:
-    """``E_K(J0)`` of the nonce that sealed (``aad``, ``ciphertext``, ``tag``): the tag minus its GHASH."""
-    return int_to_block(block_to_int(tag) ^ ghash(h, aad, ciphertext))
+    """``E_K(J0)`` of the nonce that sealed (``aad``, ``ciphertext``, ``tag``): the tag minus its GHASH.
+    Raises :class:`InvalidArgument` as :func:`ghash` does, or for a ``tag`` that is not 16 bytes."""
+    return int_to_block(_block(tag, "tag") ^ ghash(h, aad, ciphertext))
 
 
 def forge_tag(h: int, mask: bytes, ciphertext: bytes, aad: bytes = b"") -> bytes:
-    """The tag GCM expects for ``ciphertext`` (and ``aad``) under the nonce whose ``E_K(J0)`` is ``mask``."""
-    return int_to_block(ghash(h, aad, ciphertext) ^ block_to_int(mask))
+    """The tag GCM expects for ``ciphertext`` (and ``aad``) under the nonce whose ``E_K(J0)`` is ``mask``.
+    Raises :class:`InvalidArgument` as :func:`ghash` does, or for a ``mask`` that is not 16 bytes."""
+    return int_to_block(ghash(h, aad, ciphertext) ^ _block(mask, "mask"))
 
 
 __all__ = [
     "BLOCK",
+    "MAX_GHASH_BYTES",
     "block_to_int",
     "forge_tag",
     "ghash",

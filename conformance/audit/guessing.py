@@ -9,7 +9,6 @@ are faster, and were not measured here).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import time
@@ -18,6 +17,9 @@ from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from conformance.audit.segments import b64url_decode, token_parts
+from conformance.errors import MalformedToken
 
 Check = Callable[[bytes], bool]
 
@@ -80,20 +82,19 @@ def cryptor_gcm_check(iv: bytes, sealed: bytes, aad: bytes | None = None) -> Che
 
 
 def hs256_check(token: str) -> Check:
-    """A check for an HS256 JWT: HMAC-SHA256 of ``header.payload`` under the candidate equals the signature."""
-    signing_input, _, signature = token.rpartition(".")
-    message = signing_input.encode("ascii")
-    expected = _b64url_decode(signature)
+    """A check for an HS256 JWT: HMAC-SHA256 of ``header.payload`` under the candidate equals the signature.
+    Raises :class:`MalformedToken` unless ``token`` is an ASCII compact JWS with a base64url signature."""
+    head, payload, signature = token_parts(token)
+    if not token.isascii():
+        raise MalformedToken("token must be ASCII (a compact JWS)")
+    message = f"{head}.{payload}".encode("ascii")
+    expected = b64url_decode(signature, "the token's signature")
     digest = hmac.digest
 
     def check(candidate: bytes) -> bool:
         return digest(candidate, message, "sha256") == expected
 
     return check
-
-
-def _b64url_decode(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 def human_duration(seconds: float) -> str:

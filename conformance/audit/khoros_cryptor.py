@@ -8,15 +8,18 @@ Every key and password here is a TEST value drawn from a fixed seed. The GF(2^12
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from conformance.arguments import require_int, require_number
 from conformance.audit import gf128, guessing, svg
 from conformance.audit import khoros_vendor_java as vendor
 from conformance.audit.evidence import PORT, Details, reference_versions
 from conformance.audit.model import Finding, proof
+from conformance.errors import InvalidArgument
 
 FLOW = "khoros_cryptor"
 SEED = "handoff-conformance audit: Khoros Cryptor TEST material"
@@ -135,9 +138,29 @@ def prove_password_guessing() -> Finding:
     return finding
 
 
+#: Nonces of up to this many bytes are counted exactly (at most a few hundred thousand steps); wider ones by the
+#: birthday bound. :func:`messages_until_collision` takes nonces of 1 to :data:`MAX_NONCE_BYTES` bytes.
+_EXACT_NONCE_BYTES, MAX_NONCE_BYTES = 4, 64
+
+
 def messages_until_collision(nonce_bytes: int, probability: float = 0.5) -> int:
-    """How many uniformly random nonces of ``nonce_bytes`` bytes make a repeat at least ``probability`` likely."""
+    """How many uniformly random nonces of ``nonce_bytes`` bytes make a repeat at least ``probability`` likely.
+
+    Exact for nonces of up to 4 bytes; wider ones use the birthday bound ``n(n-1)/2N >= -ln(1 - probability)``
+    (relative error below ``n/N``, under 2^-16 there). A probability of 1 needs one nonce more than there are.
+    Raises :class:`InvalidArgument` unless ``nonce_bytes`` is an int from 1 to :data:`MAX_NONCE_BYTES` and
+    ``probability`` a number from 0 to 1.
+    """
+    nonce_bytes = require_int(nonce_bytes, "nonce_bytes", minimum=1, maximum=MAX_NONCE_BYTES)
+    probability = require_number(probability, "probability")
+    if not 0 <= probability <= 1:
+        raise InvalidArgument("probability must be between 0 and 1")
     space = 256**nonce_bytes
+    if probability == 1:
+        return space + 1
+    if nonce_bytes > _EXACT_NONCE_BYTES:
+        needed = -math.log1p(-probability)
+        return math.ceil((1 + math.sqrt(1 + 8 * space * needed)) / 2) if needed > 0 else 0
     unique = 1.0
     count = 0
     while 1 - unique < probability:
@@ -234,6 +257,7 @@ def _xor(a: bytes, b: bytes) -> bytes:
 __all__ = [
     "CRYPTOR_1",
     "CRYPTOR_2",
+    "MAX_NONCE_BYTES",
     "exhaustion_plot",
     "messages_until_collision",
     "password_space",

@@ -7,7 +7,6 @@ Every secret and key id here is a TEST value drawn from a fixed seed.
 
 from __future__ import annotations
 
-import base64
 import json
 import random
 import string
@@ -18,10 +17,12 @@ from typing import Any
 
 import jwt as pyjwt
 
+from conformance.arguments import require_str
 from conformance.audit import guessing
 from conformance.audit.evidence import PORT, Details, answer, call_many, reference_versions
 from conformance.audit.khoros_cryptor import exhaustion_plot
 from conformance.audit.model import Finding, proof
+from conformance.audit.segments import b64url_decode
 
 FLOW = "khoros_widget_jwt"
 SEED = "handoff-conformance audit: Khoros widget JWT TEST secret"
@@ -97,9 +98,8 @@ def secret_space() -> Iterator[bytes]:
 
 
 def header_bytes(token: str) -> bytes:
-    """The raw bytes of a JWT's header segment."""
-    segment = token.split(".", maxsplit=1)[0]
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    """The raw bytes of a JWT's header segment. Raises :class:`MalformedToken` when it is not base64url."""
+    return b64url_decode(require_str(token, "token").split(".", maxsplit=1)[0], "the token's header")
 
 
 def _node() -> dict[str, dict[str, str]]:

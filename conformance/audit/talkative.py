@@ -9,10 +9,8 @@ is a TEST key derived from a fixed scalar (:data:`TEST_PRIVATE_KEY_PEM`).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +29,7 @@ from conformance.audit.evidence import (
     reference_versions,
 )
 from conformance.audit.model import Finding, proof
+from conformance.audit.segments import b64url_decode, b64url_json, token_parts
 from conformance.codecs import encode_base64_url_safe as _b64url
 from conformance.errors import MalformedToken
 from conformance.outcome import Outcome
@@ -52,23 +51,9 @@ FIELDS = [
 ]
 
 
-def _b64url_decode(segment: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except ValueError:
-        raise MalformedToken("a token segment is not base64url") from None
-
-
-def _parts(token: str) -> list[str]:
-    parts = token.split(".") if isinstance(token, str) else []
-    if len(parts) != 3:
-        raise MalformedToken("not a compact JWS (three parts)")
-    return parts
-
-
 def signature_values(token: str) -> tuple[int, int]:
     """``(r, s)`` of a compact ES256 token. Raises :class:`MalformedToken` when it is not three parts with 64 bytes."""
-    raw = _b64url_decode(_parts(token)[2])
+    raw = b64url_decode(token_parts(token)[2], "the token's signature")
     if len(raw) != 64:
         raise MalformedToken("not a compact JWS with a 64-byte R||S signature")
     return int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
@@ -78,7 +63,7 @@ def twin(token: str) -> str:
     """The same header and payload with the signature ``(r, n - s)``: a different token string that is also a valid
     ECDSA signature of the same data. ``twin(twin(t)) == t``. Raises :class:`MalformedToken`."""
     r, s = signature_values(token)
-    head, payload, _ = _parts(token)
+    head, payload, _ = token_parts(token)
     raw = r.to_bytes(32, "big") + (P256_ORDER - s).to_bytes(32, "big")
     return f"{head}.{payload}.{_b64url(raw)}"
 
@@ -88,7 +73,7 @@ def trailing_bit_variants(token: str) -> list[str]:
     for 512 bits), so 15 other characters decode to the same 64 bytes for a lenient decoder.
     Raises :class:`MalformedToken`."""
     signature_values(token)
-    head, payload, signature = _parts(token)
+    head, payload, signature = token_parts(token)
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     kept = alphabet.index(signature[-1]) & 0b110000
     return [f"{head}.{payload}.{signature[:-1]}{alphabet[kept | low]}" for low in range(16) if kept | low != kept]
@@ -331,10 +316,7 @@ def describe(outcomes: Mapping[str, Outcome]) -> dict[str, Any]:
 
 def decoded_header(token: str) -> Any:
     """The token's protected header as JSON (for display). Raises :class:`MalformedToken`."""
-    try:
-        return json.loads(_b64url_decode(_parts(token)[0]))
-    except ValueError:
-        raise MalformedToken("the protected header is not JSON") from None
+    return b64url_json(token_parts(token)[0], "the token's header")
 
 
 __all__ = [

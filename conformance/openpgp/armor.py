@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import re
 from typing import Any
 
 from conformance.errors import PgpMalformed
 
-_ARMOR = re.compile(
-    r"-----BEGIN PGP ([A-Z0-9 ,/]+)-----[ \t]*\r?\n(?P<rest>.*?)-----END PGP \1-----",
-    re.DOTALL,
-)
+# An armor kind holds no "-", so each marker's kind is fixed by where it starts and both patterns run in linear time.
+_BEGIN = re.compile(r"-----BEGIN PGP ([A-Z0-9 ,/]+)-----[ \t]*\r?\n")
+_END = re.compile(r"(?=-----END PGP ([A-Z0-9 ,/]+)-----)")  # a lookahead: END markers may overlap
 
 
 def crc24(data: bytes) -> int:
@@ -36,10 +36,10 @@ def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, byte
     (BouncyCastle, the server side, never reads it in a message whose packets end before it; GnuPG 2.2 rejects it:
     docs/boldchat-pgp-matrix.md). Messages are read with :class:`ArmorDecoder` instead.
     """
-    match = _ARMOR.search(text)
-    if match is None:
+    found = _first_block(text)
+    if found is None:
         raise error("no OpenPGP armor found")
-    kind, rest = match.group(1), match.group("rest")
+    kind, rest = found
     lines = rest.replace("\r\n", "\n").split("\n")
     index = 0
     while index < len(lines) and lines[index].strip() and ":" in lines[index]:
@@ -63,6 +63,21 @@ def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, byte
     if not data:
         raise error("the armor holds no data")
     return kind, data
+
+
+def _first_block(text: str) -> tuple[str, str] | None:
+    """``(kind, text between the BEGIN line and its END marker)`` of the first BEGIN line that has an END marker of
+    its kind after it, or ``None``. Every marker is found in one pass over ``text``, so hostile text (thousands of
+    BEGIN lines without an END) costs linear time, where one backtracking regular expression is quadratic."""
+    ends: dict[str, list[int]] = {}
+    for end in _END.finditer(text):
+        ends.setdefault(end.group(1), []).append(end.start())
+    for begin in _BEGIN.finditer(text):
+        positions = ends.get(begin.group(1), [])
+        index = bisect.bisect_left(positions, begin.end())
+        if index < len(positions):
+            return begin.group(1), text[begin.end() : positions[index]]
+    return None
 
 
 # --- reading armor as BouncyCastle 1.86 does (PGPUtil.getDecoderStream + ArmoredInputStream) --------------------
