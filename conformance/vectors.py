@@ -192,11 +192,46 @@ def load_file(path: Path, schema_dir: Path | None = None) -> dict[str, Any]:
     path = require_path(path, "path")
     schema_dir = require_path(schema_dir, "schema_dir") if schema_dir is not None else path.parent / "schemas"
     document = _read_json(path)
+    _check_schema_name(path, document)
     _validate(path, document, schema_dir)
     counted = sum(len(group["tests"]) for group in document["testGroups"])
     if counted != document["numberOfTests"]:
         raise VectorFileError(f"{path}: $.numberOfTests is {document['numberOfTests']} but the file holds {counted}")
+    _check_against_catalog(path, document)
     return document
+
+
+def _own_flow(path: Path) -> Any:
+    """The catalog's flow that ``path`` is the vector file of, or ``None``."""
+    from conformance import catalog
+
+    return catalog.flow(path.stem) if path.stem in catalog.flow_ids() else None
+
+
+def _check_schema_name(path: Path, document: Any) -> None:
+    """A file named after a flow names that flow's schema (another flow's schema could pass the file's content)."""
+    own = _own_flow(path)
+    name = document.get("schema") if isinstance(document, dict) else None
+    if own is not None and isinstance(name, str) and name != own.schema_file:
+        raise VectorFileError(f"{path}: $.schema names another file's schema; {path.name} takes {own.schema_file}")
+
+
+def _check_against_catalog(path: Path, document: dict[str, Any]) -> None:
+    """What a schema cannot say: every group's op is one of the flow's ops (of the catalog's, for a file of
+    another name), and no tcId repeats. Raises :class:`VectorFileError` naming the JSON path."""
+    from conformance import catalog
+
+    own = _own_flow(path)
+    ops = set(own.op_names if own is not None else catalog.op_names())
+    seen: set[int] = set()
+    for g, group in enumerate(document["testGroups"]):
+        if group["op"] not in ops:
+            where = f"an op of {own.id}" if own is not None else "an op of the catalog"
+            raise VectorFileError(f"{path}: $.testGroups[{g}].op is not {where}")
+        for t, test in enumerate(group["tests"]):
+            if test["tcId"] in seen:
+                raise VectorFileError(f"{path}: $.testGroups[{g}].tests[{t}].tcId repeats an earlier test's tcId")
+            seen.add(test["tcId"])
 
 
 def vector_files(directory: Path | None = None) -> list[Path]:

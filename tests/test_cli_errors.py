@@ -10,14 +10,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conformance import cli
+from conformance import cli, paths
 from conformance.cli import EXIT_USAGE, main
 
 VALID_FLOWS = "boldchat_pgp, boldchat_sha512"  # the start of the list every unknown --flow gets
@@ -90,7 +93,87 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ["--json", "is a directory"],
     ),
     "fuzz-merge-nothing": (["fuzz", "merge"], ["merge"]),
+    # issue 21: values float() and int() take but no run can use, checked before the run
+    "fuzz-adapter-timeout-inf": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--adapter-timeout", "inf"],
+        ["--adapter-timeout", "positive"],
+    ),
+    "fuzz-adapter-timeout-nan": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--adapter-timeout", "nan"],
+        ["--adapter-timeout", "positive"],
+    ),
+    "run-adapter-timeout-inf": (["run", "--adapter-timeout", "inf"], ["--adapter-timeout", "positive"]),
+    "fuzz-time-limit-nan": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--time-limit", "nan"],
+        ["--time-limit", "positive"],
+    ),
+    "fuzz-time-limit-negative": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--time-limit", "-1"],
+        ["--time-limit", "positive"],
+    ),
+    "fuzz-merge-keep-negative": (["fuzz", "merge", "{record}", "--keep", "-1"], ["--keep", "at least 0"]),
+    "fuzz-jobs-zero": (["fuzz", "--flow", "thread_messenger", "--cases", "5", "--jobs", "0"], ["--jobs", "at least 1"]),
+    "fuzz-batch-text": (["fuzz", "--flow", "thread_messenger", "--cases", "5", "--batch", "x"], ["--batch", "whole"]),
+    "fuzz-minimize-negative": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--minimize", "-2"],
+        ["--minimize", "at least 0"],
+    ),
+    # issue 21: corrupt campaign records
+    "fuzz-merge-deep-record": (["fuzz", "merge", "{deep}"], ["not a readable JSON file"]),
+    "fuzz-merge-cases-per-op-not-an-object": (["fuzz", "merge", "{bad_record}"], ["a malformed campaign record"]),
+    "fuzz-merge-seed-not-a-number": (["fuzz", "merge", "{bad_seed}"], ["a malformed campaign record"]),
+    # issue 21: vector files the schema lets through
+    "run-vectors-duplicated-tcid": (["run", "--vectors", "{dup_tcid}"], ["tcId repeats"]),
+    "run-vectors-unknown-op": (["run", "--vectors", "{unknown_op}"], ["$.testGroups[0].op"]),
+    "run-vectors-other-schema": (["run", "--vectors", "{other_schema}"], ["another file's schema"]),
+    # issue 21: a name too long (ENAMETOOLONG) for every path option
+    "run-json-long-name": (["run", "--json", "{long}"], ["--json", "cannot be used"]),
+    "run-junit-long-name": (["run", "--junit", "{long}"], ["--junit", "cannot be used"]),
+    "run-html-long-name": (["run", "--html", "{long}"], ["--html", "cannot be used"]),
+    "run-baseline-long-name": (["run", "--baseline", "{long}"], ["--baseline", "not a readable JSON file"]),
+    "run-vectors-long-name": (["run", "--vectors", "{long}"], ["--vectors", "cannot be used"]),
+    "diff-long-name": (["diff", "{long}", "{long}"], ["old", "not a readable JSON file"]),
+    "fuzz-json-long-name": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--impl", "python", "--json", "{long}"],
+        ["--json", "cannot be used"],
+    ),
+    "fuzz-save-long-name": (
+        ["fuzz", "--flow", "thread_messenger", "--cases", "5", "--impl", "python", "--save", "{long}"],
+        ["--save", "cannot be used"],
+    ),
+    "fuzz-merge-json-long-name": (["fuzz", "merge", "{record}", "--json", "{long}"], ["--json", "cannot be used"]),
+    "fuzz-merge-record-long-name": (["fuzz", "merge", "{long}"], ["not a readable JSON file"]),
+    "audit-json-long-name": (["audit", "--json", "{long}"], ["--json", "cannot be used"]),
+    "audit-markdown-long-name": (["audit", "--markdown", "{long}"], ["--markdown", "cannot be used"]),
+    "audit-html-long-name": (["audit", "--html", "{long}"], ["--html", "cannot be used"]),
+    "versions-json-long-name": (["versions", "--json", "{long}"], ["--json", "cannot be used"]),
+    "versions-vectors-long-name": (["versions", "--vectors", "{long}"], ["--vectors"]),
 }
+
+
+def _campaign_record() -> dict[str, object]:
+    """A small valid record of a campaign shard, as ``fuzz --json`` writes it."""
+    from conformance.fuzz.record import CampaignRecord
+
+    shard = CampaignRecord(
+        flow="thread_messenger",
+        ops=["thread.connection_key"],
+        seed=0,
+        requested=5,
+        shard_count=1,
+        shards=[1],
+        implementation={"name": "python"},
+        reference={"name": "php"},
+    )
+    return shard.to_json()
+
+
+def _vector_dir(folder: Path, change: Callable[[dict[str, Any]], object]) -> None:
+    """A vectors folder holding the project's thread_messenger.json, changed by ``change``, and the schemas."""
+    shutil.copytree(paths.schemas_dir(), folder / "schemas")
+    document = json.loads((paths.data_dir() / "thread_messenger.json").read_text(encoding="utf-8"))
+    change(document)
+    (folder / "thread_messenger.json").write_text(json.dumps(document), encoding="utf-8")
 
 
 def _unwritable(root: Path) -> Path:
@@ -113,7 +196,23 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "garbage.json").write_bytes(b"\xff{ nope")
     (root / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="ascii")
     (root / "object.json").write_text(json.dumps({"cases": [{"nothing": "here"}]}), encoding="utf-8")
+    record = _campaign_record()
+    (root / "record.json").write_text(json.dumps(record), encoding="utf-8")
+    (root / "bad-record.json").write_text(json.dumps({**record, "casesPerOp": 5}), encoding="utf-8")
+    (root / "bad-seed.json").write_text(json.dumps({**record, "seed": "Pl4ntCanary"}), encoding="utf-8")
+    vector_dirs = {
+        "dup_tcid": lambda d: d["testGroups"][0]["tests"].__setitem__(1, {**d["testGroups"][0]["tests"][1], "tcId": 1}),
+        "unknown_op": lambda d: d["testGroups"][0].__setitem__("op", "khoros.skep.decrypt"),
+        "other_schema": lambda d: d.__setitem__("schema", "khoros_cryptor.schema.json"),
+    }
+    for name, change in vector_dirs.items():
+        _vector_dir(root / name, change)
     return {
+        **{name: str(root / name) for name in vector_dirs},
+        "long": str(root / ("n" * 300)),
+        "record": str(root / "record.json"),
+        "bad_record": str(root / "bad-record.json"),
+        "bad_seed": str(root / "bad-seed.json"),
         "dir": str(root / "dir"),
         "file": str(root / "file"),
         "missing": str(root / "missing.json"),

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from conformance.cli.common import EXIT_FAILURES, EXIT_OK, csv
+from conformance.cli.common import EXIT_FAILURES, EXIT_OK, csv, seconds, whole
 from conformance.cli.outputs import writable
 from conformance.errors import UsageError
 
@@ -52,16 +52,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--op", type=csv, default=(), metavar="PATTERN", help="op names or globs (default: all)")
     parser.add_argument("--impl", help="the implementation under test: a built-in name (python, ...)")
     parser.add_argument("--adapter", metavar="NAME=COMMAND", help="the implementation under test: your adapter")
-    parser.add_argument("--adapter-timeout", type=float, default=30.0, metavar="SECONDS")
+    parser.add_argument("--adapter-timeout", type=seconds, default=30.0, metavar="SECONDS")
     parser.add_argument("--against", help="the reference (default: the flow's first reference)")
     parser.add_argument("--cases", type=count, help="how many cases (1000000, 200k, 1M)")
     parser.add_argument("--seed", type=int, default=0, help="the campaign seed (default 0)")
     parser.add_argument("--shard", default=None, metavar="K/N", help="run shard K of N (deterministic)")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (each has its own JVM)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="SEC", help="stop after SEC seconds")
-    parser.add_argument("--batch", type=int, default=8192, help="cases per call_many batch (default 8192)")
-    parser.add_argument("--keep", type=int, default=None, help="divergences recorded in full (default 50; merge: all)")
-    parser.add_argument("--minimize", type=int, default=5, help="divergences minimized (default 5)")
+    parser.add_argument("--jobs", type=whole(1), default=1, help="worker processes (each has its own JVM)")
+    parser.add_argument("--time-limit", type=seconds, default=None, metavar="SEC", help="stop after SEC seconds")
+    parser.add_argument("--batch", type=whole(1), default=8192, help="cases per call_many batch (default 8192)")
+    parser.add_argument(
+        "--keep", type=whole(0), default=None, help="divergences recorded in full (default 50; merge: all)"
+    )
+    parser.add_argument("--minimize", type=whole(0), default=5, help="divergences minimized (default 5)")
     parser.add_argument("--json", type=Path, help="write the campaign record (JSON) here")
     parser.add_argument("--save", type=Path, metavar="DIR", help="write divergences as candidate vectors here")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
@@ -112,12 +114,7 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, list[str]]:
         raise UsageError("--flow FLOW is required")
     if args.cases is None:
         raise UsageError("--cases N is required")
-    keep = 50 if args.keep is None else args.keep
-    for option, value, low in (("--jobs", args.jobs, 1), ("--batch", args.batch, 1), ("--keep", keep, 0)):
-        if value < low:
-            raise UsageError(f"{option} must be at least {low}")
-    if args.minimize < 0 or (args.time_limit is not None and args.time_limit <= 0):
-        raise UsageError("--minimize must not be negative, and --time-limit must be positive")
+    keep = 50 if args.keep is None else args.keep  # the counts and times were checked by their argparse types
     shard = Shard.parse(args.shard)
     ops = select_ops(args.flow, args.op)
     writable(args.json, "--json")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import UsageError
+from conformance.paths import kind_of
 from conformance.results import RunRecord
 
 #: The largest run record ``--baseline`` and ``diff`` read.
@@ -30,6 +31,13 @@ def writable(path: Path | None, option: str) -> Path | None:
     if path is None:
         return None
     path = _path(path, option)
+    try:
+        return _writable(path, option)
+    except OSError as exc:  # a name too long, a loop of links, permissions on the way: any probe may say so
+        raise UsageError(f"{option} {path}: cannot be used ({_reason(exc)})") from None
+
+
+def _writable(path: Path, option: str) -> Path:
     if path.is_dir():
         raise UsageError(f"{option} {path}: is a directory; give a file name")
     parent = path.parent if str(path.parent) else Path(".")
@@ -53,23 +61,40 @@ def writable(path: Path | None, option: str) -> Path | None:
     return path
 
 
+def readable_dir(path: Path | None, option: str) -> Path | None:
+    """``path`` when it is a folder. Raises :class:`UsageError` for a file, a missing path or one that cannot be
+    used (a name too long, a loop of links, a NUL)."""
+    if path is None:
+        return None
+    path = _path(path, option)
+    kind = kind_of(path)
+    if kind == "file":
+        raise UsageError(f"{option} {path}: is a file; give the folder that holds the vector files")
+    if kind == "missing":
+        raise UsageError(f"{option} {path}: no such vectors directory")
+    if kind != "directory":
+        raise UsageError(f"{option} {path}: cannot be used as a folder (too long a name, a loop, not a folder)")
+    return path
+
+
 def _reason(exc: BaseException) -> str:
+    """Why an operation failed, without the value that made it fail: the OS's words, else the exception's class."""
     return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
 
 
 def load_record(path: Path, option: str = "record") -> RunRecord:
     """A run record written by ``--json``. Raises :class:`UsageError` saying what is wrong with it."""
     path = _path(path, option)
-    if path.is_dir():
-        raise UsageError(f"{option} {path}: is a directory")
     try:
+        if path.is_dir():
+            raise UsageError(f"{option} {path}: is a directory")
         if path.stat().st_size > MAX_RECORD_BYTES:
             raise UsageError(f"{option} {path}: larger than {MAX_RECORD_BYTES} bytes")
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{option} {path}: no such file") from None
     except (OSError, ValueError, RecursionError) as exc:
-        raise UsageError(f"{option} {path}: not a readable JSON file ({type(exc).__name__})") from None
+        raise UsageError(f"{option} {path}: not a readable JSON file ({_reason(exc)})") from None
     try:
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise TypeError("no cases list")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, csv, seconds
-from conformance.cli.outputs import load_record, writable
+from conformance.cli.outputs import load_record, readable_dir, writable
 from conformance.errors import UsageError
 from conformance.results import RunRecord
 
@@ -51,9 +51,7 @@ def _cases(args: argparse.Namespace) -> tuple[list, list[Path]]:
     from conformance.paths import vectors_dir
     from conformance.selection import CaseFilter
 
-    directory = args.vectors or vectors_dir()
-    if Path(directory).is_file():
-        raise UsageError(f"--vectors {directory}: is a file; give the folder that holds the vector files")
+    directory = readable_dir(args.vectors, "--vectors") or vectors_dir()
     files = vectors.vector_files(directory)
     if not files:
         raise UsageError(f"--vectors {directory}: no vector files (*.json) there")

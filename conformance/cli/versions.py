@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from conformance.cli.common import EXIT_OK, EXIT_USAGE, csv
-from conformance.cli.outputs import writable
+from conformance.cli.outputs import readable_dir, writable
 from conformance.errors import ReferenceUnavailable, UsageError
 from conformance.versions import codec
 
@@ -51,7 +51,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     reference = versions.VERSIONED[args.reference]
     chosen = list(args.versions or reference.versions)
     _check_versions(args.reference, chosen, reference.versions)
-    cases = load_cases(args.vectors)
+    cases = load_cases(readable_dir(args.vectors, "--vectors"))
     if args.latest and args.reference == "commons-codec":
         latest = codec.latest_codec_version()
         if latest not in chosen:

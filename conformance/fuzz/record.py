@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.errors import UsageError
+from conformance.arguments import require_path
+from conformance.errors import ConformanceError, InvalidArgument, UsageError
 from conformance.outcome import Outcome
 
 FORMAT = "handoff-conformance/campaign/1"
@@ -148,17 +149,20 @@ class CampaignRecord:
 def load(path: Path) -> CampaignRecord:
     """A record written by ``--json``. Raises :class:`UsageError` saying what is wrong with the file."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        path = require_path(path, "path")
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{path}: not a readable JSON file ({type(exc).__name__})") from None
+    except (OSError, ValueError, RecursionError, InvalidArgument) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
+        raise UsageError(f"{path}: not a readable JSON file ({reason})") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UsageError(f"{path}: not a campaign record (format {FORMAT})")
     try:
         return CampaignRecord.from_json(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UsageError(f"{path}: a malformed campaign record ({type(exc).__name__}: {exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, OverflowError, ConformanceError) as exc:
+        # the class only: a message such as int()'s quotes the value
+        raise UsageError(f"{path}: a malformed campaign record ({type(exc).__name__})") from None
 
 
 _SAME = ("flow", "ops", "seed", "requested", "shard_count")
@@ -169,6 +173,8 @@ def merge(records: Sequence[CampaignRecord], keep: int | None = None) -> Campaig
     (flow, ops, seed, size, shard count, implementation or reference) or a shard given twice."""
     if not records:
         raise UsageError("merge needs at least one campaign record")
+    if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 0):
+        raise UsageError("keep must be a whole number of at least 0")
     first = records[0]
     for other in records[1:]:
         for name in _SAME:

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_path
 from conformance.contract import Implementation
-from conformance.errors import UsageError
+from conformance.errors import InvalidArgument, UsageError
 from conformance.fuzz.record import CampaignRecord
+from conformance.paths import kind_of
 from conformance.vectorgen import VectorFileBuilder
 
 FLAG = "CampaignDivergence"
@@ -29,13 +31,19 @@ def writable_dir(directory: Path | None, option: str = "--save") -> Path | None:
     """``directory``, made if missing, when files can be written in it. Raises :class:`UsageError`."""
     if directory is None:
         return None
-    path = Path(directory)
-    if path.exists() and not path.is_dir():
+    try:
+        path = require_path(directory, option)
+    except InvalidArgument as exc:
+        raise UsageError(str(exc)) from None
+    kind = kind_of(path)
+    if kind == "file":
         raise UsageError(f"{option} {path}: is a file; give a folder")
+    if kind == "other":
+        raise UsageError(f"{option} {path}: cannot be used as a folder (too long a name, a loop, not a folder)")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{option} {path}: the folder cannot be made ({type(exc).__name__})") from None
+        raise UsageError(f"{option} {path}: the folder cannot be made ({exc.strerror or type(exc).__name__})") from None
     if not os.access(path, os.W_OK):
         raise UsageError(f"{option} {path}: the folder is not writable")
     return path
