@@ -14,7 +14,7 @@ runs, in every built-in implementation; an external adapter receives its argumen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -270,7 +270,14 @@ def from_python_object(target: Any, op: str | None = None, label: str | None = N
     if callable(caller):
         declared = getattr(target, "ops", None)
         names = declared() if callable(declared) else declared
-        ops = catalog.op_names() if names is None else tuple(names)
+        if names is None:
+            ops = catalog.op_names()
+        elif isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
+            raise UsageError(f"{name}: ops must be an iterable of op names, got {type(names).__name__}")
+        else:
+            ops = tuple(names)
+            if not all(isinstance(op_name, str) for op_name in ops):
+                raise UsageError(f"{name}: ops must hold op names (str)")
 
         def forward(op_name: str) -> OpFunction:
             def run(args: Mapping[str, Any]) -> Any:

@@ -207,6 +207,13 @@ def interop(answer: Outcome, content: Any) -> Judgement:
     return Judgement("fail", f"consumer answered {_describe(answer)}")
 
 
+def cell_verdict(verdict: str, passed: int) -> Verdict:
+    """A matrix cell's verdict from the worst of its items' (``verdict``) and how many items passed: a cell where
+    no item passed (none was checked, or each answer was ``unsupported``, which ranks below ``pass``) reads
+    ``unsupported``, never ``pass``: a cell that checked nothing must not look green."""
+    return "unsupported" if verdict == "pass" and passed <= 0 else verdict  # type: ignore[return-value]
+
+
 def worst(verdicts: Iterable[str], default: Verdict = "pass") -> Verdict:
     """The most severe of ``verdicts`` (``default`` when there are none)."""
     return max(verdicts, key=lambda v: SEVERITY.get(v, SEVERITY["fail"]), default=default)  # type: ignore[return-value]

@@ -100,6 +100,8 @@ def interop_cell(
             cell.examples.append(
                 {"input": args, "produced": out.value, "consumed": answer.record(), "expected": expected}
             )
+    if (verdict := judge.cell_verdict(cell.verdict, cell.passed)) != cell.verdict:
+        cell.verdict, cell.detail = verdict, cell.detail or f"no item checked: {cell.passed} of {cell.total} passed"
     return cell
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from conformance import catalog, judge, matrix, registry, vectors
 from conformance.audit import gf128, guessing, khoros_cryptor
-from conformance.errors import ConformanceError, InvalidArgument, MalformedToken
+from conformance.contract import from_python_object
+from conformance.errors import ConformanceError, InvalidArgument, MalformedToken, UnsupportedOperation
+from conformance.outcome import Outcome
+from conformance.results import InteropCell, RunRecord
 
 SECRET = "Pl4ntCanary-secret"
 
@@ -79,3 +84,41 @@ def test_power_and_collision_counts_still_compute() -> None:
     assert abs(wide - 1.1774 * 2**48) / 2**48 < 1e-3  # sqrt(2 ln 2 N)
     token = "e30.e30." + "A" * 43
     assert guessing.hs256_check(token)(b"key") is False
+
+
+# --- no matrix cell without items reads pass ---------------------------------------------------------------------
+
+
+class _DeclaresThenRefuses:
+    """An adapter that declares the Talkative and Thread ops, then answers every call unsupported."""
+
+    def ops(self) -> tuple[str, ...]:
+        return tuple(op for op in catalog.op_names() if op.startswith(("talkative.", "thread.")))
+
+    def call(self, op: str, args: Any) -> Any:
+        raise UnsupportedOperation(f"{op} is not implemented")
+
+
+def test_a_declared_then_unsupported_adapter_never_reads_pass_in_the_interop_matrix() -> None:
+    """The issue's false green: python -> it, it -> python and it -> it cells said pass over 0 of 12 items."""
+    mine = from_python_object(_DeclaresThenRefuses(), label="it")
+    flows = [catalog.flow("talkative_signed_data"), catalog.flow("thread_messenger")]
+    cases = [case for case in vectors.load_cases() if case.flow in {f.id for f in flows}]
+    cells = matrix.run_interop(cases, [registry.shared("python"), mine], progress=False, flows=flows)
+    touching = [cell for cell in cells if "it" in (cell.producer, cell.consumer)]
+    assert touching, "the adapter takes part in no interop cell"
+    for cell in touching:
+        assert cell.passed == 0 and cell.verdict == "unsupported", (cell.producer, cell.consumer, cell.verdict)
+    assert any(cell.verdict == "pass" and cell.passed for cell in cells if cell.producer == cell.consumer == "python")
+
+
+def test_a_cell_that_checked_nothing_reads_unsupported_wherever_it_is_decided() -> None:
+    """The rule lives in the judge; the matrix applies it, and so does a record read back (old records too)."""
+    assert judge.cell_verdict("pass", 0) == "unsupported"
+    assert judge.cell_verdict("pass", 3) == "pass" and judge.cell_verdict("fail", 0) == "fail"
+    trip = catalog.flow("thread_messenger").round_trips[0]
+    python = registry.shared("python")
+    cell = matrix.interop_cell("f", trip, "it", python, [{}], [Outcome("unsupported")])  # 0 of 0 items
+    assert (cell.verdict, cell.passed, cell.total) == ("unsupported", 0, 0)
+    record = RunRecord(metadata={}, implementations={}, cases=[], interop=[InteropCell("f", "a", "b", "pass")])
+    assert RunRecord.from_json(json.loads(json.dumps(record.to_json()))).interop[0].verdict == "unsupported"
