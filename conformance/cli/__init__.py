@@ -1,4 +1,5 @@
-"""The ``conformance`` command: ``run``, ``diff``, ``list``, ``versions``, ``fuzz`` and ``audit``, one module per subcommand.
+"""The ``conformance`` command: ``run``, ``diff``, ``list``, ``versions``, ``fuzz``, ``audit`` and ``inspect``, one module
+per subcommand.
 
 Exit codes: 0 all passing; 1 failures; 2 a regression against ``--baseline`` (or in ``diff``); 3 a usage or
 environment error, always one line on stderr and never a traceback.
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from conformance.cli import audit, diff, fuzz, listing, run, versions
+from conformance.cli import audit, diff, fuzz, inspect, listing, run, versions
 from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, Parser, one_line
 from conformance.errors import ConformanceError
 
@@ -21,7 +22,7 @@ __all__ = ["EXIT_FAILURES", "EXIT_OK", "EXIT_REGRESSION", "EXIT_USAGE", "build_p
 DEBUG_ENV = "HANDOFF_DEBUG"
 
 #: Each subcommand module has NAME, HELP, add_arguments(parser) and command(args, out) -> exit code.
-COMMANDS = (run, diff, listing, versions, fuzz, audit)
+COMMANDS = (run, diff, listing, versions, fuzz, audit, inspect)
 
 
 def build_parser() -> Parser:

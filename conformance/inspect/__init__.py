@@ -86,4 +86,11 @@ def inspect(op: str | None = None, args: Mapping[str, Any] | None = None, **form
     from conformance.inspect.forms import resolve
 
     op, args = resolve(op, args, forms)
-    return inspect_args(op, args)
+    inspection = inspect_args(op, args)
+    if forms.get("link") is not None:
+        from dataclasses import replace
+
+        from conformance.inspect.mistakes.khoros_secure_transfer import link_layer
+
+        inspection = replace(inspection, layers=(link_layer(forms["link"]), *inspection.layers))
+    return inspection

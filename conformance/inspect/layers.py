@@ -87,8 +87,9 @@ def jws_layers(token: str) -> list[Layer]:
         try:
             data = b64url_decode(segment)
         except ValueError:
-            found.append(text_layer(name, segment, "junk", ("not base64url: " + repr(sorted(set(segment) - _ALPHABET
-                                                                 - _URL_ONLY)[:8]),)))  # fmt: skip
+            odd = "".join(sorted(set(segment) - _ALPHABET - _URL_ONLY))[:8]
+            why = f"characters outside base64url: {odd!r}" if odd else f"{len(segment)} characters cannot be base64url"
+            found.append(text_layer(name, segment, "junk", (why,)))
             continue
         notes: tuple[str, ...] = ()
         if role != "signature":

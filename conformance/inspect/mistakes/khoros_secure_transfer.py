@@ -134,3 +134,20 @@ def layers(args: Args) -> list[Layer]:
 
 
 register_layers((OP,), layers)
+
+
+def link_layer(link: str) -> Layer:
+    """The transfer link's parts: the portal, and how its payload and iv read (a raw '+' survives only a reader
+    that does not form-decode)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(link.strip())
+    query = dict(part.partition("=")[::2] for part in parts.query.split("&"))
+    notes = [f"portal {parts.scheme}://{parts.netloc}{parts.path}"]
+    for name in ("payload", "iv"):
+        raw = query.get(name, "")
+        notes.append(f"{name}: {len(raw)} characters as sent")
+        if "+" in raw:
+            notes.append(f"{name} holds a raw '+': a form decoder reads it as a space (FormDecodedIv); %2B is safe")
+    data = link.encode("utf-8", "surrogatepass")
+    return Layer("transfer link", data, (Segment(0, len(data), "text", "link"),), tuple(notes), text=link)
