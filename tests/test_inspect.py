@@ -105,7 +105,7 @@ def test_layers_are_decoded(inspected: tuple[str, list]) -> None:
 
 
 def _any_invert() -> Invert:
-    return Invert(lambda args: dict(args), "nothing")
+    return Invert(dict, "nothing")
 
 
 @pytest.mark.parametrize(
