@@ -75,6 +75,40 @@ def stringify_number(value: int | float) -> str:
     return number_to_string(number) if math.isfinite(number) else "null"
 
 
+_ARRAY_INDEX = re.compile(r"0|[1-9][0-9]{0,9}")
+
+
+def _own_keys(value: dict[str, Any]) -> list[str]:
+    """A JavaScript object's key order: array indices (canonical integers below 2**32 - 1) ascending, then the other
+    keys in insertion order."""
+    indices = sorted((k for k in value if _ARRAY_INDEX.fullmatch(k) and int(k) < 2**32 - 1), key=int)
+    chosen = set(indices)
+    return indices + [k for k in value if k not in chosen]
+
+
+def stringify(value: Any) -> str:
+    """``JSON.stringify(value)`` of a JSON value (``dict``, ``list``, ``str``, numbers, ``bool``, ``None``) as node
+    writes it after ``JSON.parse`` made it: JavaScript key order, JavaScript numbers, no whitespace.
+
+    Raises :class:`InvalidArgument` for anything that is not a JSON value (or a non-string key).
+    """
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, str):
+        return stringify_string(value)
+    if isinstance(value, (int, float)):
+        return stringify_number(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(stringify(item) for item in value) + "]"
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise InvalidArgument("object keys must be strings")
+        keys = _own_keys({js_string(k): v for k, v in value.items()})
+        joined = {js_string(k): v for k, v in value.items()}
+        return "{" + ",".join(stringify_string(k) + ":" + stringify(joined[k]) for k in keys) + "}"
+    raise InvalidArgument(f"not a JSON value: {type(value).__name__}")
+
+
 def utf8(text: str) -> bytes:
     """``Buffer.from(text, 'utf8')`` / ``TextEncoder``: lone surrogates become U+FFFD."""
     return _SURROGATE.sub("\ufffd", js_string(text)).encode("utf-8")

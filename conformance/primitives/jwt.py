@@ -1,0 +1,302 @@
+"""Compact JWS/JWT as node's ``jsonwebtoken`` 9 (over ``jws`` 4) writes and reads it: the pure primitive of the
+Khoros widget JWT and of the ``hs256_jwt`` op kinds.
+
+Writing (``jwt.sign``):
+
+* the header is ``Object.assign({alg, typ: 'JWT', kid: options.keyid}, options.header)``: keys ``alg, typ, kid``
+  first, then the other header fields in their order; its JSON is encoded with ``Buffer.from(json, 'binary')`` (one
+  byte per UTF-16 code unit, the low byte), the payload JSON as UTF-8;
+* ``iat = payload.iat || Math.floor(Date.now() / 1000)``, written where the payload had it, else last;
+* ``JSON.stringify`` order and number forms (:func:`conformance.jsjson.stringify`);
+* the HMAC key is the secret's UTF-8 bytes; an empty secret and a PEM private key are refused.
+
+Reading (``jwt.decode(token, {complete: true})``): the token must look like a JWS (two non-empty base64url segments
+and an optional third), each segment is decoded leniently (``Buffer.from(s, 'base64')``), the header as latin-1
+JSON, the payload as UTF-8 JSON when ``typ`` is ``JWT``. Messages never contain a secret, a key or a claim.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hmac
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+from cryptography.x509 import load_pem_x509_certificate
+from jwt.algorithms import HMACAlgorithm
+
+from conformance import jsjson
+from conformance.arguments import require_number
+from conformance.codecs import encode_base64_url_safe
+from conformance.errors import (
+    BadSignature,
+    EmptyKey,
+    InvalidArgument,
+    InvalidClaims,
+    MalformedToken,
+    SecretIsAsymmetricKey,
+    TokenExpired,
+    TokenNotYetValid,
+)
+
+_URL_TO_STANDARD = str.maketrans("-_", "+/")
+_HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)
+#: jws's isValidJws: two non-empty base64url segments and an optional third (no padding, nothing else).
+JWS_SHAPE = re.compile(r"[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*")
+_PEM_LOADERS: tuple[Callable[[bytes], Any], ...] = (
+    load_pem_public_key,
+    lambda data: load_pem_private_key(data, password=None),
+    load_pem_x509_certificate,
+)
+
+
+@dataclass(frozen=True)
+class JwsParts:
+    """The RFC 7520-style intermediate values of one compact JWS."""
+
+    header_json: str
+    header_bytes: bytes
+    payload_json: str
+    payload_bytes: bytes
+    signing_input: str
+    signature: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.signing_input}.{self.signature}"
+
+
+def b64url(data: bytes) -> str:
+    """base64url without padding."""
+    return encode_base64_url_safe(data)
+
+
+def b64_lenient(segment: str) -> bytes:
+    """``Buffer.from(segment, 'base64')`` for a base64url segment: trailing bits and a dangling character dropped."""
+    usable = segment[: len(segment) - 1] if len(segment) % 4 == 1 else segment
+    return binascii.a2b_base64(usable.translate(_URL_TO_STANDARD) + "=" * (-len(usable) % 4))
+
+
+def is_number(value: Any) -> bool:
+    """``typeof value === 'number'`` for a JSON value."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+# --- keys ---------------------------------------------------------------------------------------------------------
+
+
+def is_private_pem(raw: bytes) -> bool:
+    """Whether ``createPrivateKey`` would take ``raw`` (what ``jwt.sign`` tries on a secret)."""
+    try:
+        load_pem_private_key(raw, password=None)
+    except Exception:
+        return False
+    return True
+
+
+def is_any_pem_key(raw: bytes) -> bool:
+    """Whether ``createPublicKey`` would take ``raw`` (what ``jwt.verify`` tries on a secret)."""
+    for loader in _PEM_LOADERS:
+        try:
+            loader(raw)
+        except Exception:
+            continue
+        return True
+    return False
+
+
+def hmac_key(secret: str, *, parses_as: Callable[[bytes], bool], allow_empty: bool = False) -> bytes:
+    """The HMAC key of ``secret``: its UTF-8 bytes (lone surrogates as U+FFFD).
+
+    Raises :class:`EmptyKey` for an empty secret (unless ``allow_empty``) and :class:`SecretIsAsymmetricKey` for a
+    secret that ``parses_as`` a PEM key (jsonwebtoken turns it into a key object and refuses it for HS256).
+    """
+    if not secret and not allow_empty:
+        raise EmptyKey("the secret must not be empty")
+    raw = jsjson.utf8(secret)
+    if b"-----BEGIN" in raw and parses_as(raw):
+        raise SecretIsAsymmetricKey("the secret is a PEM key; HS256 needs a symmetric secret")
+    return raw
+
+
+def hs256(signing_input: str, key: bytes) -> str:
+    """The base64url HMAC-SHA256 signature of an ASCII signing input."""
+    return b64url(_HS256.sign(signing_input.encode("ascii"), key))
+
+
+def hs256_matches(signing_input: str, signature: str, key: bytes) -> bool:
+    """Whether ``signature`` is the HS256 signature of ``signing_input`` (compared as text, constant time)."""
+    return hmac.compare_digest(hs256(signing_input, key).encode("ascii"), signature.encode("ascii", "replace"))
+
+
+# --- time ---------------------------------------------------------------------------------------------------------
+
+
+def js_timestamp(clock: Callable[[], float]) -> float:
+    """``Math.floor(Date.now() / 1000)`` where ``Date.now()`` is ``clock()`` seconds in whole milliseconds.
+
+    Raises :class:`InvalidArgument` when ``clock()`` is not a finite number of seconds.
+    """
+    now = require_number(clock(), "the clock's time")
+    try:
+        return float(math.floor(math.floor(now * 1000) / 1000))
+    except OverflowError:  # an int beyond the double range
+        raise InvalidArgument("the clock's time is out of range") from None
+
+
+def check_nbf_exp(payload: Any, clock_timestamp: float, *, exp: bool = True) -> None:
+    """jsonwebtoken's time checks, in its order: ``nbf`` then (with ``exp``) ``exp``, each when present.
+
+    Raises :class:`InvalidClaims` (not a number), :class:`TokenNotYetValid`, :class:`TokenExpired`.
+    """
+    if not isinstance(payload, dict):
+        return
+    if "nbf" in payload:
+        if not is_number(payload["nbf"]):
+            raise InvalidClaims("nbf is not a number")
+        if payload["nbf"] > clock_timestamp:
+            raise TokenNotYetValid("the token is not valid yet (nbf)")
+    if exp and "exp" in payload:
+        if not is_number(payload["exp"]):
+            raise InvalidClaims("exp is not a number")
+        if clock_timestamp >= payload["exp"]:
+            raise TokenExpired("the token has expired (exp)")
+
+
+# --- writing ------------------------------------------------------------------------------------------------------
+
+
+def sign_header(alg: str, kid: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``Object.assign({alg, typ: 'JWT', kid}, header)``: ``kid`` only when given, ``extra`` fields after."""
+    header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
+    if kid is not None:
+        header["kid"] = kid
+    for name, value in extra.items():
+        header[name] = value
+    return header
+
+
+def with_iat(claims: Mapping[str, Any], timestamp: float) -> dict[str, Any]:
+    """``payload.iat = payload.iat || timestamp``: a falsy ``iat`` is replaced in place, a missing one added last."""
+    payload = dict(claims)
+    iat = payload.get("iat")
+    truthy = iat is not None and iat is not False and iat != "" and not (is_number(iat) and not (iat and iat == iat))  # noqa: PLR0124 (NaN)
+    payload["iat"] = iat if truthy else timestamp
+    return payload
+
+
+def compact_hs256(header: Mapping[str, Any], payload: Mapping[str, Any], key: bytes) -> JwsParts:
+    """The compact JWS of ``header`` and ``payload`` as jws writes it, HMAC-SHA256 signed with ``key``."""
+    header_json = jsjson.stringify(dict(header))
+    payload_json = jsjson.stringify(dict(payload))
+    header_bytes = jsjson.latin1_low_bytes(header_json)
+    payload_bytes = jsjson.utf8(payload_json)
+    signing_input = f"{b64url(header_bytes)}.{b64url(payload_bytes)}"
+    return JwsParts(header_json, header_bytes, payload_json, payload_bytes, signing_input, hs256(signing_input, key))
+
+
+# --- reading ------------------------------------------------------------------------------------------------------
+
+
+def parse_header(segment: str) -> Any:
+    """jws's ``headerFromJWS``: latin-1 text, ``JSON.parse``; ``None`` where jws finds no (truthy) header."""
+    try:
+        header = jsjson.parse(b64_lenient(segment).decode("latin-1"))
+    except ValueError:
+        return None
+    falsy = header is None or header is False or header == "" or (is_number(header) and header == 0)
+    return None if falsy else header
+
+
+def decode_payload(segment: str, typ_jwt: bool) -> Any:
+    """jws + jsonwebtoken ``decode``: parse when ``typ`` is JWT (a failure is fatal), then a string is parsed
+    again and replaced by what it holds if that is an object or array."""
+    payload: Any = b64_lenient(segment).decode("utf-8", "replace")
+    if typ_jwt:
+        try:
+            payload = jsjson.parse(payload)
+        except ValueError:
+            raise MalformedToken("the payload is not JSON") from None
+    if isinstance(payload, str):
+        try:
+            parsed = jsjson.parse(payload)
+        except ValueError:
+            return payload
+        if isinstance(parsed, (dict, list)):
+            return parsed
+    return payload
+
+
+def field(value: Any, name: str) -> Any:
+    """``value[name]`` for an object, else ``None`` (``undefined``)."""
+    return value.get(name) if isinstance(value, dict) else None
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A token's parts as ``jwt.decode(token, {complete: true})`` gives them, and its segments."""
+
+    header: Any
+    payload: Any
+    segments: tuple[str, str, str]
+
+    @property
+    def signing_input(self) -> str:
+        return f"{self.segments[0]}.{self.segments[1]}"
+
+    @property
+    def signature(self) -> str:
+        return self.segments[2]
+
+
+def decode(token: str) -> Decoded:
+    """``jwt.decode(token, {complete: true})`` with verify's first checks.
+
+    Raises :class:`MalformedToken` for an empty token, not three parts, not a JWS with a JSON header, or (``typ``
+    JWT) a payload that is not JSON.
+    """
+    if not token:
+        raise MalformedToken("the token is empty")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise MalformedToken("the token does not have three parts")
+    header = parse_header(parts[0]) if JWS_SHAPE.fullmatch(token) else None
+    if header is None:
+        raise MalformedToken("the token is not a JWS with a JSON header")
+    payload = decode_payload(parts[1], field(header, "typ") == "JWT")
+    return Decoded(header, payload, (parts[0], parts[1], parts[2]))
+
+
+def verify_hs256(decoded: Decoded, key: bytes) -> None:
+    """Raise :class:`BadSignature` unless the token's signature is its HS256 signature under ``key``."""
+    if not hs256_matches(decoded.signing_input, decoded.signature, key):
+        raise BadSignature("the signature does not verify")
+
+
+__all__ = [
+    "JWS_SHAPE",
+    "Decoded",
+    "JwsParts",
+    "b64_lenient",
+    "b64url",
+    "check_nbf_exp",
+    "compact_hs256",
+    "decode",
+    "decode_payload",
+    "field",
+    "hmac_key",
+    "hs256",
+    "hs256_matches",
+    "is_any_pem_key",
+    "is_number",
+    "is_private_pem",
+    "js_timestamp",
+    "parse_header",
+    "sign_header",
+    "verify_hs256",
+    "with_iat",
+]
