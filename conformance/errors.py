@@ -437,3 +437,45 @@ class InvalidInteractionData(TokenError):
     """Talkative interaction data that is not a JSON array of ``{"label", "data", "type"}`` string entries."""
 
     reason = "InvalidInteractionData"
+
+
+class MissingKid(KidMismatch):
+    """The scheme picks the secret by the header's ``kid`` and the header has none."""
+
+    reason = "MissingKid"
+
+
+class InvalidHeader(TokenError):
+    """A header field the scheme requires (``typ: JWT``, a ``cty``) is missing or holds another value."""
+
+    reason = "InvalidHeader"
+
+
+class MissingClaim(InvalidClaims):
+    """A claim the scheme requires (an identity, ``exp``, ``iat``) is not in the payload."""
+
+    reason = "MissingClaim"
+
+
+class ClaimType(InvalidClaims):
+    """A claim holds another JSON type than the scheme's (an ``external_id`` sent as a number)."""
+
+    reason = "ClaimType"
+
+
+class ClaimValue(InvalidClaims):
+    """A claim with a fixed value (Zendesk's ``scope: "user"``) holds another one."""
+
+    reason = "ClaimValue"
+
+
+class ClaimTooLong(InvalidClaims):
+    """A claim is longer than the scheme allows (Zendesk: an ``external_id`` of at most 255 characters)."""
+
+    reason = "ClaimTooLong"
+
+
+class TokenTooOld(TokenExpired):
+    """``iat`` is older than the scheme's window (Kustomer: 15 minutes)."""
+
+    reason = "TokenTooOld"

@@ -33,14 +33,25 @@ from conformance import jsjson
 from conformance.arguments import require_number
 from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
+    AlgNone,
+    AlgorithmNotAllowed,
     BadSignature,
+    ClaimTooLong,
+    ClaimType,
+    ClaimValue,
     EmptyKey,
     InvalidArgument,
     InvalidClaims,
+    InvalidHeader,
+    KidMismatch,
     MalformedToken,
+    MissingClaim,
+    MissingKid,
     SecretIsAsymmetricKey,
     TokenExpired,
     TokenNotYetValid,
+    TokenTooOld,
+    UnsignedToken,
 )
 
 _URL_TO_STANDARD = str.maketrans("-_", "+/")
@@ -277,12 +288,104 @@ def verify_hs256(decoded: Decoded, key: bytes) -> None:
         raise BadSignature("the signature does not verify")
 
 
+# --- a scheme's rules (the hs256_jwt.verify kind's steps 2-8) ------------------------------------------------------
+
+
+def check_jwt_header(decoded: Decoded, alg: str, required: Mapping[str, str]) -> None:
+    """The payload is an object, ``alg`` is ``alg``, the signature is not empty, ``required`` header fields hold.
+
+    Raises :class:`MalformedToken`, :class:`AlgNone`, :class:`AlgorithmNotAllowed`, :class:`UnsignedToken`,
+    :class:`InvalidHeader`.
+    """
+    if not isinstance(decoded.payload, dict):
+        raise MalformedToken("the payload is not a JSON object")
+    found = field(decoded.header, "alg")
+    if found != alg:
+        if found == "none":
+            raise AlgNone("the token is unsecured (alg none)")
+        raise AlgorithmNotAllowed(f"only {alg} is accepted")
+    if not decoded.signature:
+        raise UnsignedToken("the token has no signature")
+    for name, value in required.items():
+        if field(decoded.header, name) != value:
+            raise InvalidHeader(f"the header's {name} is not the required value")
+
+
+def select_secret(header: Any, kid_mode: str, args: Mapping[str, Any]) -> str:
+    """The secret to verify with: by the header's ``kid`` among ``args['keys']`` (``required``), else
+    ``args['secret']``. Raises :class:`MissingKid`, :class:`KidMismatch`, :class:`EmptyKey`."""
+    if kid_mode == "required":
+        if not isinstance(header, dict) or "kid" not in header:
+            raise MissingKid("the header has no kid")
+        kid = header["kid"]
+        secret = next((k["secret"] for k in args["keys"] if isinstance(kid, str) and k["kid"] == kid), None)
+        if secret is None:
+            raise KidMismatch("the header's kid names no key of the keyset")
+    else:
+        secret = args["secret"]
+    if not secret:
+        raise EmptyKey("the secret must not be empty")
+    return str(secret)
+
+
+def _present(payload: dict[str, Any], name: str) -> bool:
+    return payload.get(name) is not None
+
+
+def _type_ok(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "integer":
+        return is_number(value) and float(value).is_integer()
+    return is_number(value)
+
+
+def check_claims(payload: dict[str, Any], now: int, params: Mapping[str, Any]) -> dict[str, Any]:
+    """Steps 5 (after the signature) to 8 of ``hs256_jwt.verify``; returns ``{"claims", "identity"}``.
+
+    Raises :class:`InvalidClaims`, :class:`TokenNotYetValid`, :class:`TokenExpired`, :class:`MissingClaim`,
+    :class:`TokenTooOld`, :class:`ClaimType`, :class:`ClaimValue`, :class:`ClaimTooLong`.
+    """
+    check_nbf_exp(payload, float(now), exp=params["exp"] != "ignored")
+    if params["exp"] == "required" and "exp" not in payload:
+        raise MissingClaim("the token has no exp")
+    window = params["iatMaxAge"]
+    if window is not None:
+        if not is_number(payload.get("iat")):
+            raise MissingClaim("the token has no numeric iat")
+        if now >= payload["iat"] + window:
+            raise TokenTooOld("the token's iat is older than the allowed window")
+    for name, rule in params["claims"].items():
+        if name not in payload:
+            if rule.get("required"):
+                raise MissingClaim(f"the token has no {name}")
+            continue
+        value = payload[name]
+        if not _type_ok(value, rule["type"]):
+            raise ClaimType(f"{name} is not a {rule['type']}")
+        if "const" in rule and jsjson.stringify(value) != jsjson.stringify(rule["const"]):
+            raise ClaimValue(f"{name} does not hold its required value")
+        if "maxLength" in rule and len(jsjson.js_string(value)) > rule["maxLength"]:
+            raise ClaimTooLong(f"{name} is longer than {rule['maxLength']} characters")
+    identity: dict[str, Any] = {}
+    if params["identity"]:
+        name = next((n for n in params["identity"] if _present(payload, n)), None)
+        if name is None:
+            raise MissingClaim(f"the token names no identity ({', '.join(params['identity'])})")
+        identity[name] = payload[name]
+    return {"claims": payload, "identity": identity}
+
+
 __all__ = [
     "JWS_SHAPE",
     "Decoded",
     "JwsParts",
     "b64_lenient",
     "b64url",
+    "check_claims",
+    "check_jwt_header",
     "check_nbf_exp",
     "compact_hs256",
     "decode",
@@ -296,6 +399,7 @@ __all__ = [
     "is_private_pem",
     "js_timestamp",
     "parse_header",
+    "select_secret",
     "sign_header",
     "verify_hs256",
     "with_iat",
