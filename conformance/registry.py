@@ -105,6 +105,12 @@ def _gnupg() -> Implementation:
     return OpTableImplementation("gnupg", lambda: gnupg.OPS, probe=gnupg.available, read_versions=gnupg.versions)
 
 
+def _pyjwt() -> Implementation:
+    from conformance.references import pyjwt
+
+    return OpTableImplementation("pyjwt", pyjwt.ops, read_versions=pyjwt.versions)
+
+
 #: name -> factory, in the order reports list them.
 FACTORIES: dict[str, Callable[[], Implementation]] = {
     "python": _python,
@@ -113,6 +119,7 @@ FACTORIES: dict[str, Callable[[], Implementation]] = {
     "php": _php,
     "openssl": _openssl,
     "gnupg": _gnupg,
+    "pyjwt": _pyjwt,
     "bc150": _bouncycastle("bc150"),
     "bc-current": _bouncycastle("bc-current"),
 }

@@ -1,4 +1,5 @@
-// The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT) and jose (Talkative ES256 JWS).
+// The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT, the hs256_jwt kinds) and jose
+// (Talkative ES256 JWS).
 // Speaks the JSON-lines protocol of conformance/references/jsonlines.py: a hello line, then
 // {"id","op","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
 // Messages never contain secrets or keys.
@@ -232,6 +233,113 @@ async function talkativeVerify(args) {
   return interactionFields(parsed);
 }
 
+// --- the hs256_jwt op kinds: the brand's jwt.sign and the vendor's documented check (conformance/kinds/jwt.py) ---
+
+function positiveSeconds(args) {
+  const now = args.now;
+  if (!(Number.isInteger(now) && now > 0)) throw new OpError("InvalidArgument", "now must be a positive whole number of seconds");
+  return now;
+}
+
+function hs256Sign(params, args) {
+  const secret = requireString(args, "secret");
+  const now = positiveSeconds(args);
+  const header = {};
+  if (params.kid === "required") header.kid = requireString(args, "keyId");
+  Object.assign(header, params.header);
+  try {
+    return withClock(now, () => jwt.sign(args.claims, secret, { header }));
+  } catch (error) {
+    const reason = SIGN_ERRORS[error.message] ?? (/^"(iat|exp|nbf)" should be a number/.test(error.message) ? "InvalidArgument" : `Error:${error.name}`);
+    throw new OpError(reason, error.message);
+  }
+}
+
+const HS256_VERIFY_ERRORS = {
+  ...VERIFY_ERRORS,
+  "iat required when maxAge is specified": "MissingClaim",
+  "maxAge exceeded": "TokenTooOld",
+};
+
+function jsType(value, type) {
+  if (type === "string") return typeof value === "string";
+  if (type === "boolean") return typeof value === "boolean";
+  if (type === "integer") return Number.isInteger(value);
+  return typeof value === "number";
+}
+
+function hs256Verify(params, args) {
+  const token = requireString(args, "token");
+  const now = positiveSeconds(args);
+  // 1. decode
+  let decoded;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    throw new OpError("MalformedToken", "the payload is not JSON");
+  }
+  if (!decoded) throw new OpError("MalformedToken", "the token is not a JWS with a JSON header");
+  const { header, payload } = decoded;
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new OpError("MalformedToken", "the payload is not a JSON object");
+  }
+  // 2. alg, signature present; 3. required header fields
+  if (header.alg !== "HS256") {
+    throw new OpError(header.alg === "none" ? "AlgNone" : "AlgorithmNotAllowed", "only HS256 is accepted");
+  }
+  if (token.split(".")[2] === "") throw new OpError("UnsignedToken", "the token has no signature");
+  for (const [name, value] of Object.entries(params.header)) {
+    if (header[name] !== value) throw new OpError("InvalidHeader", `the header's ${name} is not the required value`);
+  }
+  // 4. the secret: by kid among the keys, or the one secret
+  let secret;
+  if (params.kid === "required") {
+    if (!Object.hasOwn(header, "kid")) throw new OpError("MissingKid", "the header has no kid");
+    const found = args.keys.find((key) => typeof header.kid === "string" && key.kid === header.kid);
+    if (found === undefined) throw new OpError("KidMismatch", "the header's kid names no key of the keyset");
+    secret = found.secret;
+  } else {
+    secret = requireString(args, "secret");
+  }
+  if (!secret) throw new OpError("EmptyKey", "the secret must not be empty");
+  // 5-6. jsonwebtoken: the signature, nbf, exp (unless ignored), iat + maxAge
+  const options = { algorithms: ["HS256"], clockTimestamp: now, ignoreExpiration: params.exp === "ignored" };
+  if (params.iatMaxAge !== null) options.maxAge = params.iatMaxAge;
+  let claims;
+  try {
+    claims = jwt.verify(token, secret, options);
+  } catch (error) {
+    throw new OpError(HS256_VERIFY_ERRORS[error.message] ?? `Error:${error.name}`, error.message);
+  }
+  if (params.exp === "required" && !Object.hasOwn(claims, "exp")) throw new OpError("MissingClaim", "the token has no exp");
+  // 7. the claim rules, in order
+  for (const [name, rule] of Object.entries(params.claims)) {
+    if (!Object.hasOwn(claims, name)) {
+      if (rule.required) throw new OpError("MissingClaim", `the token has no ${name}`);
+      continue;
+    }
+    const value = claims[name];
+    if (!jsType(value, rule.type)) throw new OpError("ClaimType", `${name} is not a ${rule.type}`);
+    if (Object.hasOwn(rule, "const") && value !== rule.const) throw new OpError("ClaimValue", `${name} does not hold its required value`);
+    if (Object.hasOwn(rule, "maxLength") && Array.from(value).length > rule.maxLength) {
+      throw new OpError("ClaimTooLong", `${name} is longer than ${rule.maxLength} characters`);
+    }
+  }
+  // 8. the identity: the first claim present
+  const identity = {};
+  if (params.identity.length > 0) {
+    const name = params.identity.find((n) => claims[n] !== undefined && claims[n] !== null);
+    if (name === undefined) throw new OpError("MissingClaim", `the token names no identity`);
+    identity[name] = claims[name];
+  }
+  return { claims, identity };
+}
+
+const KINDS = {
+  "hs256_jwt.sign": hs256Sign,
+  "hs256_jwt.verify": hs256Verify,
+};
+
 const OPS = {
   "khoros.widget_jwt.sign": widgetSign,
   "khoros.widget_jwt.verify": widgetVerify,
@@ -248,6 +356,7 @@ write({
   hello: {
     name: "node",
     ops: Object.keys(OPS),
+    kinds: Object.keys(KINDS),
     versions: {
       node: process.versions.node,
       jsonwebtoken: packageVersion("jsonwebtoken"),
@@ -268,7 +377,8 @@ lines.on("line", (line) => {
       write({ id: null, error: { reason: "ReferenceIO", message: "request is not JSON" } });
       return;
     }
-    const op = OPS[request.op];
+    const handler = KINDS[request.kind];
+    const op = handler !== undefined ? (args) => handler(request.params ?? {}, args) : OPS[request.op];
     if (op === undefined) {
       write({ id: request.id, error: "unsupported", message: `${request.op} is not implemented in node` });
       return;

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conformance.catalog.model import Args, Flow, Op, RoundTrip
+from conformance.catalog.model import Args, Flow, Op, RoundTrip, kind_op
 
 # --- how consumers decide ---------------------------------------------------------------------------------------------
 
@@ -114,6 +114,66 @@ def _pgp_round_trip(key_set: str, compression: str) -> RoundTrip:
 
 def _with_value(args: Args, produced: Any) -> dict[str, Any]:
     return {**args, "value": produced}
+
+
+def _hs256_round_trip(sign_op: str, verify_op: str, verify: dict[str, Any]) -> RoundTrip:
+    """jwt.sign -> the documented check: the consumer recovers the claims (with jsonwebtoken's iat) and identity.
+
+    Inputs are the sign vectors whose claims the check takes (the rules of ``verify``, the kind's params)."""
+
+    def consumer(args: Args, produced: Any) -> dict[str, Any]:
+        call: dict[str, Any] = {"token": produced, "now": args["now"]}
+        if verify.get("kid") == "required":
+            call["keys"] = [{"kid": args["keyId"], "secret": args["secret"]}]
+        else:
+            call["secret"] = args["secret"]
+        return call
+
+    def expected(args: Args) -> Any:
+        from conformance.kinds import kind
+        from conformance.primitives.jwt import check_claims, with_iat
+
+        params = kind("hs256_jwt.verify").resolve(verify)
+        return check_claims(with_iat(args["claims"], float(args["now"])), args["now"], params)
+
+    def accepts(args: Args) -> bool:
+        from conformance.errors import ConformanceError
+
+        try:
+            expected(args)
+        except (ConformanceError, KeyError, TypeError):
+            return False
+        return bool(args.get("secret"))
+
+    return RoundTrip("hs256", (sign_op,), verify_op, consumer, expected, accepts=accepts)
+
+
+#: The documented checks (hs256_jwt.verify params) of the HS256 flows.
+ZENDESK_CHECK: dict[str, Any] = {
+    "kid": "required",
+    "header": {"typ": "JWT"},
+    "claims": {
+        "scope": {"type": "string", "required": True, "const": "user"},
+        "external_id": {"type": "string", "required": True, "maxLength": 255},
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "email_verified": {"type": "boolean"},
+    },
+    "identity": ["external_id"],
+    "exp": "honoured",
+    "maxKeys": 10,
+}
+INTERCOM_CHECK: dict[str, Any] = {
+    "claims": {"user_id": {"type": "string", "required": True}, "email": {"type": "string"}},
+    "identity": ["user_id"],
+    "exp": "honoured",
+}
+KUSTOMER_CHECK: dict[str, Any] = {
+    "claims": {"email": {"type": "string"}, "externalId": {"type": "string"}},
+    "identity": ["email", "externalId"],
+    "exp": "honoured",
+    "iatMaxAge": 900,
+}
 
 
 # --- the flows --------------------------------------------------------------------------------------------------------
@@ -323,5 +383,77 @@ FLOWS: tuple[Flow, ...] = (
         round_trips=tuple(_pgp_round_trip(k, c) for k in PGP_KEY_SETS for c in PGP_COMPRESSIONS),
         document="002_716097936015a710.txt",
         generator="boldchat_pgp",
+    ),
+    Flow(
+        id="zendesk_messaging_jwt",
+        vendor="zendesk",
+        title="Zendesk messaging end-user authentication: HS256 JWT, kid among up to 10 signing keys, scope user",
+        python_module="",
+        ops=(
+            kind_op(
+                "zendesk.messaging_jwt.sign",
+                "hs256_jwt.sign",
+                "the brand's jwt.sign({scope: 'user', external_id, ...}, secret, {header: {kid}})",
+                kid="required",
+            ),
+            kind_op(
+                "zendesk.messaging_jwt.verify",
+                "hs256_jwt.verify",
+                "Zendesk's documented check: kid, typ JWT, scope user, external_id (at most 255 characters), exp",
+                **ZENDESK_CHECK,
+            ),
+        ),
+        references=("node", "pyjwt"),
+        round_trips=(_hs256_round_trip("zendesk.messaging_jwt.sign", "zendesk.messaging_jwt.verify", ZENDESK_CHECK),),
+        document="support.zendesk.com 4411666638746; developer.zendesk.com widget-messaging web authentication",
+        generator="zendesk_messaging_jwt",
+    ),
+    Flow(
+        id="intercom_messenger_jwt",
+        vendor="intercom",
+        title="Intercom Messenger security: HS256 JWT intercom_user_jwt with user_id, exp chosen by the brand",
+        python_module="",
+        ops=(
+            kind_op(
+                "intercom.messenger_jwt.sign",
+                "hs256_jwt.sign",
+                "the brand's jwt.sign({user_id, email, ...}, MESSENGER_API_SECRET)",
+            ),
+            kind_op(
+                "intercom.messenger_jwt.verify",
+                "hs256_jwt.verify",
+                "Intercom's documented check: HS256, user_id, exp when present",
+                **INTERCOM_CHECK,
+            ),
+        ),
+        references=("node", "pyjwt"),
+        round_trips=(
+            _hs256_round_trip("intercom.messenger_jwt.sign", "intercom.messenger_jwt.verify", INTERCOM_CHECK),
+        ),
+        document="intercom.com help articles 10589769, 10807823",
+        generator="intercom_messenger_jwt",
+    ),
+    Flow(
+        id="kustomer_chat_jwt",
+        vendor="kustomer",
+        title="Kustomer chat identity: HS256 JWT with email or externalId (email wins) and iat under 15 minutes",
+        python_module="",
+        ops=(
+            kind_op(
+                "kustomer.chat_jwt.sign",
+                "hs256_jwt.sign",
+                "the brand's jwt.sign({externalId | email, iat}, CHAT_SECRET)",
+            ),
+            kind_op(
+                "kustomer.chat_jwt.verify",
+                "hs256_jwt.verify",
+                "Kustomer's documented check: HS256, email or externalId (email first), iat under 15 minutes old",
+                **KUSTOMER_CHECK,
+            ),
+        ),
+        references=("node", "pyjwt"),
+        round_trips=(_hs256_round_trip("kustomer.chat_jwt.sign", "kustomer.chat_jwt.verify", KUSTOMER_CHECK),),
+        document="developer.kustomer.com docs/chat/identity; chat-sdk v2.0-Web authenticate-chat-with-jwt-token",
+        generator="kustomer_chat_jwt",
     ),
 )
