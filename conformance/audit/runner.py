@@ -21,6 +21,7 @@ from conformance.audit import (
     boldchat_sha512,
     boldchat_validator,
     evidence,
+    hs256_jwt,
     khoros_cryptor,
     khoros_secure_transfer,
     khoros_widget_jwt,
@@ -41,6 +42,7 @@ PROOF_MODULES = (
     boldchat_sha512,
     boldchat_validator,
     boldchat_pgp,
+    hs256_jwt,
 )
 FORMAT = "handoff-conformance audit"
 FORMAT_VERSION = 1

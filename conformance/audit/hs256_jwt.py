@@ -1,0 +1,241 @@
+"""The HS256 identity JWTs (Zendesk messaging, Intercom Messenger, Kustomer chat), audited against node
+``jsonwebtoken`` and PyJWT: ZENDESK-1 and INTERCOM-1 (a token without ``exp`` never expires), KUSTOMER-1 (``iat`` is
+the only freshness: a token replays for 15 minutes, and a future ``iat`` keeps it alive), ZENDESK-2 (PyJWT reads
+a numeric-string ``exp`` that jsonwebtoken refuses).
+
+Every token is signed by node (the brand's documented ``jwt.sign``) with a TEST secret, then verified by each
+reference of the flow through the contract at the times the proof chooses.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+from conformance import catalog
+from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, reference_versions
+from conformance.audit.model import Finding, proof
+from conformance.errors import ReferenceFailure
+from conformance.kinds.jwt import NOW
+
+SECRET, KID = "HS256 audit TEST secret", "app_audit_test_key"
+YEAR = 365 * 86400
+REFERENCES = ("node", "pyjwt")
+
+
+def _keys(verify_op: str) -> dict[str, Any]:
+    found = catalog.part(verify_op)
+    if found is not None and found.params["kid"] == "required":
+        return {"keys": [{"kid": KID, "secret": SECRET}]}
+    return {"secret": SECRET}
+
+
+def signed(sign_op: str, claims: Mapping[str, Any], now: int = NOW) -> str:
+    """The token node's ``jwt.sign`` makes of ``claims`` at ``now``. Raises :class:`ReferenceFailure`."""
+    found = catalog.part(sign_op)
+    args: dict[str, Any] = {"claims": dict(claims), "secret": SECRET, "now": now}
+    if found is not None and found.params["kid"] == "required":
+        args["keyId"] = KID
+    (outcome,) = call_many("node", [(sign_op, args)])
+    if not accepted(outcome):
+        raise ReferenceFailure(f"node did not sign: {answer(outcome)}")
+    return str(outcome.value)
+
+
+def verdicts(verify_op: str, token: str, times: list[int]) -> dict[str, list[str]]:
+    """Each implementation's answer (``accepted`` or its reason) for ``token`` at each of ``times``."""
+    calls = [(verify_op, {"token": token, "now": now, **_keys(verify_op)}) for now in times]
+    return {
+        name: ["accepted" if accepted(o) else answer(o) for o in call_many(name, calls)] for name in (PORT, *REFERENCES)
+    }
+
+
+def _never_expires(details: Details, sign_op: str, verify_op: str, claims: Mapping[str, Any]) -> Finding:
+    if (skipped := details.unavailable(REFERENCES)) is not None:
+        return skipped
+    times = [NOW, NOW + YEAR, NOW + 10 * YEAR]
+    with Stopwatch() as watch:
+        token = signed(sign_op, claims)
+        seen = verdicts(verify_op, token, times)
+        bounded = verdicts(verify_op, signed(sign_op, {**claims, "exp": NOW + 3600}), times)
+    forever = all(answers == ["accepted"] * len(times) for answers in seen.values())
+    honoured = all(answers[0] == "accepted" and answers[1] != "accepted" for answers in bounded.values())
+    why = (
+        f"node signed {dict(claims)} at {NOW} with no exp; verified at now, +1 year and +10 years it is "
+        f"{seen}. With exp = now + 1 h the same check answers {bounded}: exp is honoured when present, and nothing "
+        "bounds a token without it."
+    )
+    return details.finding(
+        "proved" if forever and honoured else "refuted",
+        why,
+        ran=[
+            f"node {sign_op} without exp, and with exp = now + 3600",
+            f"{verify_op} by {', '.join((PORT, *REFERENCES))} at now, now + 1 year, now + 10 years",
+        ],
+        references=reference_versions((PORT, *REFERENCES)),
+        figures={"seconds": watch.seconds, "verdicts": seen, "with_exp": bounded},
+        artifacts={"token": token, "secret": SECRET, "now": NOW},
+    )
+
+
+ZENDESK_1 = Details(
+    id="ZENDESK-1",
+    flow="zendesk_messaging_jwt",
+    title="A messaging JWT without exp never expires: one leaked token signs its user in for ever",
+    severity="medium",
+    severity_reasoning=(
+        "exp is optional in Zendesk's claims and honoured only when present. A token the brand's backend signs "
+        "without one (the document's examples have none) is valid until the signing key is deleted: anyone who "
+        "copies it from the page, a log or a proxy logs in as that user, years later."
+    ),
+    cwe="CWE-613",
+    attacker_model="Someone who saw one user's messaging JWT once; no secret.",
+    preconditions=["The brand signs the documented claims without exp.", "The signing key is still active."],
+    mitigation="Brands: always set exp (minutes). Zendesk: require exp and cap its distance from iat.",
+)
+INTERCOM_1 = Details(
+    id="INTERCOM-1",
+    flow="intercom_messenger_jwt",
+    title="An intercom_user_jwt without exp never expires: the Messenger trusts it for ever",
+    severity="medium",
+    severity_reasoning=(
+        "Intercom lets the brand choose exp ('if you set an expiry'). A token signed without one, as the Rails "
+        "helper's JWT.encode({user_id}) would be, stays valid until the Messenger API secret is rotated."
+    ),
+    cwe="CWE-613",
+    attacker_model="Someone who saw one user's intercom_user_jwt once; no secret.",
+    preconditions=["The brand signs {user_id, ...} without exp."],
+    mitigation="Brands: sign with expiresIn matching the session. Intercom: require exp on Messenger JWTs.",
+)
+
+
+@proof("ZENDESK-1", ZENDESK_1.flow, REFERENCES, ZENDESK_1)
+def prove_zendesk_forever() -> Finding:
+    """The documented claims without exp verify now, in one year and in ten."""
+    claims = {"scope": "user", "external_id": "1234567890", "email": "jane.soap@example.com"}
+    return _never_expires(ZENDESK_1, "zendesk.messaging_jwt.sign", "zendesk.messaging_jwt.verify", claims)
+
+
+@proof("INTERCOM-1", INTERCOM_1.flow, REFERENCES, INTERCOM_1)
+def prove_intercom_forever() -> Finding:
+    """The documented claims without exp verify now, in one year and in ten."""
+    claims = {"user_id": "123", "email": "user@example.com"}
+    return _never_expires(INTERCOM_1, "intercom.messenger_jwt.sign", "intercom.messenger_jwt.verify", claims)
+
+
+KUSTOMER_1 = Details(
+    id="KUSTOMER-1",
+    flow="kustomer_chat_jwt",
+    title="iat is Kustomer's only freshness rule: a token replays for 15 minutes, and a future iat keeps it alive",
+    severity="medium",
+    severity_reasoning=(
+        "The check is 'iat under 15 minutes old'. Within the window a copied token logs in as its user any number "
+        "of times (no nonce, no single use); and nothing refuses an iat in the future, so a token signed with a "
+        "clock ahead (or on purpose) stays valid until iat + 15 minutes, a year later if iat says so."
+    ),
+    cwe="CWE-613",
+    attacker_model="Someone who copied one login JWT; or a brand backend whose clock runs ahead.",
+    preconditions=["The check follows the document: signature, then now < iat + 15 minutes."],
+    mitigation="Kustomer: refuse iat in the future (beyond a small skew) and make login tokens single-use (jti).",
+)
+
+
+@proof("KUSTOMER-1", KUSTOMER_1.flow, REFERENCES, KUSTOMER_1)
+def prove_kustomer_iat() -> Finding:
+    """A fresh token replays until iat + 899 s; one with iat a year ahead verifies now and for a year."""
+    if (skipped := KUSTOMER_1.unavailable(REFERENCES)) is not None:
+        return skipped
+    sign, verify = "kustomer.chat_jwt.sign", "kustomer.chat_jwt.verify"
+    with Stopwatch() as watch:
+        fresh = signed(sign, {"externalId": "user_8412", "iat": NOW})
+        replay = verdicts(verify, fresh, [NOW, NOW + 60, NOW + 899, NOW + 900])
+        ahead = signed(sign, {"externalId": "user_8412", "iat": NOW + YEAR})
+        future = verdicts(verify, ahead, [NOW, NOW + YEAR // 2, NOW + YEAR + 899, NOW + YEAR + 900])
+    library = pyjwt_default_iat(ahead)
+    window = all(a[:3] == ["accepted"] * 3 and a[3] != "accepted" for a in replay.values())
+    alive = all(a[:3] == ["accepted"] * 3 and a[3] != "accepted" for a in future.values())
+    why = (
+        f"iat = now, verified at now, +60 s, +899 s, +900 s: {replay}. iat = now + 1 year, verified at now, "
+        f"+6 months, +1 year 899 s, +1 year 900 s: {future}. jsonwebtoken's maxAge has no future-iat rule; PyJWT's "
+        f"own default (verify_iat) would answer {library!r} for that token at now: the SDKs disagree."
+    )
+    return KUSTOMER_1.finding(
+        "proved" if window and alive else "refuted",
+        why,
+        ran=[
+            f"node {sign} with iat = now and with iat = now + 1 year",
+            f"{verify} by {', '.join((PORT, *REFERENCES))} at the window's edges",
+            "PyJWT jwt.decode with its default options on the future-iat token",
+        ],
+        references=reference_versions((PORT, *REFERENCES)),
+        figures={"seconds": watch.seconds, "replay": replay, "future_iat": future, "pyjwt_defaults": library},
+        artifacts={"fresh": fresh, "future": ahead, "secret": SECRET, "now": NOW},
+    )
+
+
+def pyjwt_default_iat(token: str, now: int = NOW) -> str:
+    """What PyJWT's ``jwt.decode`` with its default options answers for ``token`` at ``now``."""
+    import jwt
+
+    from conformance.references.pyjwt import _clock
+
+    with _clock(now), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            jwt.decode(token, SECRET, algorithms=["HS256"])
+        except jwt.PyJWTError as exc:
+            return type(exc).__name__
+    return "accepted"
+
+
+ZENDESK_2 = Details(
+    id="ZENDESK-2",
+    flow="zendesk_messaging_jwt",
+    title="PyJWT reads an exp sent as a numeric string (and truncates a fractional one); jsonwebtoken refuses it",
+    severity="low",
+    severity_reasoning=(
+        "A backend that writes exp as a string ('1767229200') passes its own PyJWT tests, while a jsonwebtoken "
+        "verifier refuses every token ('invalid exp value'); a PyJWT verifier given exp = now + 0.5 calls it "
+        "expired where jsonwebtoken does not. No forgery, but the two SDKs disagree on the one freshness claim."
+    ),
+    cwe="CWE-20",
+    attacker_model="None: an interoperability fault between the brand's and the vendor's JWT libraries.",
+    preconditions=["The brand's exp is not a JSON integer."],
+    mitigation="Write exp as a JSON integer of seconds; verifiers should refuse any other type.",
+)
+
+
+@proof("ZENDESK-2", ZENDESK_2.flow, REFERENCES, ZENDESK_2)
+def prove_exp_types() -> Finding:
+    """A token with exp as a numeric string: PyJWT accepts it, jsonwebtoken and the port refuse it."""
+    if (skipped := ZENDESK_2.unavailable(REFERENCES)) is not None:
+        return skipped
+    from conformance.kinds.jwt import _encode, _genuine_header
+
+    verify = "zendesk.messaging_jwt.verify"
+    params = catalog.part(verify).params  # type: ignore[union-attr]
+    claims = {"scope": "user", "external_id": "1234567890"}
+    header = _genuine_header(params, KID)
+    as_text = _encode(header, {**claims, "exp": str(NOW + 3600)}, SECRET)
+    half = _encode(header, {**claims, "exp": NOW + 0.5}, SECRET)
+    with Stopwatch() as watch:
+        text_answers = verdicts(verify, as_text, [NOW])
+        half_answers = verdicts(verify, half, [NOW])
+    disagree = text_answers["pyjwt"] == ["accepted"] and text_answers["node"] != ["accepted"]
+    truncated = half_answers["node"] == ["accepted"] and half_answers["pyjwt"] != ["accepted"]
+    why = (
+        f"exp = '{NOW + 3600}' (a string): {text_answers}; exp = now + 0.5: {half_answers}. PyJWT converts exp "
+        "with int(), jsonwebtoken requires typeof number."
+    )
+    return ZENDESK_2.finding(
+        "proved" if disagree and truncated else "refuted",
+        why,
+        ran=[f"{verify} by {', '.join((PORT, *REFERENCES))} on two HS256 tokens with odd exp types"],
+        references=reference_versions((PORT, *REFERENCES)),
+        figures={"seconds": watch.seconds, "string_exp": text_answers, "fractional_exp": half_answers},
+        artifacts={"string_exp": as_text, "fractional_exp": half, "secret": SECRET, "now": NOW},
+    )
+
+
+__all__ = ["INTERCOM_1", "KUSTOMER_1", "ZENDESK_1", "ZENDESK_2", "pyjwt_default_iat", "signed", "verdicts"]

@@ -1,0 +1,98 @@
+"""The checks every flow of the ``hs256_jwt`` kinds runs (each flow's test module calls them with its ops)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from conformance import catalog, judge, registry
+from conformance.audit.adapter_probes import probe
+from conformance.audit.model import PROOFS, run_proof
+from conformance.contract import from_python_object
+from conformance.kinds.jwt import MUTATIONS, verify_case
+from conformance.paths import vectors_dir
+from conformance.vectors import VectorCase, iter_cases
+from tests.conftest import require
+
+REFERENCES = ("node", "pyjwt")
+
+
+def cases(flow: str, op: str) -> list[VectorCase]:
+    return [case for case in iter_cases(vectors_dir() / f"{flow}.json") if case.op == op]
+
+
+def every_vector_passes(flow: str) -> None:
+    """The port and each reference answer every vector of the flow as the vectors record."""
+    for name in REFERENCES:
+        require(name)
+    for name in ("python", *REFERENCES):
+        implementation = registry.shared(name)
+        chosen = [case for case in _all(flow) if case.op in implementation.ops()]
+        outcomes = implementation.call_many([(case.op, case.input) for case in chosen])
+        verdicts = [judge.judge(case, outcome).verdict for case, outcome in zip(chosen, outcomes, strict=True)]
+        failing = [
+            (case.case_id, v) for case, v in zip(chosen, verdicts, strict=True) if v not in ("pass", "equivalent")
+        ]
+        assert chosen and not failing, (name, failing[:5])
+
+
+def _all(flow: str) -> list[VectorCase]:
+    return list(iter_cases(vectors_dir() / f"{flow}.json"))
+
+
+def port_agrees_with_references(op: str, count: int = 1500, seed: int = 16) -> None:
+    """A small campaign: the port and both references give the same answer to every mutation of the kind."""
+    for name in REFERENCES:
+        require(name)
+    params = catalog.part(op).params  # type: ignore[union-attr]
+    rnd = random.Random(seed)
+    made = [verify_case(params, rnd, MUTATIONS[i % len(MUTATIONS)]) for i in range(count)]
+    calls = [(op, args) for args, _ in made]
+    answers = {name: registry.shared(name).call_many(calls) for name in ("python", *REFERENCES)}
+    for index, (_, mutation) in enumerate(made):
+        python = answers["python"][index]
+        for name in REFERENCES:
+            assert judge.same(python, answers[name][index]), (mutation, name, python.describe(), answers[name][index])
+
+
+def _accept_everything(op: str) -> Any:
+    return from_python_object({op: lambda _args: {"claims": {}, "identity": {}}}, label="accept-everything")
+
+
+def accept_everything_is_unsafe(flow: str, op: str) -> set[str]:
+    """An adapter that accepts every token earns ``unsafe``; returns the flags it was unsafe on."""
+    chosen = cases(flow, op)
+    adapter = _accept_everything(op)
+    outcomes = adapter.call_many([(case.op, case.input) for case in chosen])
+    unsafe = {
+        flag
+        for case, outcome in zip(chosen, outcomes, strict=True)
+        if judge.judge(case, outcome).verdict == "unsafe"
+        for flag in case.flags
+    }
+    assert {"AlgNone", "WrongSecret", "Tampered", "Expired"} <= unsafe, sorted(unsafe)
+    return unsafe
+
+
+def accept_everything_fails_the_probes(op: str) -> list[str]:
+    """Every adapter probe of the op is proved against an adapter that accepts everything."""
+    findings = probe(_accept_everything(op))
+    proved = [f.id.split(":")[2] for f in findings if f.status == "proved" and f.id.endswith(f":{op}")]
+    assert {"alg-none", "forged-signature", "tampered-token", "expired-token"} <= set(proved), proved
+    return proved
+
+
+def the_port_refuses_the_probe_attacks(op: str) -> None:
+    """The port (the documented check) accepts the genuine probe input and refuses every attack."""
+    findings = probe(registry.shared("python"))
+    mine = [f for f in findings if f.flow == catalog.flow_of(op).id]
+    assert mine and all(f.status == "refuted" for f in mine), [(f.id, f.status, f.why) for f in mine]
+
+
+def proved(finding_id: str) -> str:
+    """The audit proof ``finding_id`` is ``proved`` against the live references; returns its ``why``."""
+    for name in REFERENCES:
+        require(name)
+    finding = run_proof(PROOFS[finding_id])
+    assert finding.status == "proved", finding.why
+    return finding.why

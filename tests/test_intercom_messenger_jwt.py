@@ -1,0 +1,28 @@
+"""Intercom Messenger JWT: vectors, the port against jsonwebtoken and PyJWT, the audit's finding, the probes."""
+
+from __future__ import annotations
+
+from tests import hs256_jwt_checks as checks
+
+FLOW, VERIFY = "intercom_messenger_jwt", "intercom.messenger_jwt.verify"
+
+
+def test_every_vector_passes_for_the_port_and_each_reference() -> None:
+    checks.every_vector_passes(FLOW)
+
+
+def test_the_port_agrees_with_jsonwebtoken_and_pyjwt_on_every_mutation() -> None:
+    checks.port_agrees_with_references(VERIFY)
+
+
+def test_an_adapter_that_accepts_every_token_is_unsafe() -> None:
+    checks.accept_everything_is_unsafe(FLOW, VERIFY)
+
+
+def test_the_probes_prove_an_accept_everything_adapter_and_refute_the_port() -> None:
+    checks.accept_everything_fails_the_probes(VERIFY)
+    checks.the_port_refuses_the_probe_attacks(VERIFY)
+
+
+def test_intercom_1_a_token_without_exp_never_expires() -> None:
+    assert "+10 years" in checks.proved("INTERCOM-1")
