@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from conformance import catalog, judge, registry
 from conformance.audit.adapter_probes import probe
-from conformance.audit.model import PROOFS, run_proof
+from conformance.audit.model import PROOFS, SEVERITIES, run_proof
 from conformance.contract import from_python_object
 from conformance.kinds.jwt import MUTATIONS, verify_case
 from conformance.paths import vectors_dir
@@ -95,4 +96,8 @@ def proved(finding_id: str) -> str:
         require(name)
     finding = run_proof(PROOFS[finding_id])
     assert finding.status == "proved", finding.why
+    assert finding.severity in SEVERITIES and finding.severity_reasoning and re.fullmatch(r"CWE-\d+", finding.cwe)
+    assert finding.attacker_model and finding.preconditions and finding.ran and finding.mitigation and finding.artifacts
+    assert all(finding.references[name] for name in ("python", *REFERENCES))
+    assert finding.figures["queries"] > 0 and finding.seconds < 30
     return finding.why
