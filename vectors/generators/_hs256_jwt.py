@@ -104,6 +104,11 @@ NOTES: dict[str, dict[str, str]] = {
     },
     "PayloadNotObject": {"bugType": "MALFORMED", "description": "The payload is JSON but not an object."},
     "Malformed": {"bugType": "MALFORMED", "description": "Not a JWS: parts, base64url alphabet, header JSON."},
+    "SecretTrailingNewline": {
+        "bugType": "FUNCTIONALITY",
+        "description": "One side's secret ends with the newline of the file or environment variable it was read"
+        " from: the HMAC keys differ, the signature does not verify.",
+    },
 }
 
 
@@ -260,6 +265,23 @@ def _claim_edges(
         {**{k: v for k, v in base.items() if k != "exp"}, "iat": NOW - 365 * 86400},
     )
     add("iat a year ahead", ["Normal"], {**base, "iat": NOW + 365 * 86400, "exp": NOW + 366 * 86400})
+    token = _encode(header, base, secret)
+    newline = _keys(params, secret + "\n", kid)
+    b.add(
+        group,
+        ref,
+        "the verifier's secret ends with a newline",
+        ["SecretTrailingNewline"],
+        {"token": token, "now": NOW, **newline},
+    )
+    token = _encode(header, base, secret + "\n")
+    b.add(
+        group,
+        ref,
+        "signed with the secret and its newline",
+        ["SecretTrailingNewline"],
+        {"token": token, "now": NOW, **keys},
+    )
     del rnd
 
 
