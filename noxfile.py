@@ -15,9 +15,9 @@ PYTEST = ["pytest", "-p", "no:faulthandler"]
 
 def _install(session: nox.Session, extras: str = "test") -> None:
     session.install("-e", f".[{extras}]")
-    node_dir = ROOT / "node_ref"
-    if (node_dir / "package.json").exists() and shutil.which("npm"):
-        session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node_dir), external=True, silent=True)
+    for node_dir in (ROOT / "node_ref", ROOT / "node_sdk_ref"):
+        if (node_dir / "package.json").exists() and shutil.which("npm"):
+            session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node_dir), external=True, silent=True)
 
 
 @nox.session

@@ -2,7 +2,8 @@
 
 * ``vectors/`` (vector files, schemas, test keys, inputs; not the generators) -> ``conformance/_vectors/``;
 * ``java_ref/`` (the poms, the Java sources and their provenance; not ``target/``) -> ``conformance/_java_ref/``;
-* ``node_ref/`` (``package.json``, the lockfile and the server; not ``node_modules/``) -> ``conformance/_node_ref/``.
+* ``node_ref/`` (``package.json``, the lockfile and the server; not ``node_modules/``) -> ``conformance/_node_ref/``;
+* ``node_sdk_ref/`` (the vendors' node SDKs: the same three files) -> ``conformance/_node_sdk_ref/``.
 
 An installed copy builds the Java and node references from these on first use, in the user's cache
 (``conformance/paths.py``).
@@ -17,8 +18,9 @@ ROOT = Path(__file__).resolve().parent
 DATA_SUFFIXES = {".json", ".asc", ".md"}
 #: folder -> (where it goes in the package, the files and folders of it that ship)
 SHIPPED = {
-    "java_ref": ("_java_ref", ("pom.xml", "PROVENANCE.md", "src", "bcpg/pom.xml", "bcpg/src")),
+    "java_ref": ("_java_ref", ("pom.xml", "PROVENANCE.md", "src", "bcpg/pom.xml", "bcpg/src", "sdks/pom.xml")),
     "node_ref": ("_node_ref", ("package.json", "package-lock.json", "server.mjs")),
+    "node_sdk_ref": ("_node_sdk_ref", ("package.json", "package-lock.json", "server.mjs")),
 }
 #: Never shipped, wherever they appear: build outputs and installed dependencies.
 EXCLUDED_PARTS = {"target", "node_modules", "__pycache__"}

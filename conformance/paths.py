@@ -29,6 +29,7 @@ PACKAGED_VECTORS = PACKAGE_DIR / "_vectors"
 #: Where a built wheel keeps the Java reference's sources and poms, and the node reference's package files.
 PACKAGED_JAVA_REF = PACKAGE_DIR / "_java_ref"
 PACKAGED_NODE_REF = PACKAGE_DIR / "_node_ref"
+PACKAGED_NODE_SDK_REF = PACKAGE_DIR / "_node_sdk_ref"
 DISTRIBUTION = "handoff-conformance"
 #: The file in an unpacked copy that records which packaged sources it was made from.
 STAMP = ".packaged-sha256"
@@ -117,6 +118,16 @@ def node_ref_dir() -> Path:
     if _in_checkout():
         return REPO_ROOT / "node_ref"
     return unpacked(PACKAGED_NODE_REF, "node_ref")
+
+
+def node_sdk_ref_dir() -> Path:
+    """``$HANDOFF_NODE_SDK_REF``, else the checkout's ``node_sdk_ref/`` (the vendors' node SDKs), else the cache copy
+    of the packaged files. Raises :class:`~conformance.errors.ReferenceUnavailable` when it cannot be made."""
+    if os.environ.get("HANDOFF_NODE_SDK_REF"):
+        return Path(os.environ["HANDOFF_NODE_SDK_REF"])
+    if _in_checkout():
+        return REPO_ROOT / "node_sdk_ref"
+    return unpacked(PACKAGED_NODE_SDK_REF, "node_sdk_ref")
 
 
 def shown(path: Path) -> str:

@@ -111,6 +111,44 @@ def _pyjwt() -> Implementation:
     return OpTableImplementation("pyjwt", pyjwt.ops, read_versions=pyjwt.versions)
 
 
+def _sdk_node(name: str, sdk: str) -> Callable[[], Implementation]:
+    def make() -> Implementation:
+        from conformance.references import node_sdk
+
+        return JsonLinesImplementation(name, node_sdk.process_factory(sdk), probe=node_sdk.available)
+
+    return make
+
+
+def _sdk_python(name: str) -> Callable[[], Implementation]:
+    def make() -> Implementation:
+        from conformance.references import sdk_python
+
+        return OpTableImplementation(
+            name,
+            lambda: sdk_python.ops(name),
+            probe=sdk_python.available(name),
+            read_versions=sdk_python.versions(name),
+        )
+
+    return make
+
+
+def _sdk_java(name: str) -> Callable[[], Implementation]:
+    def make() -> Implementation:
+        from conformance.references import java_sdks
+
+        return OpTableImplementation(
+            name,
+            lambda: java_sdks.ops(name),
+            kind="jvm",
+            probe=java_sdks.make_available(name),
+            read_versions=java_sdks.versions(name),
+        )
+
+    return make
+
+
 #: name -> factory, in the order reports list them.
 FACTORIES: dict[str, Callable[[], Implementation]] = {
     "python": _python,
@@ -122,6 +160,9 @@ FACTORIES: dict[str, Callable[[], Implementation]] = {
     "pyjwt": _pyjwt,
     "bc150": _bouncycastle("bc150"),
     "bc-current": _bouncycastle("bc-current"),
+    "stream-node": _sdk_node("stream-node", "stream"),
+    "stream-python": _sdk_python("stream-python"),
+    "stream-java": _sdk_java("stream-java"),
 }
 
 

@@ -63,11 +63,15 @@ def test_wheel_ships_the_reference_sources_and_no_build_output(wheel: Path) -> N
         names = set(archive.namelist())
     java = {n.removeprefix("conformance/_java_ref/") for n in names if n.startswith("conformance/_java_ref/")}
     node = {n.removeprefix("conformance/_node_ref/") for n in names if n.startswith("conformance/_node_ref/")}
-    expected_java = _checkout_files("java_ref", ("pom.xml", "PROVENANCE.md", "src", "bcpg/pom.xml", "bcpg/src"))
+    expected_java = _checkout_files(
+        "java_ref", ("pom.xml", "PROVENANCE.md", "src", "bcpg/pom.xml", "bcpg/src", "sdks/pom.xml")
+    )
     assert java == expected_java
     assert {"pom.xml", "bcpg/pom.xml", "src/main/java/dev/handoff/ref/JStrings.java"} <= java
     assert any(n.startswith("bcpg/src/main/java/") for n in java)
     assert node == {"package.json", "package-lock.json", "server.mjs"}
+    sdks = {n.removeprefix("conformance/_node_sdk_ref/") for n in names if n.startswith("conformance/_node_sdk_ref/")}
+    assert sdks == {"package.json", "package-lock.json", "server.mjs"}
     assert not [n for n in names if "/target/" in n or "node_modules" in n]
 
 

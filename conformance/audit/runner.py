@@ -25,6 +25,7 @@ from conformance.audit import (
     khoros_cryptor,
     khoros_secure_transfer,
     khoros_widget_jwt,
+    stream_chat,
     talkative,
     thread,
 )
@@ -43,6 +44,7 @@ PROOF_MODULES = (
     boldchat_validator,
     boldchat_pgp,
     hs256_jwt,
+    stream_chat,
 )
 FORMAT = "handoff-conformance audit"
 FORMAT_VERSION = 1

@@ -28,6 +28,41 @@ def _launch_decisions(value: Any) -> tuple[bool, ...]:
     return tuple(isinstance(item, dict) and "ok" in item for item in value)
 
 
+# --- Stream Chat: each SDK's token, judged by the documented verifier -------------------------------------------------
+
+STREAM_SDK_OPS = ("stream.token.create_node", "stream.token.create_python", "stream.token.create_java")
+#: The fixed clock of the Stream matrix and vectors (2026-12-02T00:00:00Z).
+STREAM_NOW = 1764633600
+
+
+def _stream_matrix_inputs() -> list[dict[str, Any]]:
+    """The same inputs for every SDK: ASCII, Unicode, empty and long ids; with and without exp; a 32-byte secret
+    (the Java SDK refuses shorter ones)."""
+    secret = "handoff-conformance-stream-secret-0001"
+    ids = ("alice", "j\u00e9r\u00f4me \u20ac \U0001f600", "", "x" * 2048, 'quote " back \\ slash\n')
+    cases = []
+    for index, user_id in enumerate(ids):
+        for exp in (None, STREAM_NOW + 3600):
+            cases.append({"secret": secret, "userId": user_id, "exp": exp, "iat": STREAM_NOW - index})
+    return cases
+
+
+def _stream_verify_args(args: Args, produced: Any) -> dict[str, Any]:
+    return {"token": produced, "secret": args["secret"], "now": STREAM_NOW, "userId": args["userId"]}
+
+
+def _stream_dev_args(args: Args, produced: Any) -> dict[str, Any]:
+    return {**_stream_verify_args({"secret": "any", **args}, produced), "authChecks": False}
+
+
+def _stream_expected(args: Args) -> dict[str, Any]:
+    return {"user_id": args["userId"], "exp": args.get("exp") or None}
+
+
+def _stream_dev_inputs() -> list[dict[str, Any]]:
+    return [{"userId": user_id} for user_id in ("alice", "bob-42", "", "x" * 300)]
+
+
 # --- round-trip helpers -----------------------------------------------------------------------------------------------
 
 
@@ -175,11 +210,6 @@ KUSTOMER_CHECK: dict[str, Any] = {
     "identity": ["email", "externalId"],
     "exp": "honoured",
     "iatMaxAge": 900,
-}
-DRIFT_CHECK: dict[str, Any] = {
-    "claims": {"sub": {"type": "string", "required": True}},
-    "identity": ["sub"],
-    "exp": "honoured",
 }
 
 
@@ -464,26 +494,39 @@ FLOWS: tuple[Flow, ...] = (
         generator="kustomer_chat_jwt",
     ),
     Flow(
-        id="drift_signed_identity",
-        vendor="drift",
-        title="Drift signed identities: HS256 JWT userJwt with sub; ENABLED falls back to the unsigned identity",
-        python_module="",
+        id="stream_chat_token",
+        vendor="stream",
+        title="Stream Chat user tokens: HS256 over {user_id} as each of Stream's SDKs signs it, the development token",
+        python_module="conformance.vendors.stream_chat",
         ops=(
-            kind_op(
-                "drift.signed_identity.sign",
-                "hs256_jwt.sign",
-                "the brand's backend signs {sub: userId} with the widget's signing key (userJwt)",
+            Op("stream.token.create_node", "produces", "text", "npm stream-chat: createToken(userId, exp, iat)"),
+            Op("stream.token.create_python", "produces", "text", "PyPI stream-chat: create_token(user_id, exp, iat)"),
+            Op("stream.token.create_java", "produces", "text", "stream-chat-java: User.createToken(secret, ...)"),
+            Op("stream.token.dev_node", "produces", "text", "npm stream-chat: devToken(userId), signature 'devtoken'"),
+            Op("stream.token.verify", "consumes", "json", "the documented verifier: the user_id and exp it accepts"),
+        ),
+        references=("stream-node", "stream-python", "stream-java"),
+        round_trips=(
+            *(
+                RoundTrip(
+                    f"{op.rsplit('_', 1)[1]}-layout",
+                    (op,),
+                    "stream.token.verify",
+                    _stream_verify_args,
+                    _stream_expected,
+                    inputs=_stream_matrix_inputs,
+                )
+                for op in STREAM_SDK_OPS
             ),
-            kind_op(
-                "drift.signed_identity.verify",
-                "hs256_jwt.verify",
-                "Drift's signed-identity check (REQUIRED mode): HS256, sub, exp when present",
-                **DRIFT_CHECK,
+            RoundTrip(
+                "dev-token",
+                ("stream.token.dev_node",),
+                "stream.token.verify",
+                _stream_dev_args,
+                lambda args: {"user_id": args["userId"], "exp": None},
+                inputs=_stream_dev_inputs,
             ),
         ),
-        references=("node", "pyjwt"),
-        round_trips=(_hs256_round_trip("drift.signed_identity.sign", "drift.signed_identity.verify", DRIFT_CHECK),),
-        document="devdocs.drift.com docs/securing-drift-on-your-site-using-signed-identities",
-        generator="drift_signed_identity",
+        generator="stream_chat_token",
     ),
 )

@@ -22,11 +22,12 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     for entry in catalog.FLOWS:
         out.write(f"  {entry.id:<24} {entry.title}\n")
     out.write("implementations:\n")
+    width = max(len(name) for name in registry.names())
     for name in registry.names():
         implementation = registry.shared(name)
         problem = implementation.unavailable()
         state = f"unavailable: {one_line(problem)}" if problem else "available"
-        out.write(f"  {name:<12} {implementation.kind:<11} {state}\n")
+        out.write(f"  {name:<{width}} {implementation.kind:<11} {state}\n")
         if args.ops:
             for op in sorted(implementation.ops()):
                 out.write(f"      {op}\n")

@@ -25,7 +25,7 @@ JAR_NAME = "handoff-java-ref.jar"
 JVM_OPTIONS = ("-Dfile.encoding=UTF-8", "-Xss4m")
 
 _lock = threading.Lock()
-_state = {"started": False}
+_state: dict[str, object] = {"started": False}
 
 #: Java exception class -> reason, most specific first (a subclass must come before its superclass).
 _REASONS: tuple[tuple[str, str], ...] = (
@@ -76,8 +76,23 @@ def ensure_built() -> Path:
 
 
 def classpath() -> list[str]:
+    """The Khoros reference's jar and libraries, then the vendors' SDKs (:mod:`conformance.references.java_sdks`):
+    complete before the JVM starts. When the SDKs cannot be built the JVM starts without them (see
+    :func:`sdk_problem`)."""
+    from conformance.references import java_sdks
+
     jar = ensure_built()
-    return [str(jar), *sorted(str(p) for p in (jar.parent / "lib").glob("*.jar"))]
+    own = [str(jar), *sorted(str(p) for p in (jar.parent / "lib").glob("*.jar"))]
+    try:
+        return own + java_sdks.jars(own)
+    except ReferenceUnavailable as exc:
+        _state["sdks"] = str(exc)
+        return own
+
+
+def sdk_problem() -> str | None:
+    """Why the vendors' Java SDKs are not on this JVM's classpath (``None`` when they are)."""
+    return _state.get("sdks")  # type: ignore[return-value]
 
 
 def start() -> None:

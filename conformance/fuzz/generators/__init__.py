@@ -13,13 +13,19 @@ from typing import Any
 
 from conformance import catalog
 from conformance.errors import UsageError
-from conformance.fuzz.generators import khoros, params, pgp, tokens
+from conformance.fuzz.generators import khoros, params, pgp, sdk_tokens, tokens
 
 Generator = Callable[[random.Random], dict[str, Any]]
 
-GENERATORS: dict[str, Generator] = {**khoros.GENERATORS, **tokens.GENERATORS, **params.GENERATORS, **pgp.GENERATORS}
+GENERATORS: dict[str, Generator] = {
+    **khoros.GENERATORS,
+    **tokens.GENERATORS,
+    **params.GENERATORS,
+    **pgp.GENERATORS,
+    **sdk_tokens.GENERATORS,
+}
 #: Catalog ops with no generator, and why: a campaign compares answers byte for byte, which a randomized op defeats.
-EXCLUDED: dict[str, str] = {**tokens.EXCLUDED, **pgp.EXCLUDED}
+EXCLUDED: dict[str, str] = {**tokens.EXCLUDED, **pgp.EXCLUDED, **sdk_tokens.EXCLUDED}
 
 
 def _add_kind_generators() -> None:
