@@ -6,6 +6,8 @@ declare; the CLI's forms, JSON and exit codes."""
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,42 @@ def test_cli_bad_input_is_one_line_exit_3(argv: list[str], said: str, capsys: py
     assert code == 3, (out, err)
     assert err.count("\n") == 1 and said in err, err
     assert MARK not in err and "Traceback" not in err
+
+
+# --- the documentation -------------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "inspect.md"
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+
+
+def test_docs_commands_run_as_pasted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command of docs/inspect.md, split as a shell splits it, exits with the status its comment says; the
+    diagnoses the page quotes are what inspect prints; its Python runs."""
+    for name in ("php", "node", "openssl", "java"):
+        require(name)
+    monkeypatch.chdir(tmp_path)
+    commands = [line for block in _blocks("sh") for line in block.splitlines() if line.strip()]
+    assert len(commands) >= 8
+    printed = ""
+    for line in commands:
+        expected = re.search(r"# exit (\d)$", line)
+        assert expected is not None and line.startswith("conformance inspect "), line
+        argv = shlex.split(line, comments=True)
+        code, out, err = _run(argv[1:], capsys)
+        assert code == int(expected.group(1)), (line, out, err)
+        assert (err.count("\n") == 1) if code == 3 else not err, err
+        printed += out
+    for quoted in _blocks("text"):
+        for shown in quoted.splitlines():
+            assert shown == "..." or shown in printed, shown
+    document = json.loads((tmp_path / "inspect.json").read_text(encoding="utf-8"))
+    assert document["conforms"] is False and document["diagnoses"][0]["flag"] == "FormDecodedIv"
+    (python,) = _blocks("python")
+    found: dict[str, object] = {}
+    exec(python, found)  # the page's own example
+    assert found["found"].diagnoses[0].flag == "SwappedArguments"  # type: ignore[attr-defined]

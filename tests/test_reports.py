@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 import time
 import urllib.parse
 from pathlib import Path
@@ -20,7 +17,7 @@ from conformance.hexdiff import hex_diff
 from conformance.report.details import diff_operands
 from conformance.report.html import render_html, script_json, vendor_of
 from conformance.results import CaseResult, InteropCell, RunRecord, VersionFinding
-from tests.conftest import require_reference
+from tests import browser
 
 HOSTILE = "</script><img src=x onerror=\"document.title='pwned'\">&amp;<!--\u2028\u2029\x00"
 LONE = "lone \ud800 surrogate \udfff"
@@ -373,50 +370,15 @@ def _large_record(vectors: int, impls: int) -> RunRecord:
 # --- a real headless browser -------------------------------------------------------------------------------------------
 
 
-def _chromium() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def _chromium_problem() -> str | None:
-    return None if _chromium() else "no chromium on PATH (apt-get install chromium)"
-
-
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    require_reference("chromium", _chromium_problem)
-    found = _chromium()
-    assert found is not None
-    return found
+    return browser.require()
 
 
 def _load(chromium: str, page: Path, fragment: str, tmp_path: Path) -> tuple[str, str]:
     """The DOM after load and chromium's stderr (console messages are logged there)."""
     profile = tmp_path / f"profile-{abs(hash(fragment))}"
-    command = [
-        chromium,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
-        f"--user-data-dir={profile}",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--virtual-time-budget=5000",
-        "--dump-dom",
-        page.as_uri() + fragment,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env={**os.environ})
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = browser.run(chromium, page, ["--virtual-time-budget=5000", "--dump-dom"], profile, fragment)
     return done.stdout, done.stderr
 
 
