@@ -10,6 +10,8 @@ from conformance import catalog, judge, registry
 from conformance.audit.adapter_probes import probe
 from conformance.audit.model import PROOFS, SEVERITIES, run_proof
 from conformance.contract import from_python_object
+from conformance.fuzz import engine
+from conformance.fuzz.plan import Endpoint, Plan, check, select_ops
 from conformance.kinds.jwt import MUTATIONS, verify_case
 from conformance.paths import vectors_dir
 from conformance.vectors import VectorCase, iter_cases
@@ -54,6 +56,17 @@ def port_agrees_with_references(op: str, count: int = 1500, seed: int = 16) -> N
         python = answers["python"][index]
         for name in REFERENCES:
             assert judge.same(python, answers[name][index]), (mutation, name, python.describe(), answers[name][index])
+
+
+def campaign_finds_no_divergence(flow: str, cases: int = 3000) -> None:
+    """A small ``conformance fuzz`` campaign (the kind's generators) of the port against each reference."""
+    for name in REFERENCES:
+        require(name)
+        plan, _ = check(Plan(flow, select_ops(flow), Endpoint("python"), Endpoint(name), cases, seed=16, minimize=0))
+        result = engine.run(plan)
+        assert result.complete and result.cases >= 0.85 * cases, (name, result.cases)
+        first = result.divergences[0] if result.divergences else None
+        assert first is None, (name, first.op, first.args, first.reference.describe(), first.actual.describe())
 
 
 def _accept_everything(op: str) -> Any:

@@ -15,6 +15,10 @@ def test_the_port_agrees_with_jsonwebtoken_and_pyjwt_on_every_mutation() -> None
     checks.port_agrees_with_references(VERIFY)
 
 
+def test_a_small_campaign_of_the_port_against_each_reference_finds_no_divergence() -> None:
+    checks.campaign_finds_no_divergence(FLOW)
+
+
 def test_an_adapter_that_accepts_every_token_is_unsafe() -> None:
     unsafe = checks.accept_everything_is_unsafe(FLOW, VERIFY)
     assert {"WrongKidAmongTen", "MissingKid", "OtherAlgorithm"} <= unsafe

@@ -1,7 +1,8 @@
 """The HS256 identity JWTs (Zendesk messaging, Intercom Messenger, Kustomer chat), audited against node
 ``jsonwebtoken`` and PyJWT: ZENDESK-1 and INTERCOM-1 (a token without ``exp`` never expires), KUSTOMER-1 (``iat`` is
 the only freshness: a token replays for 15 minutes, and a future ``iat`` keeps it alive), ZENDESK-2 (PyJWT reads
-a numeric-string ``exp`` that jsonwebtoken refuses).
+a numeric-string ``exp`` that jsonwebtoken refuses), DRIFT-1 (Drift's ENABLED mode: every token the check refuses
+falls back to the unsigned identity).
 
 Every token is signed by node (the brand's documented ``jwt.sign``) with a TEST secret, then verified by each
 reference of the flow through the contract at the times the proof chooses.
@@ -13,16 +14,17 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from conformance import catalog
+from conformance import catalog, jsjson
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.errors import ReferenceFailure
 from conformance.kinds.jwt import NOW
+from conformance.primitives.jwt import b64url
 
 SECRET, KID = "HS256 audit TEST secret", "app_audit_test_key"
 YEAR = 365 * 86400
 REFERENCES = ("node", "pyjwt")
-ANSWERING = (PORT, *REFERENCES)
+ANSWERING = (PORT, *REFERENCES)  # the port is asked beside the references
 
 
 def _keys(verify_op: str) -> dict[str, Any]:
@@ -47,9 +49,7 @@ def signed(sign_op: str, claims: Mapping[str, Any], now: int = NOW) -> str:
 def verdicts(verify_op: str, token: str, times: list[int]) -> dict[str, list[str]]:
     """Each implementation's answer (``accepted`` or its reason) for ``token`` at each of ``times``."""
     calls = [(verify_op, {"token": token, "now": now, **_keys(verify_op)}) for now in times]
-    return {
-        name: ["accepted" if accepted(o) else answer(o) for o in call_many(name, calls)] for name in (PORT, *REFERENCES)
-    }
+    return {name: ["accepted" if accepted(o) else answer(o) for o in call_many(name, calls)] for name in ANSWERING}
 
 
 def _never_expires(details: Details, sign_op: str, verify_op: str, claims: Mapping[str, Any]) -> Finding:
@@ -72,9 +72,9 @@ def _never_expires(details: Details, sign_op: str, verify_op: str, claims: Mappi
         why,
         ran=[
             f"node {sign_op} without exp, and with exp = now + 3600",
-            f"{verify_op} by {', '.join((PORT, *REFERENCES))} at now, now + 1 year, now + 10 years",
+            f"{verify_op} by {', '.join(ANSWERING)} at now, now + 1 year, now + 10 years",
         ],
-        references=reference_versions((PORT, *REFERENCES)),
+        references=reference_versions(ANSWERING),
         figures={
             "queries": 2 + 2 * len(times) * len(ANSWERING),
             "seconds": watch.seconds,
@@ -171,10 +171,10 @@ def prove_kustomer_iat() -> Finding:
         why,
         ran=[
             f"node {sign} with iat = now and with iat = now + 1 year",
-            f"{verify} by {', '.join((PORT, *REFERENCES))} at the window's edges",
+            f"{verify} by {', '.join(ANSWERING)} at the window's edges",
             "PyJWT jwt.decode with its default options on the future-iat token",
         ],
-        references=reference_versions((PORT, *REFERENCES)),
+        references=reference_versions(ANSWERING),
         figures={
             "queries": 2 + 8 * len(ANSWERING) + 1,
             "seconds": watch.seconds,
@@ -243,8 +243,8 @@ def prove_exp_types() -> Finding:
     return ZENDESK_2.finding(
         "proved" if disagree and truncated else "refuted",
         why,
-        ran=[f"{verify} by {', '.join((PORT, *REFERENCES))} on two HS256 tokens with odd exp types"],
-        references=reference_versions((PORT, *REFERENCES)),
+        ran=[f"{verify} by {', '.join(ANSWERING)} on two HS256 tokens with odd exp types"],
+        references=reference_versions(ANSWERING),
         figures={
             "queries": 2 * len(ANSWERING),
             "seconds": watch.seconds,
@@ -255,4 +255,91 @@ def prove_exp_types() -> Finding:
     )
 
 
-__all__ = ["INTERCOM_1", "KUSTOMER_1", "ZENDESK_1", "ZENDESK_2", "pyjwt_default_iat", "signed", "verdicts"]
+DRIFT_1 = Details(
+    id="DRIFT-1",
+    flow="drift_signed_identity",
+    title="Drift's ENABLED mode falls back to the unsigned identity: any visitor can be identified as any user",
+    severity="high",
+    severity_reasoning=(
+        "Drift documents three modes; in ENABLED, 'in the event that a signed identity is invalid/expired, we will "
+        "fall back to the unsigned identity'. The signature then decides nothing: a visitor who calls "
+        "drift.identify with a victim's user id and no token, a forged one or an expired one is identified as the "
+        "victim, and sees the victim's conversations. The document calls the mode 'useful for testing', but it is "
+        "a setting a brand can leave on in production."
+    ),
+    cwe="CWE-287",
+    attacker_model="Any visitor of the brand's site who knows (or guesses) another user's id; no key.",
+    preconditions=["Signed identities are set to ENABLED, not REQUIRED.", "The site calls drift.identify."],
+    mitigation="Brands: set signed identities to REQUIRED. Drift: do not fall back to an unsigned identity.",
+)
+VICTIM = "12345"
+
+
+def enabled_mode(accepted_identity: Mapping[str, Any] | None, unsigned_user_id: str) -> str:
+    """The user id Drift's documented ENABLED mode identifies the visitor as: the token's ``sub`` when the check
+    accepts the token, else the unsigned ``drift.identify`` user id (the documented fallback)."""
+    if accepted_identity is not None:
+        return str(accepted_identity["sub"])
+    return unsigned_user_id
+
+
+@proof("DRIFT-1", DRIFT_1.flow, REFERENCES, DRIFT_1)
+def prove_drift_fallback() -> Finding:
+    """Tokens made without the signing key are refused by every check; ENABLED then identifies the visitor by the
+    unsigned id of their choice."""
+    if (skipped := DRIFT_1.unavailable(REFERENCES)) is not None:
+        return skipped
+    from conformance.kinds.jwt import _encode
+
+    sign, verify = "drift.signed_identity.sign", "drift.signed_identity.verify"
+    header = {"alg": "HS256", "typ": "JWT"}
+    with Stopwatch() as watch:
+        genuine = signed(sign, {"sub": "attacker-own-id", "exp": NOW + 3600})
+        head, _body, signature = genuine.split(".")
+        victim_body = b64url(jsjson.utf8(jsjson.stringify({"sub": VICTIM})))
+        attempts = {
+            "no token": "",
+            "alg none": _encode({**header, "alg": "none"}, {"sub": VICTIM}, "", "none"),
+            "another key": _encode(header, {"sub": VICTIM}, "the attacker's own key"),
+            "expired": signed(sign, {"sub": VICTIM, "exp": NOW - 60}),
+            "sub changed": f"{head}.{victim_body}.{signature}",
+        }
+        calls = [(verify, {"token": token, "now": NOW, "secret": SECRET}) for token in attempts.values()]
+        outcomes = {name: call_many(name, calls) for name in ANSWERING}
+    refused = {name: [answer(o) for o in found] for name, found in outcomes.items()}
+    identified = {
+        name: [enabled_mode(o.value["identity"] if accepted(o) else None, VICTIM) for o in found]
+        for name, found in outcomes.items()
+    }
+    all_refused = all(not accepted(o) for found in outcomes.values() for o in found)
+    as_victim = all(ids == [VICTIM] * len(attempts) for ids in identified.values())
+    why = (
+        f"Without the signing key, {list(attempts)} were checked by {', '.join(ANSWERING)}: {refused}. REQUIRED "
+        f"mode refuses each; ENABLED falls back to the unsigned drift.identify('{VICTIM}') and identifies the "
+        f"visitor as {identified}: the signature decides nothing."
+    )
+    return DRIFT_1.finding(
+        "proved" if all_refused and as_victim else "refuted",
+        why,
+        ran=[
+            f"node {sign} (an expired token for the victim, the attacker's own valid token)",
+            f"{verify} by {', '.join(ANSWERING)} on {len(attempts)} tokens made without the key",
+            "Drift's documented ENABLED rule applied to each verdict",
+        ],
+        references=reference_versions(ANSWERING),
+        figures={"queries": 2 + len(attempts) * len(ANSWERING), "seconds": watch.seconds, "verdicts": refused},
+        artifacts={"attempts": attempts, "secret": SECRET, "now": NOW, "victim": VICTIM},
+    )
+
+
+__all__ = [
+    "DRIFT_1",
+    "INTERCOM_1",
+    "KUSTOMER_1",
+    "ZENDESK_1",
+    "ZENDESK_2",
+    "enabled_mode",
+    "pyjwt_default_iat",
+    "signed",
+    "verdicts",
+]

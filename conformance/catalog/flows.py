@@ -211,6 +211,11 @@ KUSTOMER_CHECK: dict[str, Any] = {
     "exp": "honoured",
     "iatMaxAge": 900,
 }
+DRIFT_CHECK: dict[str, Any] = {
+    "claims": {"sub": {"type": "string", "required": True}},
+    "identity": ["sub"],
+    "exp": "honoured",
+}
 
 
 # --- the flows --------------------------------------------------------------------------------------------------------
@@ -492,6 +497,29 @@ FLOWS: tuple[Flow, ...] = (
         round_trips=(_hs256_round_trip("kustomer.chat_jwt.sign", "kustomer.chat_jwt.verify", KUSTOMER_CHECK),),
         document="developer.kustomer.com docs/chat/identity; chat-sdk v2.0-Web authenticate-chat-with-jwt-token",
         generator="kustomer_chat_jwt",
+    ),
+    Flow(
+        id="drift_signed_identity",
+        vendor="drift",
+        title="Drift signed identities: HS256 JWT userJwt with sub; ENABLED falls back to the unsigned identity",
+        python_module="",
+        ops=(
+            kind_op(
+                "drift.signed_identity.sign",
+                "hs256_jwt.sign",
+                "the brand's backend signs {sub: userId} with the widget's signing key (userJwt)",
+            ),
+            kind_op(
+                "drift.signed_identity.verify",
+                "hs256_jwt.verify",
+                "Drift's signed-identity check (REQUIRED mode): HS256, sub, exp when present",
+                **DRIFT_CHECK,
+            ),
+        ),
+        references=("node", "pyjwt"),
+        round_trips=(_hs256_round_trip("drift.signed_identity.sign", "drift.signed_identity.verify", DRIFT_CHECK),),
+        document="devdocs.drift.com docs/securing-drift-on-your-site-using-signed-identities",
+        generator="drift_signed_identity",
     ),
     Flow(
         id="stream_chat_token",

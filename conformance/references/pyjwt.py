@@ -4,7 +4,8 @@
 rules); the scheme's steps before and after (:mod:`conformance.kinds.jwt`) use PyJWT's unverified reads. PyJWT's
 future-``iat`` refusal is turned off (``verify_iat: False``): no vendor documents it, and jsonwebtoken has none
 (``tests/test_hs256_jwt_flows.py`` shows the difference as a finding). The verification time is the op's ``now``:
-PyJWT reads ``datetime.now``, which is pinned under a lock for the call.
+PyJWT reads ``datetime.now``, which is pinned under a lock for the call. PyJWT refuses a ``sub`` that is not a
+string itself (after ``exp``); the kinds' claim rules give the same answer where the flow types ``sub`` as a string.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from conformance import catalog
 from conformance.errors import (
     AlgorithmNotAllowed,
     BadSignature,
+    ClaimType,
     ConformanceError,
     InvalidArgument,
     InvalidClaims,
@@ -76,6 +78,7 @@ _ERRORS: tuple[tuple[type[Exception], Callable[[str], ConformanceError]], ...] =
     (jwt.ImmatureSignatureError, TokenNotYetValid),
     (jwt.InvalidAlgorithmError, AlgorithmNotAllowed),
     (jwt.InvalidKeyError, SecretIsAsymmetricKey),
+    (jwt.exceptions.InvalidSubjectError, ClaimType),  # PyJWT (2.10+) refuses a sub that is not a string, after exp
     (jwt.DecodeError, InvalidClaims),  # PyJWT's "exp/nbf must be an integer"
 )
 
