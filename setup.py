@@ -3,7 +3,8 @@
 * ``vectors/`` (vector files, schemas, test keys, inputs; not the generators) -> ``conformance/_vectors/``;
 * ``java_ref/`` (the poms, the Java sources and their provenance; not ``target/``) -> ``conformance/_java_ref/``;
 * ``node_ref/`` (``package.json``, the lockfile and the server; not ``node_modules/``) -> ``conformance/_node_ref/``;
-* ``node_sdk_ref/`` (the vendors' node SDKs: the same three files) -> ``conformance/_node_sdk_ref/``.
+* ``node_sdk_ref/`` (the vendors' node SDKs: the same three files) -> ``conformance/_node_sdk_ref/``;
+* ``ruby_ref/`` (the server script, run in place) -> ``conformance/_ruby_ref/``.
 
 An installed copy builds the Java and node references from these on first use, in the user's cache
 (``conformance/paths.py``).
@@ -21,6 +22,7 @@ SHIPPED = {
     "java_ref": ("_java_ref", ("pom.xml", "PROVENANCE.md", "src", "bcpg/pom.xml", "bcpg/src", "sdks/pom.xml")),
     "node_ref": ("_node_ref", ("package.json", "package-lock.json", "server.mjs")),
     "node_sdk_ref": ("_node_sdk_ref", ("package.json", "package-lock.json", "server.mjs")),
+    "ruby_ref": ("_ruby_ref", ("server.rb",)),
 }
 #: Never shipped, wherever they appear: build outputs and installed dependencies.
 EXCLUDED_PARTS = {"target", "node_modules", "__pycache__"}
@@ -36,7 +38,7 @@ def data_files() -> list[Path]:
 
 
 def shipped_files(folder: str) -> list[Path]:
-    """The files of ``folder`` (``java_ref`` or ``node_ref``) that go into the package."""
+    """The files of ``folder`` (``java_ref``, ``node_ref``, ``node_sdk_ref`` or ``ruby_ref``) that go into the package."""
     base = ROOT / folder
     found: list[Path] = []
     for entry in SHIPPED[folder][1]:

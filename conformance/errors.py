@@ -163,6 +163,12 @@ class EmptySecret(InvalidArgument):
     reason = "EmptySecret"
 
 
+class MissingIdentity(InvalidArgument):
+    """An identity hash over a field the arguments lack (Intercom: neither ``userId`` nor ``email``)."""
+
+    reason = "MissingIdentity"
+
+
 # --- BoldChat data validation: parameters, the SHA-512 method and the server-side validator model ---------------
 
 

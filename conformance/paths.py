@@ -30,6 +30,8 @@ PACKAGED_VECTORS = PACKAGE_DIR / "_vectors"
 PACKAGED_JAVA_REF = PACKAGE_DIR / "_java_ref"
 PACKAGED_NODE_REF = PACKAGE_DIR / "_node_ref"
 PACKAGED_NODE_SDK_REF = PACKAGE_DIR / "_node_sdk_ref"
+#: The Ruby reference's script in a built wheel (it needs no build, so it runs from there).
+PACKAGED_RUBY_REF = PACKAGE_DIR / "_ruby_ref"
 DISTRIBUTION = "handoff-conformance"
 #: The file in an unpacked copy that records which packaged sources it was made from.
 STAMP = ".packaged-sha256"
@@ -128,6 +130,15 @@ def node_sdk_ref_dir() -> Path:
     if _in_checkout():
         return REPO_ROOT / "node_sdk_ref"
     return unpacked(PACKAGED_NODE_SDK_REF, "node_sdk_ref")
+
+
+def ruby_ref_script() -> Path:
+    """``$HANDOFF_RUBY_REF`` (a ``server.rb``), else the checkout's ``ruby_ref/server.rb``, else the packaged copy."""
+    if os.environ.get("HANDOFF_RUBY_REF"):
+        return Path(os.environ["HANDOFF_RUBY_REF"])
+    if _in_checkout():
+        return REPO_ROOT / "ruby_ref" / "server.rb"
+    return PACKAGED_RUBY_REF / "server.rb"
 
 
 def shown(path: Path) -> str:

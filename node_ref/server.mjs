@@ -1,10 +1,12 @@
-// The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT, the hs256_jwt kinds) and jose
-// (Talkative ES256 JWS).
+// The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT, the hs256_jwt kinds), jose
+// (Talkative ES256 JWS) and crypto.createHmac (the hmac_hex kinds: Intercom, Front, Help Scout, Crisp, tawk.to,
+// Chatwoot).
 // Speaks the JSON-lines protocol of conformance/references/jsonlines.py: a hello line, then
-// {"id","op","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
+// {"id","op","kind","params","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
+// Two tables: OPS by op name, KINDS by op kind (every catalog op of the kind, called with its params).
 // Messages never contain secrets or keys.
 import { createRequire } from "node:module";
-import { createPrivateKey } from "node:crypto";
+import { createHmac, createPrivateKey, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { CompactSign, compactVerify, importPKCS8, importSPKI, errors as joseErrors } from "jose";
@@ -335,9 +337,65 @@ function hs256Verify(params, args) {
   return { claims, identity };
 }
 
+// --- hmac_hex: crypto.createHmac('sha256', secret).update(field).digest('hex'), as the vendors' node snippets -----
+
+function textArg(args, name) {
+  const value = args[name];
+  if (value === undefined) throw new OpError("InvalidArgument", `missing argument ${name}`);
+  if (value === null) throw new OpError("NullArgument", `${name} must not be null`);
+  if (typeof value !== "string") throw new OpError("InvalidArgument", `${name} must be a string`);
+  if (!value.isWellFormed()) throw new OpError("UnencodableText", `${name} has no UTF-8 encoding (a lone surrogate)`);
+  return value;
+}
+
+function hmacKey(params, args) {
+  const secret = textArg(args, "secret");
+  if ((params.key ?? "text") === "text") return secret;
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(secret)) {
+    throw new OpError("InvalidArgument", "secret is not an even number of hex digits");
+  }
+  return Buffer.from(secret, "hex");
+}
+
+function identityField(params, args) {
+  if (Object.hasOwn(args, params.message)) return params.message;
+  if (params.fallback !== undefined && Object.hasOwn(args, params.fallback)) return params.fallback;
+  throw new OpError("MissingIdentity", "no identity to MAC");
+}
+
+function userHash(params, args) {
+  const key = hmacKey(params, args);
+  return createHmac("sha256", key).update(textArg(args, identityField(params, args))).digest("hex");
+}
+
+function asciiLower(bytes) {
+  return bytes.map((b) => (b >= 0x41 && b <= 0x5a ? b + 0x20 : b));
+}
+
+function hmacHexSign(params, args) {
+  const digest = userHash(params, args);
+  return params.hexCase === "upper" ? digest.toUpperCase() : digest;
+}
+
+function hmacHexVerify(params, args) {
+  let expected = userHash(params, args);
+  const presented = params.presented ?? "hash";
+  const unsigned = params.unsigned === "accept";
+  if (!Object.hasOwn(args, presented)) return unsigned;
+  const text = textArg(args, presented);
+  if (unsigned && text === "") return true;
+  let given = Buffer.from(text, "utf8");
+  if (params.accept === "either-case") given = asciiLower(given);
+  if (params.accept === "upper") expected = expected.toUpperCase();
+  const wanted = Buffer.from(expected, "ascii");
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
 const KINDS = {
   "hs256_jwt.sign": hs256Sign,
   "hs256_jwt.verify": hs256Verify,
+  "hmac_hex.sign": hmacHexSign,
+  "hmac_hex.verify": hmacHexVerify,
 };
 
 const OPS = {
@@ -361,6 +419,7 @@ write({
       node: process.versions.node,
       jsonwebtoken: packageVersion("jsonwebtoken"),
       jose: packageVersion("jose"),
+      openssl: process.versions.openssl,
     },
   },
 });
@@ -377,8 +436,9 @@ lines.on("line", (line) => {
       write({ id: null, error: { reason: "ReferenceIO", message: "request is not JSON" } });
       return;
     }
-    const handler = KINDS[request.kind];
-    const op = handler !== undefined ? (args) => handler(request.params ?? {}, args) : OPS[request.op];
+    const kind = typeof request.kind === "string" && Object.hasOwn(KINDS, request.kind) ? KINDS[request.kind] : undefined;
+    const params = typeof request.params === "object" && request.params !== null ? request.params : {};
+    const op = kind ? (args) => kind(params, args) : OPS[request.op];
     if (op === undefined) {
       write({ id: request.id, error: "unsupported", message: `${request.op} is not implemented in node` });
       return;

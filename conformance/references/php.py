@@ -1,9 +1,10 @@
-"""The Thread ops answered by PHP itself: ``hash_hmac``/``hash_equals`` in one ``php -r`` process per test run.
+"""The ops answered by PHP itself: ``hash_hmac``/``hash_equals`` in one ``php -r`` process per test run.
 
-The PHP script below speaks the JSON-lines protocol of :mod:`conformance.references.jsonlines`. Text never crosses
-as a JSON string: JSON cannot tell a surrogate pair from a lone high surrogate followed by a lone low one, so each
-``str`` argument is sent as the hex of its UTF-8 bytes, lone surrogates written as their 3-byte forms
-(``surrogatepass``). PHP receives exactly those bytes and checks them with PCRE's UTF-8 validator
+The PHP script below speaks the JSON-lines protocol of :mod:`conformance.references.jsonlines`: the Thread ops by
+name, and the ``hmac_hex`` kinds (every catalog op of those kinds, with its params: Intercom, Front, Help Scout,
+Crisp, tawk.to, Chatwoot, whose snippets all call ``hash_hmac('sha256', $field, $secret)``). Text never crosses
+as a JSON string (:mod:`conformance.references.text_wire`): each ``str`` argument is sent as the hex of its UTF-8
+bytes, lone surrogates written as their 3-byte forms (``surrogatepass``). PHP receives exactly those bytes and checks them with PCRE's UTF-8 validator
 (``preg_match('//u')``); bytes that are not UTF-8 (only lone surrogates can produce them) answer
 ``UnencodableText``. ``None`` and other non-``str`` values cross as themselves and answer ``NullArgument`` and
 ``InvalidArgument``, as a PHP function with ``string`` parameters under ``strict_types`` would refuse them.
@@ -17,13 +18,12 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any
 
 from conformance import catalog
-from conformance.errors import InvalidArgument
 from conformance.outcome import Outcome
 from conformance.references.jsonlines import JsonLinesProcess
+from conformance.references.text_wire import wire_args
 
 SCRIPT = r"""
 set_error_handler(function (int $no, string $str, string $file, int $line): bool {
@@ -81,6 +81,42 @@ $ops = [
         ];
     },
 ];
+// The hmac_hex kinds: hash_hmac('sha256', $field, $secret), as the vendors' PHP snippets write it.
+function hmac_key(array $a, array $p): string {
+    $secret = text_arg($a, 'secret');
+    if (($p['key'] ?? 'text') === 'text') { return $secret; }
+    if (preg_match('/^(?:[0-9a-fA-F]{2})*$/D', $secret) !== 1) {
+        throw new RefError('InvalidArgument', 'secret is not an even number of hex digits');
+    }
+    return hex2bin($secret);
+}
+function identity_field(array $a, array $p): string {
+    if (array_key_exists($p['message'], $a)) { return $p['message']; }
+    if (isset($p['fallback']) && array_key_exists($p['fallback'], $a)) { return $p['fallback']; }
+    throw new RefError('MissingIdentity', 'no identity to MAC');
+}
+function user_hash(array $a, array $p): string {
+    $key = hmac_key($a, $p);
+    return hash_hmac('sha256', text_arg($a, identity_field($a, $p)), $key);
+}
+$kinds = [
+    'hmac_hex.sign' => function (array $p, array $a) {
+        $digest = user_hash($a, $p);
+        return ($p['hexCase'] ?? 'lower') === 'upper' ? strtoupper($digest) : $digest;
+    },
+    'hmac_hex.verify' => function (array $p, array $a) {
+        $expected = user_hash($a, $p);
+        $presented = $p['presented'] ?? 'hash';
+        $unsigned = ($p['unsigned'] ?? 'refuse') === 'accept';
+        if (!array_key_exists($presented, $a)) { return $unsigned; }
+        $given = text_arg($a, $presented);
+        if ($unsigned && $given === '') { return true; }
+        $accept = $p['accept'] ?? 'lower';
+        if ($accept === 'either-case') { $given = strtolower($given); }
+        if ($accept === 'upper') { $expected = strtoupper($expected); }
+        return hash_equals($expected, $given);
+    },
+];
 function send(array $message): void {
     fwrite(STDOUT, json_encode($message, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES) . "\n");
     fflush(STDOUT);
@@ -88,6 +124,7 @@ function send(array $message): void {
 send(['hello' => [
     'name' => 'php',
     'ops' => array_keys($ops),
+    'kinds' => array_keys($kinds),
     'versions' => [
         'php' => PHP_VERSION,
         'phpOs' => PHP_OS,
@@ -102,7 +139,15 @@ while (($line = fgets(STDIN)) !== false) {
     if (!is_array($request) || !array_key_exists('id', $request)) { continue; }
     $id = $request['id'];
     $op = $request['op'] ?? null;
+    $kind = $request['kind'] ?? null;
     try {
+        if (is_string($kind) && array_key_exists($kind, $kinds)) {
+            $args = $request['args'] ?? null;
+            if (!is_array($args)) { throw new RefError('InvalidArgument', 'op arguments must be a JSON object'); }
+            $params = is_array($request['params'] ?? null) ? $request['params'] : [];
+            send(['id' => $id, 'ok' => $kinds[$kind]($params, $args)]);
+            continue;
+        }
         if (!is_string($op) || !array_key_exists($op, $ops)) {
             send(['id' => $id, 'error' => 'unsupported', 'message' => 'no such op']);
             continue;
@@ -149,36 +194,9 @@ def available() -> str | None:
     return f"the PHP script lacks {sorted(missing)}" if missing else None
 
 
-@cache
-def text_args(op: str) -> frozenset[str]:
-    """The arguments of ``op`` that are text (``"type": "string"`` without a pattern), from its schema."""
-    schema = catalog.op_schema(op)
-    return frozenset(
-        name
-        for name, sub in schema.get("properties", {}).items()
-        if sub.get("type") == "string" and "pattern" not in sub and "$ref" not in sub
-    )
-
-
 def versions() -> dict[str, str]:
     """The exact versions behind the answers: PHP, and its hash, json and PCRE."""
     return {str(k): str(v) for k, v in process().start().get("versions", {}).items()}
-
-
-def _wire_value(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.encode("utf-8", "surrogatepass").hex()
-    if value is None or isinstance(value, (bool, int, float, list, dict)):
-        return value
-    return {"pythonType": type(value).__name__}  # not a string: PHP answers InvalidArgument
-
-
-def wire_args(op: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """``args`` as the PHP script takes them: every text argument as the hex of its (WTF-8) bytes."""
-    if not isinstance(args, Mapping):
-        raise InvalidArgument("op arguments must be a JSON object")
-    text = text_args(op)
-    return {name: _wire_value(value) if name in text else value for name, value in args.items()}
 
 
 def call_many(calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
