@@ -87,6 +87,18 @@ def _php() -> Implementation:
     return JsonLinesImplementation("php", php.process, probe=php.available, encode_args=php.wire_args)
 
 
+def _ruby() -> Implementation:
+    from conformance.references import ruby
+
+    return JsonLinesImplementation("ruby", ruby.process, probe=ruby.available, encode_args=ruby.wire_args)
+
+
+def _python_hmac() -> Implementation:
+    from conformance.references import python_hmac
+
+    return OpTableImplementation("python-hmac", python_hmac.ops, read_versions=python_hmac.versions)
+
+
 def _openssl() -> Implementation:
     from conformance.references import openssl, openssl_dgst
 
@@ -155,6 +167,8 @@ FACTORIES: dict[str, Callable[[], Implementation]] = {
     "java": _java,
     "node": _node,
     "php": _php,
+    "ruby": _ruby,
+    "python-hmac": _python_hmac,
     "openssl": _openssl,
     "gnupg": _gnupg,
     "pyjwt": _pyjwt,

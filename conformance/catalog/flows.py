@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from conformance.catalog.model import Args, Flow, Op, RoundTrip, kind_op
+from conformance.kinds.hmac_hex import round_trip as hmac_round_trip
 
 # --- how consumers decide ---------------------------------------------------------------------------------------------
 
@@ -556,5 +557,117 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         generator="stream_chat_token",
+    ),
+    Flow(
+        id="intercom_identity",
+        vendor="intercom",
+        title="Intercom identity verification: user_hash = HMAC-SHA256(platform secret, user_id, else email), hex",
+        python_module="",
+        ops=(
+            *(
+                kind_op(
+                    f"intercom.identity.user_hash_{platform}",
+                    "hmac_hex.sign",
+                    f"the {platform} user_hash",
+                    message="userId",
+                    fallback="email",
+                )
+                for platform in ("web", "ios", "android")
+            ),
+            kind_op(
+                "intercom.identity.verify_web",
+                "hmac_hex.verify",
+                "the web messenger's check: either hex case",
+                message="userId",
+                fallback="email",
+                presented="userHash",
+                accept="either-case",
+            ),
+            *(
+                kind_op(
+                    f"intercom.identity.verify_{platform}",
+                    "hmac_hex.verify",
+                    f"the {platform} SDK's check: lowercase hex only",
+                    message="userId",
+                    fallback="email",
+                    presented="userHash",
+                    accept="lower",
+                )
+                for platform in ("ios", "android")
+            ),
+        ),
+        references=("ruby", "php", "node", "python-hmac"),
+        round_trips=tuple(
+            hmac_round_trip(p, f"intercom.identity.user_hash_{p}", f"intercom.identity.verify_{p}", "userHash")
+            for p in ("web", "ios", "android")
+        ),
+        generator="intercom_identity",
+    ),
+    Flow(
+        id="email_hmac",
+        vendor="email-hmac",
+        title="The email-HMAC family: Front userHash, Help Scout signature, Crisp user:email, tawk.to hash, Chatwoot"
+        " identifier_hash",
+        python_module="",
+        ops=(
+            kind_op("email_hmac.front.user_hash", "hmac_hex.sign", "Front chat userHash", message="email"),
+            kind_op(
+                "email_hmac.front.verify",
+                "hmac_hex.verify",
+                "Front's check of userHash",
+                message="email",
+                presented="userHash",
+            ),
+            kind_op("email_hmac.helpscout.signature", "hmac_hex.sign", "Help Scout Beacon signature", message="email"),
+            kind_op(
+                "email_hmac.helpscout.verify",
+                "hmac_hex.verify",
+                "Beacon secure mode's check",
+                message="email",
+                presented="signature",
+            ),
+            kind_op("email_hmac.crisp.signature", "hmac_hex.sign", "Crisp user:email signature", message="email"),
+            kind_op(
+                "email_hmac.crisp.verify",
+                "hmac_hex.verify",
+                "Crisp's verified-email badge",
+                message="email",
+                presented="signature",
+            ),
+            kind_op("email_hmac.tawkto.hash", "hmac_hex.sign", "tawk.to secure mode hash", message="userId"),
+            kind_op("email_hmac.tawkto.verify", "hmac_hex.verify", "tawk.to's login() check", message="userId"),
+            kind_op(
+                "email_hmac.chatwoot.identifier_hash", "hmac_hex.sign", "Chatwoot identifier_hash", message="identifier"
+            ),
+            kind_op(
+                "email_hmac.chatwoot.set_user",
+                "hmac_hex.verify",
+                "Chatwoot setUser without hmac_mandatory: no hash is an unverified identity",
+                message="identifier",
+                presented="identifierHash",
+                unsigned="accept",
+            ),
+            kind_op(
+                "email_hmac.chatwoot.set_user_mandatory",
+                "hmac_hex.verify",
+                "Chatwoot setUser with hmac_mandatory",
+                message="identifier",
+                presented="identifierHash",
+            ),
+        ),
+        references=("ruby", "php", "node", "python-hmac"),
+        round_trips=(
+            hmac_round_trip("front", "email_hmac.front.user_hash", "email_hmac.front.verify", "userHash"),
+            hmac_round_trip("helpscout", "email_hmac.helpscout.signature", "email_hmac.helpscout.verify", "signature"),
+            hmac_round_trip("crisp", "email_hmac.crisp.signature", "email_hmac.crisp.verify", "signature"),
+            hmac_round_trip("tawkto", "email_hmac.tawkto.hash", "email_hmac.tawkto.verify", "hash"),
+            hmac_round_trip(
+                "chatwoot",
+                "email_hmac.chatwoot.identifier_hash",
+                "email_hmac.chatwoot.set_user_mandatory",
+                "identifierHash",
+            ),
+        ),
+        generator="email_hmac",
     ),
 )

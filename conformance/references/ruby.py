@@ -69,4 +69,4 @@ def call_many(calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
     return process().call_many([(op, wire_args(op, args)) for op, args in calls])
 
 
-__all__ = ["KINDS", "available", "call_many", "process", "ruby_binary", "versions"]
+__all__ = ["KINDS", "available", "call_many", "process", "ruby_binary", "versions", "wire_args"]
