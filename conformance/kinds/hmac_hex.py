@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from conformance.catalog.model import RoundTrip
+from conformance.errors import ConformanceError
 from conformance.fuzz import mutations as m
 from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
 from conformance.outcome import OpFunction
@@ -129,7 +130,7 @@ def _identity_args(rnd: random.Random, params: Params) -> dict[str, Any]:
     pick = rnd.random()
     if pick < 0.85:
         args[message] = _identity(rnd, message)
-    if pick < 0.4 or pick >= 0.85 and rnd.random() < 0.9:
+    if pick < 0.4 or (pick >= 0.85 and rnd.random() < 0.9):
         args[fallback] = _identity(rnd, fallback)
     return args
 
@@ -137,11 +138,11 @@ def _identity_args(rnd: random.Random, params: Params) -> dict[str, Any]:
 def _honest_hash(args: Args, params: Params) -> str | None:
     try:
         return primitive.sign(args, field=params["message"], fallback=params["fallback"] or None, key=params["key"])
-    except Exception:  # noqa: BLE001 - a case whose fields have no hash gets a random one
+    except ConformanceError:  # a case whose fields have no hash gets a random one
         return None
 
 
-def _presented(rnd: random.Random, args: dict[str, Any], params: Params) -> str | None:
+def _presented(rnd: random.Random, args: dict[str, Any], params: Params) -> str | None:  # noqa: PLR0911
     """The hash a campaign presents: the honest one, often edited as integrators and attackers edit it."""
     honest = _honest_hash(args, params) or rnd.randbytes(32).hex()
     pick = rnd.random()
