@@ -419,7 +419,6 @@ write({
       node: process.versions.node,
       jsonwebtoken: packageVersion("jsonwebtoken"),
       jose: packageVersion("jose"),
-      openssl: process.versions.openssl,
     },
   },
 });

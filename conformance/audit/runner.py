@@ -20,8 +20,10 @@ from conformance.audit import (
     boldchat_pgp,
     boldchat_sha512,
     boldchat_validator,
+    email_hmac,
     evidence,
     hs256_jwt,
+    hmac_hex,
     khoros_cryptor,
     khoros_secure_transfer,
     khoros_widget_jwt,
@@ -45,6 +47,8 @@ PROOF_MODULES = (
     boldchat_pgp,
     hs256_jwt,
     stream_chat,
+    hmac_hex,
+    email_hmac,
 )
 FORMAT = "handoff-conformance audit"
 FORMAT_VERSION = 1
