@@ -23,6 +23,7 @@ from conformance.audit.evidence import Details, Stopwatch, accepted, answer, cal
 from conformance.audit.model import Finding, proof
 from conformance.catalog.model import Flow, Op
 from conformance.errors import ReferenceFailure
+from conformance.kinds.hmac_hex import signer_of
 from conformance.outcome import Outcome
 from conformance.paths import data_dir
 from conformance.vectors import VectorCase, iter_cases
@@ -86,17 +87,14 @@ def _register_replay(flow: Flow) -> None:
         if (skipped := details.unavailable(flow.references)) is not None:
             return skipped
         case = frozen_hash(flow)
-        prefix = case.op.rsplit(".", 1)[0]
-        trip = next((t for t in flow.round_trips if t.consumer_op == case.op), None) or next(
-            t for t in flow.round_trips if t.consumer_op.rsplit(".", 1)[0] == prefix
-        )
+        producer = signer_of(flow, case.op)
         presented = catalog.op(case.op).params["presented"]
         identity = {k: v for k, v in case.input.items() if k != presented}
         verdicts, recomputed = {}, {}
         with Stopwatch() as watch:
             for name in flow.references:
                 verify, first, second = call_many(
-                    name, [(case.op, case.input), (trip.producer_op, identity), (trip.producer_op, identity)]
+                    name, [(case.op, case.input), (producer, identity), (producer, identity)]
                 )
                 verdicts[name] = shown(verify)
                 recomputed[name] = accepted(first) and first.value == second.value == case.input[presented]
@@ -112,7 +110,7 @@ def _register_replay(flow: Flow) -> None:
             why,
             ran=[
                 f"{case.op} on the frozen vector {case.case_id}, in {', '.join(flow.references)}",
-                f"{trip.producer_op} twice for the same identity, in each reference",
+                f"{producer} twice for the same identity, in each reference",
             ],
             references=reference_versions(flow.references),
             figures={"queries": 3 * len(flow.references), "seconds": watch.seconds},
@@ -154,7 +152,7 @@ def _register_case(flow: Flow) -> None:
         refuses; lowercase, both accept."""
         if (skipped := details.unavailable([reference])) is not None:
             return skipped
-        sign = next(t.producer_op for t in flow.round_trips if t.consumer_op == lenient.name)
+        sign = signer_of(flow, lenient.name)
         identity = {"secret": "HMAC-2 TEST secret", lenient.params["message"]: "1024"}
         (made,) = call_many(reference, [(sign, identity)])
         if not accepted(made):

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from conformance.catalog.model import RoundTrip
+from conformance.catalog.model import Flow, RoundTrip
 from conformance.errors import ConformanceError
 from conformance.fuzz import mutations as m
 from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
@@ -479,4 +479,18 @@ def round_trip(variant: str, sign_op: str, verify_op: str, presented: str) -> Ro
     )
 
 
-__all__ = ["PROBE_SECRET", "HmacHexSign", "HmacHexVerify", "probe_set", "round_trip", "storable"]
+def signer_of(flow: Flow, verify_op: str) -> str:
+    """The sign op whose hashes ``verify_op`` checks: its round trip's producer, else (a verifier outside the round
+    trips, as Chatwoot's ``set_user``) the producer of the round trip whose consumer shares its name's prefix.
+    Raises ``KeyError`` when there is none."""
+    prefix = verify_op.rsplit(".", 1)[0]
+    for trip in flow.round_trips:
+        if trip.consumer_op == verify_op:
+            return trip.producer_op
+    for trip in flow.round_trips:
+        if trip.consumer_op.rsplit(".", 1)[0] == prefix:
+            return trip.producer_op
+    raise KeyError(verify_op)
+
+
+__all__ = ["PROBE_SECRET", "HmacHexSign", "HmacHexVerify", "probe_set", "round_trip", "signer_of", "storable"]

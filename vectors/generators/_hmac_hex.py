@@ -23,7 +23,7 @@ from conformance import catalog, registry
 from conformance.catalog.model import Flow, Op
 from conformance.errors import ConformanceError
 from conformance.judge import same
-from conformance.kinds.hmac_hex import storable
+from conformance.kinds.hmac_hex import signer_of, storable
 from conformance.vectorgen import VectorFileBuilder
 
 #: The notes of the kind's flags; a flow adds its own (:attr:`Parameters.notes`).
@@ -167,17 +167,14 @@ class _Variant:
 
 def _variants(flow: Flow, params: Parameters) -> list[_Variant]:
     ops = {op.name: op for op in flow.ops}
-    found = [
-        _Variant(trip.variant, ops[trip.producer_op], [ops[trip.consumer_op]], params.secrets[trip.variant])
+    found = {
+        trip.producer_op: _Variant(trip.variant, ops[trip.producer_op], [], params.secrets[trip.variant])
         for trip in flow.round_trips
-    ]
-    paired = {v.verifiers[0].name for v in found}
+    }
     for op in flow.ops:
-        if op.kind == "hmac_hex.verify" and op.name not in paired:
-            prefix = op.name.rsplit(".", 1)[0]
-            home = next(v for v in found if v.verifiers[0].name.rsplit(".", 1)[0] == prefix)
-            home.verifiers.append(op)
-    return found
+        if op.kind == "hmac_hex.verify":
+            found[signer_of(flow, op.name)].verifiers.append(op)
+    return list(found.values())
 
 
 def _is_email(name: str) -> bool:
