@@ -15,7 +15,6 @@ from pathlib import Path
 from conformance.vectorgen import write_files
 from vectors.generators._hmac_hex import Example, Parameters, build
 
-REFERENCES = ("ruby", "php", "node", "python-hmac")
 PARAMETERS = Parameters(
     flow="email_hmac",
     secrets={

@@ -13,8 +13,6 @@ from pathlib import Path
 from conformance.vectorgen import write_files
 from vectors.generators._hmac_hex import Example, Parameters, build
 
-#: The reference runtimes this generator asks (names in conformance.registry).
-REFERENCES = ("ruby", "php", "node", "python-hmac")
 #: One TEST secret per platform: Intercom gives web, iOS and Android each their own.
 PARAMETERS = Parameters(
     flow="intercom_identity",
