@@ -93,6 +93,7 @@ class RunRecord:
     cases: list[CaseResult] = field(default_factory=list)
     interop: list[InteropCell] = field(default_factory=list)
     version_matrix: dict[str, Any] = field(default_factory=dict)  # reference -> {"versions", "findings", ...}
+    sdk_matrix: dict[str, Any] = field(default_factory=dict)  # flow -> conformance.sdk_matrix.compare()
 
     @property
     def policy(self) -> Policy:
@@ -142,6 +143,7 @@ class RunRecord:
             "cases": [asdict(c) for c in self.cases],
             "interop": [asdict(c) for c in self.interop],
             "versionMatrix": self.version_matrix,
+            "sdkMatrix": self.sdk_matrix,
         }
 
     @classmethod
@@ -152,6 +154,7 @@ class RunRecord:
             cases=[_from_dict(CaseResult, c) for c in data.get("cases", [])],
             interop=[_checked_cell(_from_dict(InteropCell, c)) for c in data.get("interop", [])],
             version_matrix=data.get("versionMatrix", {}),
+            sdk_matrix=data.get("sdkMatrix", {}),
         )
 
     def _repr_html_(self) -> str:

@@ -157,7 +157,7 @@ def run(
     interop: bool = True,
 ) -> RunRecord:
     """Run everything and return the record every report reads."""
-    from conformance import matrix
+    from conformance import matrix, sdk_matrix
 
     policy = policy or Policy.from_options()
     record = RunRecord(
@@ -174,5 +174,6 @@ def run(
     record.cases = run_cases(cases, implementations, progress=progress)
     if interop:
         record.interop = matrix.run_interop(cases, implementations, progress=progress)
+        record.sdk_matrix = sdk_matrix.run_all(implementations)
     record.implementations = {impl.name: registry.describe(impl) for impl in implementations}
     return record

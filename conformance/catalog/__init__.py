@@ -13,7 +13,7 @@ from functools import cache
 
 from conformance.catalog.arguments import check_args, op_schema
 from conformance.catalog.flows import FLOWS
-from conformance.catalog.model import Args, Flow, Op, RoundTrip, kind_op
+from conformance.catalog.model import Args, Flow, Op, RoundTrip, SdkMatrix, kind_op
 from conformance.errors import UsageError
 from conformance.kinds import Part, kind
 
@@ -23,6 +23,7 @@ __all__ = [
     "Flow",
     "Op",
     "RoundTrip",
+    "SdkMatrix",
     "check_args",
     "flow",
     "flow_ids",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conformance.catalog.model import Args, Flow, Op, RoundTrip, kind_op
+from conformance.catalog.model import Args, Flow, Op, RoundTrip, SdkMatrix, kind_op
 from conformance.kinds.hmac_hex import round_trip as hmac_round_trip
 
 # --- how consumers decide ---------------------------------------------------------------------------------------------
@@ -46,6 +46,29 @@ def _stream_matrix_inputs() -> list[dict[str, Any]]:
         for exp in (None, STREAM_NOW + 3600):
             cases.append({"secret": secret, "userId": user_id, "exp": exp, "iat": STREAM_NOW - index})
     return cases
+
+
+def _stream_sdk_inputs() -> list[tuple[str, dict[str, Any]]]:
+    """The SDK x SDK matrix's inputs, one per aspect where Stream's SDKs might differ (iat always given: the Java
+    SDK reads the clock when it is null)."""
+    secret = "handoff-conformance-stream-secret-0001"
+    base = {"secret": secret, "userId": "alice", "exp": None, "iat": STREAM_NOW}
+    aspects: list[tuple[str, dict[str, Any]]] = [
+        ("an ASCII id, no exp", {}),
+        ("exp in an hour", {"exp": STREAM_NOW + 3600}),
+        ("exp 0", {"exp": 0}),
+        ("iat 0", {"iat": 0, "exp": STREAM_NOW + 3600}),
+        ("exp in the past", {"exp": STREAM_NOW - 1}),
+        ("exp 2**53 - 1", {"exp": 2**53 - 1}),
+        ("a Unicode id (Latin-1, BMP, astral)", {"userId": "j\u00e9r\u00f4me \u20ac \U0001f600"}),
+        ("JSON escapes in the id", {"userId": 'q"b\\s\n\x00\x7f\u2028'}),
+        ("a lone surrogate in the id", {"userId": "a\ud800b"}),
+        ("an empty id", {"userId": ""}),
+        ("a 2,048-character id", {"userId": "x" * 2048}),
+        ("a 16-byte secret", {"secret": "sixteen-byte-key"}),
+        ("an empty secret", {"secret": ""}),
+    ]
+    return [(label, {**base, **changed}) for label, changed in aspects]
 
 
 def _stream_verify_args(args: Args, produced: Any) -> dict[str, Any]:
@@ -557,6 +580,12 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         generator="stream_chat_token",
+        sdk_matrix=SdkMatrix(
+            sdks=tuple(zip(("stream-node", "stream-python", "stream-java"), STREAM_SDK_OPS, strict=True)),
+            inputs=_stream_sdk_inputs,
+            verifier="stream.token.verify",
+            verify_args=_stream_verify_args,
+        ),
     ),
     Flow(
         id="intercom_identity",

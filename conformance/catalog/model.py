@@ -96,6 +96,17 @@ class RoundTrip:
 
 
 @dataclass(frozen=True)
+class SdkMatrix:
+    """A vendor's own SDKs side by side: each SDK (a registry name) signs the same labelled inputs with its op, and
+    each token is judged by the flow's documented verifier (``verifier``, with ``verify_args(args, token)``)."""
+
+    sdks: tuple[tuple[str, str], ...]  # (registry name, its producer op), in the matrix's order
+    inputs: Callable[[], list[tuple[str, dict[str, Any]]]]  # (what the input exercises, the op's arguments)
+    verifier: str
+    verify_args: Callable[[Args, Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Flow:
     """One vendor flow: its id (the name of its vector file, its notebook and ``--flow``), ops and references."""
 
@@ -108,6 +119,7 @@ class Flow:
     round_trips: tuple[RoundTrip, ...] = ()
     document: str = ""  # the vendor document in shared/seeds
     generator: str = ""  # the module of vectors/generators/ that writes its vector file
+    sdk_matrix: SdkMatrix | None = None  # the vendor's SDKs compared with each other (conformance.sdk_matrix)
 
     @property
     def vector_file(self) -> str:

@@ -258,6 +258,42 @@ def _version_section(record: RunRecord) -> str:
     return "".join(parts)
 
 
+def _sdk_section(record: RunRecord) -> str:
+    if not record.sdk_matrix:
+        return "<p>No flow had two of its vendor's SDKs in this run.</p>"
+    parts = [
+        '<p class="hint">Each cell: the inputs on which the row SDK and the column SDK answered the same bytes (or'
+        " refused alike), then those on which the documented verifier gives their tokens the same verdict; every"
+        " other input is explained below the cell's table.</p>"
+    ]
+    for flow_id, matrix in record.sdk_matrix.items():
+        names = [str(n) for n in matrix.get("sdks", [])]
+        cells = {(c["row"], c["column"]): c for c in matrix.get("cells", [])}
+        rows = []
+        for row in names:
+            shown = [_td(row)]
+            for column in names:
+                cell = cells.get((row, column), {})
+                same = cell.get("identical") == cell.get("total")
+                text = f"{cell.get('identical')}/{cell.get('total')} identical, {cell.get('sameVerdict')} same verdict"
+                shown.append(_td(text, "v-pass" if same else "v-equivalent", "\n".join(cell.get("explained", []))))
+            rows.append(shown)
+        parts.append(f"<h3>{_visible(flow_id)}</h3>" + _table(["row \\ column", *names], rows, "meta"))
+        for cell in matrix.get("cells", []):
+            if names.index(cell["row"]) < names.index(cell["column"]) and cell.get("explained"):
+                items = "".join(f"<li>{_visible(text)}</li>" for text in cell["explained"])
+                parts.append(f"<p><b>{_visible(cell['row'])} vs {_visible(cell['column'])}</b></p><ul>{items}</ul>")
+        verdicts = matrix.get("verdicts", {})
+        rows = [
+            [_td(label), *(_td(verdicts.get(n, [""] * (i + 1))[i]) for n in names)]
+            for i, label in enumerate(matrix.get("inputs", []))
+        ]
+        parts.append(
+            "<p>The documented verifier's verdict on each SDK's token:</p>" + _table(["input", *names], rows, "meta")
+        )
+    return "".join(parts)
+
+
 def _legend() -> str:
     items = [(v, v.replace("_", " ")) for v in VERDICTS] + [("none", "not run")]
     return '<p class="legend">' + "".join(f'<span class="cell v-{v}">{label}</span>' for v, label in items) + "</p>"
@@ -301,6 +337,7 @@ def render_html(record: RunRecord) -> str:
 vectors, click a cell for the input, both answers and a byte-level diff.</p><noscript>The matrices need
 JavaScript.</noscript></section>
 <section id="interop"><h2>Interop (producer &rarr; consumer)</h2></section>
+<section id="sdks"><h2>The vendors' SDKs side by side</h2>{_sdk_section(record)}</section>
 <section id="versions"><h2>Reference-version matrix</h2>{_version_section(record)}</section>
 <section id="metadata"><h2>Run metadata</h2>{_metadata_section(record)}</section>
 </main>

@@ -1,0 +1,222 @@
+"""The SDK x SDK matrix: a vendor's own SDKs sign the same inputs, and every pair is compared input by input.
+
+A flow declares its SDKs, its labelled inputs and its documented verifier (:class:`conformance.catalog.SdkMatrix`).
+Each SDK (a live reference) answers every input; each token it makes is judged by the verifier. A cell (row SDK,
+column SDK) counts the inputs where both answered the same bytes (or refused for the same reason) and those where
+the verifier's verdicts agree, and explains every other input: which header fields, claims, claim order or JSON
+escapes differ, or which SDK refuses and why. The diagonal compares an SDK with itself (its answers are
+deterministic, so it reads identical). ``python -m conformance.sdk_matrix [OUT.md]`` writes ``docs/sdk-matrix.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from conformance import catalog, registry
+from conformance.contract import Implementation
+from conformance.outcome import Outcome
+from conformance.primitives.jwt import b64_lenient
+
+VERIFIER = "python"
+
+
+def _answer(outcome: Outcome) -> str:
+    return str(outcome.value) if outcome.status == "value" else f"refused: {outcome.reason or outcome.status}"
+
+
+def _json_part(token: str, index: int) -> tuple[str, Any]:
+    """The text of the token's ``index``-th segment and its JSON value (``None`` when it is not JSON)."""
+    try:
+        text = b64_lenient(token.split(".")[index]).decode("utf-8", "replace")
+        return text, json.loads(text)
+    except (IndexError, ValueError):
+        return "", None
+
+
+def _dict_differences(what: str, a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> list[str]:
+    found = []
+    for only, other, name in ((set(a) - set(b), a, names[0]), (set(b) - set(a), b, names[1])):
+        found += [f"{what} {k}={json.dumps(other[k])[:40]} only in {name}" for k in sorted(only)]
+    changed = sorted(k for k in set(a) & set(b) if a[k] != b[k])
+    if changed:
+        found.append(f"{what} values differ: " + ", ".join(changed))
+    common = [k for k in a if k in b]
+    if not found and common != [k for k in b if k in a]:
+        found.append(f"{what} order: {', '.join(a)} vs {', '.join(b)}")
+    return found
+
+
+def explain(a: Outcome, b: Outcome, names: tuple[str, str]) -> str:
+    """Why two SDKs' answers to one input differ, in one line (``""`` when they are the same)."""
+    if a.status != "value" or b.status != "value":
+        if a.status == b.status and a.reason == b.reason:
+            return ""
+        said = ["signs" if o.status == "value" else _answer(o) for o in (a, b)]
+        return f"{names[0]} {said[0]}, {names[1]} {said[1]}"
+    if a.value == b.value:
+        return ""
+    found: list[str] = []
+    for index, what in ((0, "header"), (1, "claims")):
+        text_a, value_a = _json_part(str(a.value), index)
+        text_b, value_b = _json_part(str(b.value), index)
+        if text_a == text_b:
+            continue
+        if isinstance(value_a, dict) and isinstance(value_b, dict):
+            differences = _dict_differences(what, value_a, value_b, names)
+            found += differences or [f"{what} JSON written differently (escapes): {text_a[:48]!r} vs {text_b[:48]!r}"]
+        else:
+            found.append(f"{what} not JSON in one of them")
+    return "; ".join(found) or "same header and claims, other signature"
+
+
+def _factored(explained: list[str]) -> list[str]:
+    """``explained`` with each difference that every explained input shares said once, first ("every token: ...")."""
+    parts = [line.split(": ", 1)[1].rsplit(" (", 1)[0].split("; ") for line in explained]
+    signed = [p for p in parts if not any(" refused: " in x or " signs" in x for x in p)]
+    shared = [x for x in signed[0] if all(x in p for p in signed)] if len(signed) > 1 else []
+    if not shared:
+        return explained
+    rest = []
+    for line in explained:
+        label, tail = line.split(": ", 1)
+        body, verdict = tail.rsplit(" (", 1)
+        kept = [x for x in body.split("; ") if x not in shared]
+        if kept or not verdict.startswith("same verdict"):
+            rest.append(f"{label}: {'; '.join(kept) or 'only the differences above'} ({verdict}")
+    return [f"every token both sign: {'; '.join(shared)}", *rest]
+
+
+def _verdict(verifier: Implementation, op: str, args: Mapping[str, Any] | None) -> str:
+    if args is None:
+        return "no token"
+    outcome = verifier.call_many([(op, dict(args))])[0]
+    return "accepted" if outcome.status == "value" else str(outcome.reason or outcome.status)
+
+
+def compare(flow_id: str, implementations: Sequence[Implementation] | None = None) -> dict[str, Any] | None:
+    """The flow's SDK x SDK matrix over the SDKs among ``implementations`` (default: all of the flow's SDKs that
+    are available), or ``None`` when fewer than two can run. Raises :class:`UsageError` for an unknown flow."""
+    entry = catalog.flow(flow_id)
+    spec = entry.sdk_matrix
+    if spec is None:
+        return None
+    given = {i.name: i for i in implementations} if implementations is not None else None
+    sdks: list[tuple[Implementation, str]] = []
+    for name, op in spec.sdks:
+        implementation = given.get(name) if given is not None else registry.shared(name)
+        if implementation is not None and not implementation.unavailable() and op in implementation.ops():
+            sdks.append((implementation, op))
+    if len(sdks) < 2:
+        return None
+    verifier = registry.shared(VERIFIER)
+    inputs = spec.inputs()
+    answers = {i.name: i.call_many([(op, args) for _, args in inputs]) for i, op in sdks}
+    verdicts = {
+        name: [
+            _verdict(verifier, spec.verifier, spec.verify_args(args, o.value) if o.status == "value" else None)
+            for (_, args), o in zip(inputs, outcomes, strict=True)
+        ]
+        for name, outcomes in answers.items()
+    }
+    names = list(answers)
+    cells = []
+    for row in names:
+        for column in names:
+            explained = []
+            identical = agree = 0
+            for index, (label, _) in enumerate(inputs):
+                why = explain(answers[row][index], answers[column][index], (row, column))
+                identical += not why
+                same_verdict = verdicts[row][index] == verdicts[column][index]
+                agree += same_verdict
+                if why:
+                    verdict = "same verdict" if same_verdict else f"{verdicts[row][index]} vs {verdicts[column][index]}"
+                    explained.append(f"{label}: {why} ({verdict})")
+            explained = _factored(explained)
+            cells.append(
+                {
+                    "row": row,
+                    "column": column,
+                    "identical": identical,
+                    "sameVerdict": agree,
+                    "total": len(inputs),
+                    "explained": explained,
+                }
+            )
+    return {
+        "flow": flow_id,
+        "sdks": names,
+        "versions": {i.name: i.versions() for i, _ in sdks},
+        "inputs": [label for label, _ in inputs],
+        "answers": {name: [_answer(o)[:80] for o in outcomes] for name, outcomes in answers.items()},
+        "verdicts": verdicts,
+        "cells": cells,
+    }
+
+
+def run_all(implementations: Sequence[Implementation]) -> dict[str, Any]:
+    """``{flow: matrix}`` for every flow whose SDKs (at least two) are among ``implementations``."""
+    found = {}
+    for entry in catalog.FLOWS:
+        if entry.sdk_matrix is not None:
+            matrix = compare(entry.id, implementations)
+            if matrix is not None:
+                found[entry.id] = matrix
+    return found
+
+
+def markdown(matrices: Mapping[str, Any]) -> str:
+    """The matrices as the Markdown of ``docs/sdk-matrix.md``."""
+    lines = [
+        "# The vendors' own SDKs side by side",
+        "",
+        "Written by `python -m conformance.sdk_matrix docs/sdk-matrix.md` from the live SDKs (`conformance.sdk_matrix`;",
+        "the inputs are the flow's `sdk_matrix` in `conformance/catalog/flows.py`); `conformance run --html` shows the",
+        "same matrix. A cell (row, column) gives the inputs on which both SDKs answered the same bytes (or refused for",
+        "the same reason), then those on which the documented verifier gives both tokens the same verdict; every other",
+        "input is explained below the table, with the verdicts when they differ.",
+    ]
+    for flow_id, matrix in matrices.items():
+        lines += ["", f"## `{flow_id}`", "", "Versions: "]
+        lines[-1] += "; ".join(
+            f"{name} " + ", ".join(f"{k} {v}" for k, v in versions.items())
+            for name, versions in matrix["versions"].items()
+        )
+        names = matrix["sdks"]
+        lines += ["", "| row \\ column | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        cells = {(c["row"], c["column"]): c for c in matrix["cells"]}
+        for row in names:
+            shown = [
+                f"{cells[row, c]['identical']}/{cells[row, c]['total']} identical, "
+                f"{cells[row, c]['sameVerdict']} same verdict"
+                for c in names
+            ]
+            lines.append(f"| {row} | " + " | ".join(shown) + " |")
+        for cell in matrix["cells"]:
+            if names.index(cell["row"]) < names.index(cell["column"]) and cell["explained"]:
+                lines += ["", f"**{cell['row']} vs {cell['column']}**", ""]
+                lines += [f"- {text}" for text in cell["explained"]]
+        lines += ["", "Verdicts of the documented verifier, per input:", ""]
+        lines += ["| input | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        for index, label in enumerate(matrix["inputs"]):
+            lines.append(f"| {label} | " + " | ".join(matrix["verdicts"][n][index] for n in names) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    matrices = {e.id: m for e in catalog.FLOWS if e.sdk_matrix is not None and (m := compare(e.id)) is not None}
+    text = markdown(matrices)
+    if args:
+        Path(args[0]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
