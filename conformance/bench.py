@@ -16,6 +16,7 @@ import platform
 import sys
 import timeit
 
+from conformance import registry
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD, SymmetricKeyEncryptionProvider
 
 KEY = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
@@ -38,13 +39,7 @@ def python_nanos_per_decrypt(cipher_text: str, iterations: int, repeats: int = 7
 
 
 def java_nanos_per_decrypt(cipher_text: str, iterations: int, repeats: int = 7) -> float:
-    from conformance.references import java, khoros_java
-
-    provider = khoros_java.skep(KEY, IV, True)
-    bench = java.jclass("dev.handoff.ref.DecryptBench")
-    text = java.to_java_string(cipher_text)
-    bench.nanosPerDecrypt(provider, text, 200_000, 10)  # let the JIT compile the path first
-    return min(float(bench.nanosPerDecrypt(provider, text, iterations // 10, iterations)) for _ in range(repeats))
+    return float(registry.bridge("java").nanos_per_decrypt(KEY, IV, cipher_text, iterations, repeats))
 
 
 def decrypt_bench(iterations: int, size: int) -> None:

@@ -20,8 +20,8 @@ from typing import Any, Literal, Protocol, runtime_checkable
 
 from conformance import catalog
 from conformance.errors import ConformanceError, InvalidArgument, UsageError
+from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import OpFunction, Outcome, capture
-from conformance.references.jsonlines import JsonLinesProcess
 
 Call = tuple[str, Mapping[str, Any]]
 Kind = Literal["in-process", "jvm", "json-lines"]

@@ -12,6 +12,7 @@ import importlib.metadata
 import platform
 from collections.abc import Callable, Sequence
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from conformance import catalog
@@ -24,12 +25,12 @@ from conformance.outcome import OpFunction
 def python_ops() -> dict[str, OpFunction]:
     """The built-in Python implementation's op table: the ``OPS`` of every flow's module in the catalog, and the
     port of every op of a kind (:meth:`conformance.kinds.Kind.python`)."""
-    table: dict[str, OpFunction] = {}
+    table: catalog.OpTable[OpFunction] = catalog.OpTable("the python implementation's ops")
     for module_name in dict.fromkeys(entry.python_module for entry in catalog.FLOWS if entry.python_module):
-        table.update(importlib.import_module(module_name).OPS)
+        table.add_all(importlib.import_module(module_name).OPS)
     for found in catalog.kind_parts():
-        table[found.op] = found.python()
-    return table
+        table.add(found.op, found.python())
+    return dict(table)
 
 
 def _package_version() -> str:
@@ -104,7 +105,7 @@ def _openssl() -> Implementation:
 
     return OpTableImplementation(
         "openssl",
-        lambda: {**openssl.OPS, **openssl_dgst.OPS},
+        lambda: dict(catalog.OpTable("openssl's ops", openssl.OPS, openssl_dgst.OPS)),
         probe=lambda: openssl.available() or openssl_dgst.available(),
         read_versions=openssl_dgst.versions,
         batches=lambda: {"boldchat.sha512.secure": openssl_dgst.secure_batch},
@@ -161,23 +162,51 @@ def _sdk_java(name: str) -> Callable[[], Implementation]:
     return make
 
 
+def _named(*entries: tuple[str, Callable[[], Implementation]]) -> dict[str, Callable[[], Implementation]]:
+    """The factories by name; raises ``ValueError`` at import for a name registered twice."""
+    table: dict[str, Callable[[], Implementation]] = {}
+    for name, factory in entries:
+        if name in table:
+            raise ValueError(f"implementation {name!r} is registered twice")
+        table[name] = factory
+    return table
+
+
 #: name -> factory, in the order reports list them.
-FACTORIES: dict[str, Callable[[], Implementation]] = {
-    "python": _python,
-    "java": _java,
-    "node": _node,
-    "php": _php,
-    "ruby": _ruby,
-    "python-hmac": _python_hmac,
-    "openssl": _openssl,
-    "gnupg": _gnupg,
-    "pyjwt": _pyjwt,
-    "bc150": _bouncycastle("bc150"),
-    "bc-current": _bouncycastle("bc-current"),
-    "stream-node": _sdk_node("stream-node", "stream"),
-    "stream-python": _sdk_python("stream-python"),
-    "stream-java": _sdk_java("stream-java"),
+FACTORIES: dict[str, Callable[[], Implementation]] = _named(
+    ("python", _python),
+    ("java", _java),
+    ("node", _node),
+    ("php", _php),
+    ("ruby", _ruby),
+    ("python-hmac", _python_hmac),
+    ("openssl", _openssl),
+    ("gnupg", _gnupg),
+    ("pyjwt", _pyjwt),
+    ("bc150", _bouncycastle("bc150")),
+    ("bc-current", _bouncycastle("bc-current")),
+    ("stream-node", _sdk_node("stream-node", "stream")),
+    ("stream-python", _sdk_python("stream-python")),
+    ("stream-java", _sdk_java("stream-java")),
+)
+
+
+#: A reference's questions beyond the contract's ops (what the audit's proofs ask): name -> its bridge module.
+BRIDGES: dict[str, str] = {
+    "java": "conformance.references.khoros_java_bridge",
+    "openssl": "conformance.references.openssl_dgst",
+    "pyjwt": "conformance.references.pyjwt",
 }
+
+
+def bridge(name: str) -> ModuleType:
+    """The module through which the audit asks built-in reference ``name`` what the contract has no op for (the
+    vendor's Khoros classes beyond the ops, raw OpenSSL digests). Raises :class:`UsageError` for a name without one.
+    """
+    module = BRIDGES.get(name)
+    if module is None:
+        raise UsageError(f"implementation {name!r} has no bridge; bridges: {', '.join(BRIDGES)}")
+    return importlib.import_module(module)
 
 
 def names() -> tuple[str, ...]:

@@ -156,9 +156,3 @@ class RunRecord:
             version_matrix=data.get("versionMatrix", {}),
             sdk_matrix=data.get("sdkMatrix", {}),
         )
-
-    def _repr_html_(self) -> str:
-        """Jupyter shows a record inline: the headline and the matrices."""
-        from conformance.report.notebook import record_html
-
-        return record_html(self)

@@ -1,7 +1,7 @@
 // The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT, the hs256_jwt kinds), jose
 // (Talkative ES256 JWS) and crypto.createHmac (the hmac_hex kinds: Intercom, Front, Help Scout, Crisp, tawk.to,
 // Chatwoot).
-// Speaks the JSON-lines protocol of conformance/references/jsonlines.py: a hello line, then
+// Speaks the JSON-lines protocol of conformance/jsonlines.py: a hello line, then
 // {"id","op","kind","params","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
 // Two tables: OPS by op name, KINDS by op kind (every catalog op of the kind, called with its params).
 // Messages never contain secrets or keys.

@@ -1,6 +1,6 @@
 // The vendors' own node SDKs as references for handoff-conformance: twilio (jwt.AccessToken) and stream-chat
 // (StreamChat#createToken, #devToken). One SDK per process: `node server.mjs stream|stream-8|twilio|twilio-5`.
-// Speaks the JSON-lines protocol of conformance/references/jsonlines.py: a hello line, then
+// Speaks the JSON-lines protocol of conformance/jsonlines.py: a hello line, then
 // {"id","op","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
 // The clock the SDKs read (Date.now) is frozen at the call's `now` (seconds). Messages never contain secrets.
 import { createRequire } from "node:module";

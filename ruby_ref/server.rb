@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
 # The Ruby reference for handoff-conformance: the vendors' own Ruby snippets behind the JSON-lines protocol of
-# conformance/references/jsonlines.py. A hello line, then {"id","op","kind","params","args"} ->
+# conformance/jsonlines.py. A hello line, then {"id","op","kind","params","args"} ->
 # {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit. Messages never hold argument values.
 #
 # Text crosses as hex: every string argument arrives as the hex of its UTF-8 bytes (a lone surrogate as its 3-byte

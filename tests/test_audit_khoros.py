@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance import aes
+from conformance import aes, registry
 from conformance.audit import gf128, guessing, padding_oracle, stats
 from conformance.audit.model import PROOFS, Finding
 from conformance.codecs import decode_base64, encode_base64
@@ -71,8 +71,7 @@ def test_each_proof_reaches_its_status_with_figures_and_versions(finding_id: str
 
 
 def _decrypt_payload(iv_key: str, payload: str, key: str) -> dict | None:
-    from conformance.audit import khoros_vendor_java as vendor
-
+    vendor = registry.bridge("java")
     text = vendor.decrypt_payload(iv_key, payload, key)
     return None if text is None else json.loads(text)
 
@@ -167,8 +166,7 @@ def test_st3_equal_prefix_blocks_are_equal_ciphertext_blocks() -> None:
 
 
 def test_cryptor1_found_password_opens_the_ciphertext_in_the_vendor_java() -> None:
-    from conformance.audit import khoros_vendor_java as vendor
-
+    vendor = registry.bridge("java")
     result = finding("CRYPTOR-1")
     art = result.artifacts
     opened = vendor.cryptor_decrypt_gcm(art["password"], bytes.fromhex(art["sealedHex"]), bytes.fromhex(art["ivHex"]))
@@ -182,8 +180,7 @@ def test_cryptor1_found_password_opens_the_ciphertext_in_the_vendor_java() -> No
 
 
 def test_cryptor2_forged_tag_is_accepted_and_a_changed_one_is_not() -> None:
-    from conformance.audit import khoros_vendor_java as vendor
-
+    vendor = registry.bridge("java")
     result = finding("CRYPTOR-2")
     art = result.artifacts
     key, nonce, forged = (bytes.fromhex(art[k]) for k in ("keyHex", "nonceHex", "forgedHex"))

@@ -16,9 +16,9 @@ from referencing import Registry, Resource
 
 from conformance import catalog, registry
 from conformance.catalog import write
+from conformance.catalog.write import readme_block
 from conformance.errors import InvalidArgument, UsageError
 from conformance.paths import REPO_ROOT, schemas_dir
-from conformance.report.flows import readme_block
 from conformance.vectors import load_cases, load_file, vector_files
 
 CASES = load_cases()

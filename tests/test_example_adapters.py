@@ -11,9 +11,9 @@ import pytest
 from conformance import catalog, judge
 from conformance.contract import JsonLinesImplementation
 from conformance.errors import ConformanceError
+from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
-from conformance.references.jsonlines import JsonLinesProcess
 from conformance.vectors import VectorCase, load_cases
 from tests.conftest import require_reference
 

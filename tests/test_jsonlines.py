@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from conformance.errors import ReferenceFailure, ReferenceUnavailable
+from conformance.jsonlines import JsonLinesProcess, RemoteError, unwrap
 from conformance.outcome import Outcome, capture
-from conformance.references.jsonlines import JsonLinesProcess, RemoteError, unwrap
 
 CRASHY = Path(__file__).parent / "fixtures" / "adapters" / "crashy.py"
 

@@ -10,9 +10,9 @@ import pytest
 
 from conformance import catalog, registry
 from conformance.catalog import kind_op
+from conformance.jsonlines import _request_line
 from conformance.kinds import Kind, Part, kind, register, registered
 from conformance.kinds.base import _KINDS
-from conformance.references.jsonlines import _request_line
 
 
 class _Echo(Kind):

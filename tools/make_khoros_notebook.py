@@ -22,13 +22,14 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 VECTOR_FILE_CODE = (
     "from conformance import catalog, runner\n"
     "from conformance.paths import vectors_dir\n"
+    "from conformance.report.notebook import show\n"
     "from conformance.vectors import iter_cases\n"
     "\n"
     "flow = catalog.flow({flow!r})\n"
     "path = vectors_dir() / flow.vector_file\n"
     "record = runner.run(list(iter_cases(path)), [PYTHON, JAVA], vector_files=[path], progress=False)\n"
     "assert record.gate_passes(), list(record.failing())[:5]\n"
-    "record"
+    "show(record)"
 )
 
 SECURE_TRANSFER = [

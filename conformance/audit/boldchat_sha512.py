@@ -18,12 +18,12 @@ import subprocess
 from dataclasses import dataclass
 from typing import Literal
 
+from conformance import registry
 from conformance.arguments import require_str
 from conformance.audit.evidence import PORT, Details, Stopwatch, rate, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.audit.sha512_extension import extend
 from conformance.errors import DataValidationError, InvalidArgument, ReferenceFailure
-from conformance.references import openssl_dgst
 from conformance.vendors.boldchat import HASH_HEX_LENGTH, secure_parameters_sha512
 from conformance.vendors.boldchat_validator import BoldChatValidator, MemoryReplayStore
 
@@ -301,7 +301,7 @@ def prove_length_extension() -> Finding:
             forgeries.append(right)
             artifacts[name] = {**record, "glue_hex": right.glue.hex(), "forged_digest": right.digest_hex}
     key = TEST_HASHING_KEY.encode("utf-8")
-    digests = openssl_dgst.sha512_hex_many([key + f.data_bytes for f in forgeries])
+    digests = registry.bridge("openssl").sha512_hex_many([key + f.data_bytes for f in forgeries])
     hashes_hold = all(d.upper() == f.digest_hex for d, f in zip(digests, forgeries, strict=True))
     wins = [k for k, v in outcomes.items() if v["accepted"]]
     why = (
@@ -343,7 +343,7 @@ def prove_construction() -> Finding:
     encoded = "Type=chat&VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"
     key, data = TEST_HASHING_KEY.encode("utf-8"), encoded.encode("utf-8")
     with Stopwatch() as watch:
-        prefix = openssl_dgst.sha512_hex(key + data).upper() + encoded
+        prefix = registry.bridge("openssl").sha512_hex(key + data).upper() + encoded
         mac = openssl_hmac_sha512(key, data).upper() + encoded
     identified = {"sha512-prefix": identify_construction(prefix, TEST_HASHING_KEY)}
     identified["hmac-sha512"] = identify_construction(mac, TEST_HASHING_KEY)

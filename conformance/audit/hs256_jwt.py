@@ -10,11 +10,10 @@ reference of the flow through the contract at the times the proof chooses.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
-from conformance import catalog, jsjson
+from conformance import catalog, jsjson, registry
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.errors import ReferenceFailure
@@ -187,18 +186,9 @@ def prove_kustomer_iat() -> Finding:
 
 
 def pyjwt_default_iat(token: str, now: int = NOW) -> str:
-    """What PyJWT's ``jwt.decode`` with its default options answers for ``token`` at ``now``."""
-    import jwt
-
-    from conformance.references.pyjwt import _clock
-
-    with _clock(now), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            jwt.decode(token, SECRET, algorithms=["HS256"])
-        except jwt.PyJWTError as exc:
-            return type(exc).__name__
-    return "accepted"
+    """What PyJWT's ``jwt.decode`` with its default options answers for ``token`` at ``now`` (asked through the
+    registry's ``pyjwt`` bridge)."""
+    return str(registry.bridge("pyjwt").default_decode(token, SECRET, now))
 
 
 ZENDESK_2 = Details(

@@ -14,12 +14,15 @@ from collections.abc import Iterator
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from conformance import registry
 from conformance.arguments import require_int, require_number
 from conformance.audit import gf128, guessing, svg
-from conformance.audit import khoros_vendor_java as vendor
 from conformance.audit.evidence import PORT, Details, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.errors import InvalidArgument
+
+#: The vendor's Khoros Java, reached through the registry.
+vendor = registry.bridge("java")
 
 FLOW = "khoros_cryptor"
 SEED = "handoff-conformance audit: Khoros Cryptor TEST material"

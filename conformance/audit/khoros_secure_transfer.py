@@ -11,13 +11,16 @@ import json
 import random
 from typing import Any
 
-from conformance.audit import khoros_vendor_java as vendor
+from conformance import registry
 from conformance.audit import padding_oracle, stats, svg
 from conformance.audit.evidence import Details, Stopwatch, rate, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.codecs import decode_base64, encode_base64, encode_base64_url_safe
 from conformance.errors import InvalidArgument
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD
+
+#: The vendor's Khoros Java, reached through the registry.
+vendor = registry.bridge("java")
 
 FLOW = "khoros_secure_transfer"
 SEED = "handoff-conformance audit: Khoros Secure Transfer TEST key"

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from conformance import catalog, registry
+
 Status = Literal["proved", "refuted", "not_reproduced"]
 STATUSES: tuple[Status, ...] = ("proved", "refuted", "not_reproduced")
 Severity = Literal["critical", "high", "medium", "low", "info"]
@@ -103,6 +105,9 @@ def proof(
 ) -> Callable[[ProofFunction], ProofFunction]:
     """Register ``function`` as the proof of ``finding_id``; the ids are stable and unique.
 
+    Raises ``ValueError`` at import for an id registered twice, a flow the catalog does not declare, or a reference
+    the registry does not know.
+
     ``details`` (optional) is the finding's fixed description: a mapping, or an object with a ``fallback()``
     method returning one (``conformance.audit.evidence.Details``).
     """
@@ -115,6 +120,10 @@ def proof(
     def register(function: ProofFunction) -> ProofFunction:
         if finding_id in PROOFS:
             raise ValueError(f"two proofs for {finding_id}")
+        if flow not in catalog.flow_ids():
+            raise ValueError(f"proof {finding_id}: the catalog declares no flow {flow!r}")
+        if unknown := sorted(set(references) - set(registry.names())):
+            raise ValueError(f"proof {finding_id}: {', '.join(unknown)} not in the registry")
         PROOFS[finding_id] = Proof(finding_id, flow, function, references, described)
         return function
 

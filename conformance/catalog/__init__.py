@@ -14,6 +14,7 @@ from functools import cache
 from conformance.catalog.arguments import check_args, op_schema
 from conformance.catalog.flows import FLOWS
 from conformance.catalog.model import Args, Flow, Op, RoundTrip, SdkMatrix, kind_op
+from conformance.catalog.tables import OpTable, disjoint
 from conformance.errors import UsageError
 from conformance.kinds import Part, kind
 
@@ -22,9 +23,11 @@ __all__ = [
     "Args",
     "Flow",
     "Op",
+    "OpTable",
     "RoundTrip",
     "SdkMatrix",
     "check_args",
+    "disjoint",
     "flow",
     "flow_ids",
     "flow_of",

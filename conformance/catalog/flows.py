@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from conformance.catalog.model import Args, Flow, Op, RoundTrip, SdkMatrix, kind_op
 from conformance.kinds.hmac_hex import round_trip as hmac_round_trip
+from conformance.primitives.keys import public_pem_of_private_pem
 
 # --- how consumers decide ---------------------------------------------------------------------------------------------
 
@@ -118,15 +120,12 @@ def _jwt_claims(args: Args) -> dict[str, Any]:
 
 
 def _talkative_consumer(args: Args, produced: Any) -> dict[str, Any]:
-    from conformance.vendors.talkative import public_pem_from_private
-
-    return {"token": produced, "publicKeyPem": public_pem_from_private(args["privateKeyPem"])}
+    return {"token": produced, "publicKeyPem": public_pem_of_private_pem(args["privateKeyPem"])}
 
 
 def _decoded(args: Args) -> list[list[str]]:
-    from conformance.vendors.boldchat import decode_parameters
-
-    return [list(pair) for pair in decode_parameters(args["encoded"])]
+    """The pairs a verifier gives back: form decoding by the standard library, never by the port under test."""
+    return [list(pair) for pair in parse_qsl(args["encoded"], keep_blank_values=True, errors="strict")]
 
 
 PGP_PARAMS = (

@@ -6,7 +6,7 @@
 * ``vectors/schemas/outputs.schema.json``: the output schema of every op of a kind, likewise;
 * ``vectors/schemas/<flow>.schema.json``: every flow's vector schema: the common parts, its id, its ops, and for each
   op its input (``ops.schema.json``), output, intermediate values and error reasons (``outputs.schema.json``);
-* the flow table of ``README.md`` (:func:`conformance.report.flows.readme_block`).
+* the flow table of ``README.md`` (:func:`readme_block`).
 """
 
 from __future__ import annotations
@@ -88,10 +88,31 @@ def flow_schema(entry: Flow, outputs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+BEGIN = "<!-- flows:begin (written from conformance.catalog; tests/test_catalog.py checks it) -->"
+END = "<!-- flows:end -->"
+
+
+def flow_table() -> str:
+    """One row per flow: id (its vector file, notebook and --flow), title, Python module, ops (with their kind),
+    references."""
+    rows = [
+        "| flow id (`--flow`, `vectors/<id>.json`, `notebooks/<id>.ipynb`) | what | Python | ops | reference(s) |",
+        "|---|---|---|---|---|",
+    ]
+    for entry in catalog.FLOWS:
+        module = f"`{entry.python_module.rsplit('.', 1)[-1]}`" if entry.python_module else "its kinds"
+        ops = ", ".join(f"`{op.name}` ({op.kind})" if op.kind else f"`{op.name}`" for op in entry.ops)
+        references = ", ".join(entry.references) or "the rules model in `vectors/generators/_boldchat_rules.py`"
+        rows.append(f"| `{entry.id}` | {entry.title} | {module} | {ops} | {references} |")
+    return "\n".join(rows)
+
+
+def readme_block() -> str:
+    return f"{BEGIN}\n{flow_table()}\n{END}"
+
+
 def readme_text(text: str) -> str:
     """``text`` (the README) with its flow table written from the catalog."""
-    from conformance.report.flows import BEGIN, END, readme_block
-
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
         return text

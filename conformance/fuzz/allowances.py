@@ -10,7 +10,9 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from conformance import catalog
+from conformance import aes, catalog
+from conformance.codecs import decode_base64, java_utf8_decode
+from conformance.errors import ConformanceError
 from conformance.outcome import Outcome
 
 Allowance = Callable[[Mapping[str, Any], Outcome, Outcome], bool]
@@ -35,7 +37,8 @@ def _strict_object(text: str) -> bool:
 
 def org_json_leniency(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> bool:
     """``OrgJsonLeniency``: the reference's org.json accepted a plaintext that is not strict JSON; the port says
-    ``None``. The plaintext is recovered with the port's own Secure Transfer decryption (itself under campaign)."""
+    ``None``. The plaintext is recovered as ``decryptPayload`` recovers it (keys and IV in lenient Base64,
+    AES-CBC, Java's UTF-8), with the neutral AES and codec layers, never with the port under campaign."""
     if not (
         actual.status == "value"
         and actual.value is None
@@ -43,12 +46,9 @@ def org_json_leniency(args: Mapping[str, Any], reference: Outcome, actual: Outco
         and reference.value is not None
     ):
         return False
-    from conformance.errors import ConformanceError
-    from conformance.vendors.khoros import SymmetricKeyEncryptionProvider
-
     try:
-        provider = SymmetricKeyEncryptionProvider(args["encryptionKey"], args["ivKey"], True)
-        plain_text = provider.decrypt_string(args["encryptedPayload"])
+        key, iv = decode_base64(args["encryptionKey"]), decode_base64(args["ivKey"])
+        plain_text = java_utf8_decode(aes.cbc_decrypt(key, iv, decode_base64(args["encryptedPayload"])))
     except (ConformanceError, KeyError, TypeError):
         return False
     return not _strict_object(plain_text)
@@ -65,13 +65,16 @@ def empty_hashing_key(args: Mapping[str, Any], reference: Outcome, actual: Outco
     )
 
 
-#: op -> (flag, allowance), as DEVIATIONS.md lists them.
-ALLOWANCES: dict[str, tuple[str, Allowance]] = {
-    "khoros.payload.decrypt": ("OrgJsonLeniency", org_json_leniency),
-    "boldchat.sha512.secure": ("EmptyHashingKey", empty_hashing_key),
-}
-#: The documented allowances of the ops of a kind (at most one per op, as for hand-written ops).
-ALLOWANCES.update({found.op: made[0] for found in catalog.kind_parts() if (made := found.allowances())})
+#: op -> (flag, allowance), as DEVIATIONS.md lists them (checked: a declared op, once); the documented allowances
+#: of the ops of a kind come from the kind (at most one per op, as for hand-written ops).
+ALLOWANCES: catalog.OpTable[tuple[str, Allowance]] = catalog.OpTable(
+    "campaign allowances",
+    {
+        "khoros.payload.decrypt": ("OrgJsonLeniency", org_json_leniency),
+        "boldchat.sha512.secure": ("EmptyHashingKey", empty_hashing_key),
+    },
+    {found.op: made[0] for found in catalog.kind_parts() if (made := found.allowances())},
+)
 
 
 def documented(op: str, args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> str | None:

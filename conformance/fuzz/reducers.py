@@ -144,10 +144,14 @@ def decrypt_gcm(args: Args) -> Iterator[dict[str, Any]]:
 
 
 #: op -> candidates made by re-sealing a smaller plaintext.
-REDUCERS: dict[str, Callable[[Args], Iterator[dict[str, Any]]]] = {
-    "khoros.skep.decrypt": skep_decrypt,
-    "khoros.payload.decrypt": payload_decrypt,
-    "khoros.cryptor.decrypt_cbc": decrypt_cbc,
-    "khoros.cryptor.decrypt_gcm": decrypt_gcm,
-}
-REDUCERS.update({found.op: made for found in catalog.kind_parts() if (made := found.reducer()) is not None})
+#: op -> reducer (checked: a declared op, once); every op of a kind with a reducer gets its kind's.
+REDUCERS: catalog.OpTable[Callable[[Args], Iterator[dict[str, Any]]]] = catalog.OpTable(
+    "campaign reducers",
+    {
+        "khoros.skep.decrypt": skep_decrypt,
+        "khoros.payload.decrypt": payload_decrypt,
+        "khoros.cryptor.decrypt_cbc": decrypt_cbc,
+        "khoros.cryptor.decrypt_gcm": decrypt_gcm,
+    },
+    {found.op: made for found in catalog.kind_parts() if (made := found.reducer()) is not None},
+)

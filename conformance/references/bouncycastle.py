@@ -21,9 +21,9 @@ from typing import Any
 from conformance.arguments import encode_utf8
 from conformance.errors import InvalidArgument, ReferenceUnavailable
 from conformance.paths import java_ref_dir, shown
+from conformance.primitives.pgp_params import check_compression, decode_plaintext, encoded_params
 from conformance.references import java
 from conformance.references.building import build
-from conformance.vendors.boldchat_pgp import check_compression, decode_plaintext, encoded_params
 
 HELPER_CLASS = "dev.handoff.bcpg.BoldChatPgp"
 JAR_NAME = "handoff-bcpg.jar"

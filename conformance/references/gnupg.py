@@ -39,7 +39,7 @@ from conformance.errors import (
     ReferenceFailure,
     ReferenceUnavailable,
 )
-from conformance.vendors.boldchat_pgp import check_compression, decode_plaintext, encoded_params
+from conformance.primitives.pgp_params import check_compression, decode_plaintext, encoded_params
 
 TIMEOUT = 60.0
 _COMPRESSION_OPTIONS = {"default": [], "on": ["--compress-algo", "zlib"], "off": ["--compress-algo", "none"]}

@@ -1,7 +1,7 @@
 """The node reference: ``node_ref/server.mjs`` running jsonwebtoken (Khoros widget JWT) and jose (Talkative).
 
 One long-lived node process per Python process, started on first use and spoken to over JSON lines
-(:mod:`conformance.references.jsonlines`). Use :func:`call_many` to batch: one round trip for many calls. The pinned
+(:mod:`conformance.jsonlines`). Use :func:`call_many` to batch: one round trip for many calls. The pinned
 packages are installed with ``npm ci`` on first use (in an installed copy, into the user's cache:
 :func:`conformance.paths.node_ref_dir`).
 """
@@ -16,9 +16,9 @@ from typing import Any
 
 from conformance import paths
 from conformance.errors import ReferenceUnavailable
+from conformance.jsonlines import JsonLinesProcess, unwrap
 from conformance.outcome import Outcome
 from conformance.references.building import build
-from conformance.references.jsonlines import JsonLinesProcess, unwrap
 
 PACKAGES = ("jsonwebtoken", "jose")
 

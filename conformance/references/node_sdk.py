@@ -2,7 +2,7 @@
 
 Separate from ``node_ref`` (jsonwebtoken and jose for the other flows) so each has its own lockfile. The pinned
 packages (and an older release of each, for the version matrix) are installed with ``npm ci`` on first use; one
-long-lived process per SDK speaks JSON lines (:mod:`conformance.references.jsonlines`).
+long-lived process per SDK speaks JSON lines (:mod:`conformance.jsonlines`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from conformance import paths
 from conformance.errors import ReferenceUnavailable
+from conformance.jsonlines import JsonLinesProcess
 from conformance.references.building import build
-from conformance.references.jsonlines import JsonLinesProcess
 
 PACKAGES = ("twilio", "twilio-5", "stream-chat", "stream-chat-8")
 #: the server's argument for each SDK process (an older release's name ends with its major version)

@@ -1,6 +1,6 @@
 """The ops answered by PHP itself: ``hash_hmac``/``hash_equals`` in one ``php -r`` process per test run.
 
-The PHP script below speaks the JSON-lines protocol of :mod:`conformance.references.jsonlines`: the Thread ops by
+The PHP script below speaks the JSON-lines protocol of :mod:`conformance.jsonlines`: the Thread ops by
 name, and the ``hmac_hex`` kinds (every catalog op of those kinds, with its params: Intercom, Front, Help Scout,
 Crisp, tawk.to, Chatwoot, whose snippets all call ``hash_hmac('sha256', $field, $secret)``). Text never crosses
 as a JSON string (:mod:`conformance.references.text_wire`): each ``str`` argument is sent as the hex of its UTF-8
@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from conformance import catalog
+from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import Outcome
-from conformance.references.jsonlines import JsonLinesProcess
 from conformance.references.text_wire import wire_args
 
 SCRIPT = r"""

@@ -119,6 +119,18 @@ def ops() -> dict[str, OpFunction]:
     return table
 
 
+def default_decode(token: str, secret: str, now: int) -> str:
+    """What ``jwt.decode(token, secret, algorithms=["HS256"])`` with PyJWT's default options answers at ``now``:
+    ``accepted`` or the name of the ``PyJWTError`` it raises (the audit asks it through ``registry.bridge``)."""
+    with _clock(now), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            jwt.decode(token, secret, algorithms=["HS256"])
+        except jwt.PyJWTError as exc:
+            return type(exc).__name__
+    return "accepted"
+
+
 def versions() -> dict[str, str]:
     return {"PyJWT": jwt.__version__}
 

@@ -1,5 +1,5 @@
 """The Ruby reference: ``ruby_ref/server.rb``, the vendors' Ruby snippets (``OpenSSL::HMAC.hexdigest``) behind the
-JSON-lines protocol (:mod:`conformance.references.jsonlines`).
+JSON-lines protocol (:mod:`conformance.jsonlines`).
 
 Intercom's identity verification, Front, Help Scout and Chatwoot document the user hash in Ruby (Intercom's own
 Rails gem computes it so). One long-lived ``ruby`` process per Python process, started on first use. The script
@@ -18,8 +18,8 @@ from typing import Any
 
 from conformance import paths
 from conformance.errors import ConformanceError
+from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import Outcome
-from conformance.references.jsonlines import JsonLinesProcess
 from conformance.references.text_wire import wire_args
 
 #: The kinds the script must offer for the reference to count as available.

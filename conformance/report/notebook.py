@@ -59,3 +59,21 @@ def record_html(record: RunRecord, failing_limit: int = 15) -> str:
     if failing:
         parts.append("<pre>" + html.escape("\n".join(failing)) + "</pre>")
     return "".join(parts)
+
+
+class Shown:
+    """A run record as a Jupyter cell shows it (``_repr_html_``): :func:`record_html`."""
+
+    def __init__(self, record: RunRecord, failing_limit: int = 15) -> None:
+        self.record, self.failing_limit = record, failing_limit
+
+    def __repr__(self) -> str:
+        return headline(self.record)
+
+    def _repr_html_(self) -> str:
+        return record_html(self.record, self.failing_limit)
+
+
+def show(record: RunRecord, failing_limit: int = 15) -> Shown:
+    """What a notebook's last line gives to show a record inline: ``show(runner.run(...))``."""
+    return Shown(record, failing_limit)

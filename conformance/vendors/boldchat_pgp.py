@@ -21,10 +21,10 @@ Errors are the typed :class:`~conformance.errors.PgpError` subclasses; messages 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Literal
+from typing import Any
 
 from conformance.arguments import encode_utf8, require_bool, require_bytes
-from conformance.errors import InvalidArgument, NullArgument, PgpMalformed
+from conformance.errors import InvalidArgument, NullArgument
 from conformance.openpgp import (
     BOUNCYCASTLE_HASHES,
     STRICT_HASHES,
@@ -35,35 +35,13 @@ from conformance.openpgp import (
     open_message,
     signing_key,
 )
-
-Compression = Literal["default", "on", "off"]
-COMPRESSIONS: tuple[str, ...] = ("default", "on", "off")
-
-
-def encoded_params(params: Any) -> str:
-    """The parameter text to seal: a ``str`` as it is (taken as already URL-form encoded), a mapping or pairs
-    URL-form encoded as the BoldChat document asks.
-
-    Raises :class:`NullArgument` for ``None`` and :class:`InvalidArgument` for other types.
-    """
-    if params is None:
-        raise NullArgument("params must not be None")
-    if isinstance(params, str):
-        return params
-    try:
-        from conformance.vendors.boldchat import encode_parameters
-    except ImportError:  # the parameters module is not there: only already-encoded text is accepted
-        raise InvalidArgument("params must be an already URL-form encoded str") from None
-    if isinstance(params, (Mapping, list, tuple)):
-        return encode_parameters(params)
-    raise InvalidArgument(f"params must be str, a mapping or pairs, got {type(params).__name__}")
-
-
-def check_compression(compression: Any) -> Compression:
-    """Return ``compression`` when it is ``default``, ``on`` or ``off``; else raise :class:`InvalidArgument`."""
-    if compression not in COMPRESSIONS:
-        raise InvalidArgument("compression must be default, on or off")
-    return compression  # type: ignore[no-any-return]
+from conformance.primitives.pgp_params import (
+    COMPRESSIONS,
+    Compression,
+    check_compression,
+    decode_plaintext,
+    encoded_params,
+)
 
 
 def seal_bytes(
@@ -136,18 +114,6 @@ def open_secure_parameters_pgp(
         strict_hashes=strict_hashes,
     )
     return decode_plaintext(plain)
-
-
-def decode_plaintext(plain: bytes) -> str:
-    """The opened literal data as text (strict UTF-8), shared with the references so all decode alike.
-
-    Raises :class:`PgpMalformed` when it is not UTF-8, :class:`InvalidArgument` when ``plain`` is not bytes.
-    """
-    plain = require_bytes(plain, "plain")
-    try:
-        return plain.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PgpMalformed("the signed data is not UTF-8 text") from None
 
 
 # --- the op vocabulary ------------------------------------------------------------------------------------------

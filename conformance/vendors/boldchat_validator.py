@@ -66,7 +66,7 @@ from conformance.vendors.boldchat import (
     Pairs,
     ParamsInput,
     _hashing_keys,
-    _pairs,
+    checked_pairs,
     parameter_key,
     unsecured_names,
     verify_sha512,
@@ -234,7 +234,7 @@ class BoldChatValidator:
         :class:`DataValidationError` whose message is the document's; :class:`InvalidArgument` for bad input."""
         if request_type not in REQUEST_TYPES:
             raise InvalidArgument(f"request_type must be one of {', '.join(REQUEST_TYPES)}")
-        query_pairs = _pairs(query)
+        query_pairs = checked_pairs(query)
         try:
             result = self._check(request_type, secure_parameters, query_pairs)
         except DataValidationError as exc:

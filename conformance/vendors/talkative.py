@@ -43,6 +43,7 @@ from conformance.errors import (
     UnsupportedHeader,
 )
 from conformance.paths import kind_of
+from conformance.primitives.keys import spki_pem
 
 ALGORITHM = "ES256"
 HEADER_JSON = '{"alg":"ES256"}'
@@ -80,10 +81,7 @@ def public_key_pem(key: ec.EllipticCurvePublicKey | ec.EllipticCurvePrivateKey) 
     key = require_instance(
         key, "key", (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey), error=InvalidKeyMaterial
     )
-    public = key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
-    return public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode(
-        "ascii"
-    )
+    return spki_pem(key)
 
 
 def generate_signing_key() -> tuple[str, str]:

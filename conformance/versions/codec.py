@@ -20,9 +20,9 @@ from xml.etree import ElementTree
 
 from conformance.contract import JsonLinesImplementation
 from conformance.errors import ReferenceFailure, ReferenceUnavailable, UsageError
+from conformance.jsonlines import JsonLinesProcess
 from conformance.paths import java_ref_dir
 from conformance.references import java
-from conformance.references.jsonlines import JsonLinesProcess
 
 #: Before the strict decoder, the strict one, the pinned one, the latest release.
 CODEC_VERSIONS: tuple[str, ...] = ("1.10", "1.13", "1.14", "1.22.1", "1.23.0")

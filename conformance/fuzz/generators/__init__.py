@@ -17,15 +17,19 @@ from conformance.fuzz.generators import khoros, params, pgp, sdk_tokens, tokens
 
 Generator = Callable[[random.Random], dict[str, Any]]
 
-GENERATORS: dict[str, Generator] = {
-    **khoros.GENERATORS,
-    **tokens.GENERATORS,
-    **params.GENERATORS,
-    **pgp.GENERATORS,
-    **sdk_tokens.GENERATORS,
-}
+#: op -> generator, registered per module and for every op of a kind (checked: a declared op, once).
+GENERATORS: catalog.OpTable[Generator] = catalog.OpTable(
+    "campaign generators",
+    khoros.GENERATORS,
+    tokens.GENERATORS,
+    params.GENERATORS,
+    pgp.GENERATORS,
+    sdk_tokens.GENERATORS,
+)
 #: Catalog ops with no generator, and why: a campaign compares answers byte for byte, which a randomized op defeats.
-EXCLUDED: dict[str, str] = {**tokens.EXCLUDED, **pgp.EXCLUDED, **sdk_tokens.EXCLUDED}
+EXCLUDED: catalog.OpTable[str] = catalog.OpTable(
+    "campaign exclusions", tokens.EXCLUDED, pgp.EXCLUDED, sdk_tokens.EXCLUDED
+)
 
 
 def _add_kind_generators() -> None:
@@ -35,12 +39,13 @@ def _add_kind_generators() -> None:
         if found.op in GENERATORS or found.op in EXCLUDED:
             raise ValueError(f"{found.op} is an op of kind {found.kind.name}: its generator comes from the kind")
         if made is None:
-            EXCLUDED[found.op] = f"its kind {found.kind.name} has no campaign generator"
+            EXCLUDED.add(found.op, f"its kind {found.kind.name} has no campaign generator")
         else:
-            GENERATORS[found.op] = made
+            GENERATORS.add(found.op, made)
 
 
 _add_kind_generators()
+catalog.disjoint(GENERATORS, EXCLUDED)
 
 
 def generator(op: str) -> Generator:

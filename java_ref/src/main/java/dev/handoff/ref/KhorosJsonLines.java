@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The Khoros ops over the JSON-lines protocol ({@code conformance/references/jsonlines.py}), answered by the
+ * The Khoros ops over the JSON-lines protocol ({@code conformance/jsonlines.py}), answered by the
  * vendor's classes with whatever commons-codec the classpath holds. Used by the reference-version matrix, one JVM
  * per commons-codec version. Answers exactly as {@code conformance/references/khoros_java.py} does over JPype:
  * same ops, same arguments, same reason paths. Strings are JSON-escaped per UTF-16 code unit both ways, so lone
