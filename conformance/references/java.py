@@ -76,15 +76,15 @@ def ensure_built() -> Path:
 
 
 def classpath() -> list[str]:
-    """The Khoros reference's jar and libraries, then the vendors' SDKs (:mod:`conformance.references.java_sdks`):
+    """The Khoros reference's jar and libraries, then the vendors' SDKs (:mod:`conformance.references.java_sdk_jars`):
     complete before the JVM starts. When the SDKs cannot be built the JVM starts without them (see
     :func:`sdk_problem`)."""
-    from conformance.references import java_sdks
+    from conformance.references import java_sdk_jars
 
     jar = ensure_built()
     own = [str(jar), *sorted(str(p) for p in (jar.parent / "lib").glob("*.jar"))]
     try:
-        return own + java_sdks.jars(own)
+        return own + java_sdk_jars.jars(own)
     except ReferenceUnavailable as exc:
         _state["sdks"] = str(exc)
         return own

@@ -9,18 +9,12 @@ them and these references are *unavailable* with the build's reason.
 
 from __future__ import annotations
 
-import re
-import shutil
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from conformance.errors import ReferenceUnavailable
 from conformance.outcome import OpFunction
-from conformance.paths import java_ref_dir, shown
-from conformance.references.building import build
+from conformance.references.java_sdk_jars import ARTIFACT, artifact_of, lib_dir
 
-_ARTIFACT = re.compile(r"^(?P<artifact>.+?)-(?P<version>\d[^-]*(?:-[A-Za-z0-9.]+)?)\.jar$")
 #: the classes each reference needs, and the artifact whose version it reports
 SDK_CLASSES = {
     "stream-java": ("io.getstream.chat.java.models.User", "stream-chat-java"),
@@ -28,51 +22,10 @@ SDK_CLASSES = {
 }
 
 
-def project_dir() -> Path:
-    return java_ref_dir() / "sdks"
-
-
-def lib_dir() -> Path:
-    return project_dir() / "target" / "lib"
-
-
-def _built() -> bool:
-    marker = lib_dir()
-    if not marker.is_dir() or not any(marker.glob("twilio-*.jar")):
-        return False
-    return (project_dir() / "pom.xml").stat().st_mtime <= marker.stat().st_mtime
-
-
-def ensure_built() -> Path:
-    """Run ``mvn package`` in ``java_ref/sdks`` when its classpath is missing or older than its pom; return the lib
-    folder. Raises :class:`ReferenceUnavailable` (one line) when Maven is missing or the build fails."""
-    if _built():
-        return lib_dir()
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise ReferenceUnavailable(f"Maven (mvn) is not installed: it fetches the Java SDKs in {shown(project_dir())}")
-    shutil.rmtree(lib_dir(), ignore_errors=True)
-    command = [mvn, "-q", "-B", "-f", str(project_dir() / "pom.xml"), "package"]
-    build("the vendors' Java SDKs", project_dir(), command, done=_built)
-    return lib_dir()
-
-
-def artifact_of(jar: Path) -> str:
-    found = _ARTIFACT.match(jar.name)
-    return found.group("artifact") if found else jar.stem
-
-
-def jars(already: list[str]) -> list[str]:
-    """The SDK jars to add after ``already`` (the Khoros reference's classpath): artifacts it lacks, sorted.
-    Raises :class:`ReferenceUnavailable` when the SDKs cannot be built."""
-    present = {artifact_of(Path(path)) for path in already}
-    return [str(jar) for jar in sorted(ensure_built().glob("*.jar")) if artifact_of(jar) not in present]
-
-
 def _version(artifact: str) -> str:
     for jar in lib_dir().glob(f"{artifact}-*.jar"):
         if artifact_of(jar) == artifact:
-            return _ARTIFACT.match(jar.name).group("version")  # type: ignore[union-attr]
+            return ARTIFACT.match(jar.name).group("version")  # type: ignore[union-attr]
     return "unknown"
 
 
