@@ -196,6 +196,7 @@ BRIDGES: dict[str, str] = {
     "java": "conformance.references.khoros_java_bridge",
     "openssl": "conformance.references.openssl_dgst",
     "pyjwt": "conformance.references.pyjwt",
+    "python-hmac": "conformance.references.python_hmac",
 }
 
 

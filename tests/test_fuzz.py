@@ -106,7 +106,7 @@ def test_minimize_shrinks_while_the_divergence_lasts() -> None:
 
 def test_org_json_leniency_is_counted_apart_but_other_differences_are_not() -> None:
     from conformance.fuzz.generators.khoros import cbc_seal
-    from conformance.fuzz.mutations import b64url_nopad
+    from conformance.mutations import b64url_nopad
 
     def args_for(plain: bytes) -> dict:
         text = b64url_nopad(cbc_seal(bytes(16), bytes(16), plain) or b"")

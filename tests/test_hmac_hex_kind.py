@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conformance import catalog, registry
-from conformance.catalog import kind_op
+from conformance.catalog import kind_op, round_trips
 from conformance.errors import InvalidArgument, MissingIdentity, NullArgument, UnencodableText
 from conformance.judge import same
 from conformance.kinds import hmac_hex as kind_module
@@ -220,7 +220,7 @@ def test_each_mistake_is_confirmed_by_the_references_when_made(found: Any) -> No
     honest = {"secret": "6d792d544553542d736563726574", field: "42"}
     producer = found.op
     if found.kind.role == "consumes":
-        producer = kind_module.signer_of(catalog.flow_of(found.op), found.op)
+        producer = round_trips.signer_of(catalog.flow_of(found.op), found.op)
     made = {
         "SwappedKeyMessage": {"secret": honest[field], field: honest["secret"]},
         "SecretTrailingNewline": {**honest, "secret": honest["secret"] + "\n"},

@@ -16,8 +16,8 @@ import pytest
 from conformance import catalog, registry
 from conformance.audit.model import PROOFS
 from conformance.audit.runner import run_one
+from conformance.catalog.round_trips import signer_of
 from conformance.cli import main
-from conformance.kinds.hmac_hex import signer_of
 from conformance.paths import data_dir
 from conformance.runner import run_cases
 from conformance.vectors import iter_cases

@@ -18,12 +18,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from conformance import catalog
+from conformance import catalog, registry
 from conformance.audit.evidence import Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.hmac_hex import shown
 from conformance.audit.model import Finding, proof
 from conformance.errors import ReferenceFailure
-from conformance.references import python_hmac
 
 FLOW = "email_hmac"
 REFERENCES = catalog.flow(FLOW).references
@@ -253,8 +252,10 @@ def prove_chatwoot_swapped_sample() -> Finding:
     mandatory = ops["verify"]["refuse"]
     presented = mandatory.params["presented"]
     token, identifier = "webwidget.hmac_token", "identifier"  # the sample's own placeholders
-    sample = python_hmac.documented_snippet(identifier.encode("utf-8"), token)  # hmac.new(identifier, token)
-    correct = python_hmac.documented_snippet(token.encode("utf-8"), identifier)
+    sample = registry.bridge("python-hmac").documented_snippet(
+        identifier.encode("utf-8"), token
+    )  # hmac.new(identifier, token)
+    correct = registry.bridge("python-hmac").documented_snippet(token.encode("utf-8"), identifier)
     args = {"secret": token, "identifier": identifier}
     with Stopwatch() as watch:
         answers = _everywhere(
@@ -295,11 +296,11 @@ def prove_front_python_snippet() -> Finding:
         return skipped
     email = "jane@example.com"
     try:
-        python_hmac.documented_snippet(TEST_SECRET, email)
+        registry.bridge("python-hmac").documented_snippet(TEST_SECRET, email)
         raised = "nothing"
     except TypeError as exc:
         raised = f"TypeError: {exc}"
-    fixed = python_hmac.documented_snippet(TEST_SECRET.encode("utf-8"), email)
+    fixed = registry.bridge("python-hmac").documented_snippet(TEST_SECRET.encode("utf-8"), email)
     sign = _ops("front")["sign"].name
     with Stopwatch() as watch:
         answers = _everywhere([(sign, {"secret": TEST_SECRET, "email": email})])

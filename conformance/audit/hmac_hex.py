@@ -22,8 +22,8 @@ from conformance import catalog
 from conformance.audit.evidence import Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.catalog.model import Flow, Op
+from conformance.catalog.round_trips import signer_of
 from conformance.errors import ReferenceFailure
-from conformance.kinds.hmac_hex import signer_of
 from conformance.outcome import Outcome
 from conformance.paths import data_dir
 from conformance.vectors import VectorCase, iter_cases

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from conformance.catalog.model import Args, Flow, Op, RoundTrip, SdkMatrix, kind_op
-from conformance.kinds.hmac_hex import round_trip as hmac_round_trip
+from conformance.catalog.round_trips import presented_round_trip
 from conformance.primitives.keys import public_pem_of_private_pem
 
 # --- how consumers decide ---------------------------------------------------------------------------------------------
@@ -626,7 +626,7 @@ FLOWS: tuple[Flow, ...] = (
         ),
         references=("ruby", "php", "node", "python-hmac"),
         round_trips=tuple(
-            hmac_round_trip(p, f"intercom.identity.user_hash_{p}", f"intercom.identity.verify_{p}", "userHash")
+            presented_round_trip(p, f"intercom.identity.user_hash_{p}", f"intercom.identity.verify_{p}", "userHash")
             for p in ("web", "ios", "android")
         ),
         generator="intercom_identity",
@@ -685,11 +685,13 @@ FLOWS: tuple[Flow, ...] = (
         ),
         references=("ruby", "php", "node", "python-hmac"),
         round_trips=(
-            hmac_round_trip("front", "email_hmac.front.user_hash", "email_hmac.front.verify", "userHash"),
-            hmac_round_trip("helpscout", "email_hmac.helpscout.signature", "email_hmac.helpscout.verify", "signature"),
-            hmac_round_trip("crisp", "email_hmac.crisp.signature", "email_hmac.crisp.verify", "signature"),
-            hmac_round_trip("tawkto", "email_hmac.tawkto.hash", "email_hmac.tawkto.verify", "hash"),
-            hmac_round_trip(
+            presented_round_trip("front", "email_hmac.front.user_hash", "email_hmac.front.verify", "userHash"),
+            presented_round_trip(
+                "helpscout", "email_hmac.helpscout.signature", "email_hmac.helpscout.verify", "signature"
+            ),
+            presented_round_trip("crisp", "email_hmac.crisp.signature", "email_hmac.crisp.verify", "signature"),
+            presented_round_trip("tawkto", "email_hmac.tawkto.hash", "email_hmac.tawkto.verify", "hash"),
+            presented_round_trip(
                 "chatwoot",
                 "email_hmac.chatwoot.identifier_hash",
                 "email_hmac.chatwoot.set_user_mandatory",

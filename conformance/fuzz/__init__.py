@@ -2,7 +2,7 @@
 implementation against a flow's reference, judged by :func:`conformance.judge.same`.
 
 * :mod:`~conformance.fuzz.generators`: one input generator per catalog op (or a stated exclusion);
-  :mod:`~conformance.fuzz.mutations`: the input families they draw from;
+  :mod:`~conformance.mutations`: the input families they draw from;
 * :mod:`~conformance.fuzz.shards`: which cases a shard or job runs, deterministic by seed;
 * :mod:`~conformance.fuzz.plan`: a campaign's plan, checked before it runs; :mod:`~conformance.fuzz.engine`: runs it;
 * :mod:`~conformance.fuzz.minimize` and :mod:`~conformance.fuzz.reducers`: shrink a diverging input;

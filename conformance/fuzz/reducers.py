@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conformance import catalog
-from conformance.fuzz import mutations as m
+from conformance import mutations as m
 from conformance.fuzz.generators.khoros import cbc_seal, gcm_seal
 
 Args = Mapping[str, Any]

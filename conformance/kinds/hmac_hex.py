@@ -31,9 +31,8 @@ import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from conformance.catalog.model import Flow, RoundTrip
+from conformance import mutations as m
 from conformance.errors import ConformanceError
-from conformance.fuzz import mutations as m
 from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
 from conformance.outcome import OpFunction
 from conformance.primitives import hmac_hex as primitive
@@ -465,32 +464,4 @@ def probe_set(params: Params) -> ProbeSet:
     return ProbeSet({**identity, presented: honest}, attacks, {name: _PROBE_META[name] for name in attacks})
 
 
-# --- for catalog entries ---------------------------------------------------------------------------------------------
-
-
-def round_trip(variant: str, sign_op: str, verify_op: str, presented: str) -> RoundTrip:
-    """The interop variant ``sign_op`` -> ``verify_op``: every producer's hash must verify in every consumer."""
-    return RoundTrip(
-        variant,
-        (sign_op,),
-        verify_op,
-        lambda args, produced: {**args, presented: produced},
-        lambda _args: True,
-    )
-
-
-def signer_of(flow: Flow, verify_op: str) -> str:
-    """The sign op whose hashes ``verify_op`` checks: its round trip's producer, else (a verifier outside the round
-    trips, as Chatwoot's ``set_user``) the producer of the round trip whose consumer shares its name's prefix.
-    Raises ``KeyError`` when there is none."""
-    prefix = verify_op.rsplit(".", 1)[0]
-    for trip in flow.round_trips:
-        if trip.consumer_op == verify_op:
-            return trip.producer_op
-    for trip in flow.round_trips:
-        if trip.consumer_op.rsplit(".", 1)[0] == prefix:
-            return trip.producer_op
-    raise KeyError(verify_op)
-
-
-__all__ = ["PROBE_SECRET", "HmacHexSign", "HmacHexVerify", "probe_set", "round_trip", "signer_of", "storable"]
+__all__ = ["PROBE_SECRET", "HmacHexSign", "HmacHexVerify", "probe_set", "storable"]

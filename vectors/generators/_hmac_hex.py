@@ -21,9 +21,10 @@ from typing import Any
 
 from conformance import catalog, registry
 from conformance.catalog.model import Flow, Op
+from conformance.catalog.round_trips import signer_of
 from conformance.errors import ConformanceError
 from conformance.judge import same
-from conformance.kinds.hmac_hex import signer_of, storable
+from conformance.kinds.hmac_hex import storable
 from conformance.vectorgen import VectorFileBuilder
 
 #: The notes of the kind's flags; a flow adds its own (:attr:`Parameters.notes`).

@@ -9,7 +9,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from conformance.fuzz import mutations as m
+from conformance import mutations as m
 
 _AES_LENGTHS = (16, 24, 32)
 

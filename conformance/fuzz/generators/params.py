@@ -13,7 +13,7 @@ import random
 from typing import Any
 from urllib.parse import quote
 
-from conformance.fuzz import mutations as m
+from conformance import mutations as m
 
 # --- Thread ----------------------------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ import random
 from functools import cache
 from typing import Any
 
-from conformance.fuzz import mutations as m
+from conformance import mutations as m
 
 BEGIN, END = "-----BEGIN PGP MESSAGE-----", "-----END PGP MESSAGE-----"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from conformance.fuzz import mutations as m
+from conformance import mutations as m
 from conformance.vendors import stream_chat
 
 NOW = 1_764_633_600  # 2026-12-02, the Stream vectors' clock
