@@ -16,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-DATA_SUFFIXES = {".json", ".asc", ".md"}
+DATA_SUFFIXES = {".json", ".asc", ".md", ".pem"}
 #: folder -> (where it goes in the package, the files and folders of it that ship)
 SHIPPED = {
     "java_ref": ("_java_ref", ("pom.xml", "PROVENANCE.md", "src", "bcpg/pom.xml", "bcpg/src", "sdks/pom.xml")),

@@ -481,6 +481,30 @@ class ClaimTooLong(InvalidClaims):
     reason = "ClaimTooLong"
 
 
+class InvalidJwk(InvalidKeyMaterial):
+    """A keyset's JWK lacks a member the scheme requires (Salesforce's upload: ``kty``, ``kid``, ``alg``, ``x5c``)."""
+
+    reason = "InvalidJwk"
+
+
+class CertificateMismatch(InvalidKeyMaterial):
+    """A JWK's ``x5c`` certificate holds another key than the JWK's own ``n`` and ``e``."""
+
+    reason = "CertificateMismatch"
+
+
+class KeyAlgorithmMismatch(AlgorithmNotAllowed):
+    """The header's ``alg`` is not the ``alg`` of the JWK its ``kid`` names (an RS512 key, an RS256 token)."""
+
+    reason = "KeyAlgorithmMismatch"
+
+
+class IssuerMismatch(ClaimValue):
+    """The token's ``iss`` is not the keyset's issuer."""
+
+    reason = "IssuerMismatch"
+
+
 class TokenTooOld(TokenExpired):
     """``iat`` is older than the scheme's window (Kustomer: 15 minutes)."""
 

@@ -72,6 +72,11 @@ def pgp_keys_dir() -> Path:
     return data_dir() / "keys" / "pgp"
 
 
+def rsa_keys_dir() -> Path:
+    """The committed RSA TEST keys of the asymmetric JWS kinds (never real ones)."""
+    return data_dir() / "keys" / "rsa"
+
+
 def inputs_dir() -> Path:
     """Committed inputs that no generator can remake (messages sealed by randomized references)."""
     return data_dir() / "inputs"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from conformance.errors import ConformanceError
-from conformance.paths import pgp_keys_dir
+from conformance.paths import pgp_keys_dir, rsa_keys_dir
 
 
 class TestKeysMissing(ConformanceError):
@@ -54,3 +54,57 @@ def pgp_key_sets() -> dict[str, dict[str, str]]:
     lacks a key.
     """
     return {name: dict(keys) for name, keys in _pgp_key_sets().items()}
+
+
+#: The RSA TEST keys of ``vectors/keys/rsa`` (see its README).
+RSA_KEYS = ("brand-a", "brand-b", "short-1024")
+
+
+@cache
+def rsa_test_keys() -> dict[str, str]:
+    """``{"brand-a", "brand-b", "short-1024"}`` -> PKCS#8 PEM text. Raises :class:`TestKeysMissing`."""
+    directory = rsa_keys_dir()
+    keys = {name: directory / f"{name}.pem" for name in RSA_KEYS}
+    missing = [name for name, path in keys.items() if not path.is_file()]
+    if missing:
+        raise TestKeysMissing(f"no RSA test keys {', '.join(missing)} in {directory}")
+    return {name: path.read_text(encoding="ascii") for name, path in keys.items()}
+
+
+@cache
+def rsa_test_certificate(name: str) -> str:
+    """The self-signed X.509 certificate of RSA test key ``name`` as an ``x5c`` entry (standard base64 DER): fixed
+    subject ``CN=TEST <name>``, serial and validity (2025-01-01 to 2036-01-01), SHA-256; the same bytes every run.
+    """
+    import base64
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from cryptography.x509.oid import NameOID
+
+    from conformance.primitives.rsa_jws import private_key
+
+    key = private_key(rsa_test_keys()[name])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"TEST {name}")])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(20261203 + RSA_KEYS.index(name))
+        .not_valid_before(datetime(2025, 1, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2036, 1, 1, tzinfo=UTC))
+        .sign(key, hashes.SHA256())
+    )
+    return base64.b64encode(certificate.public_bytes(Encoding.DER)).decode("ascii")
+
+
+def rsa_test_jwk(name: str, kid: str, alg: str = "RS256", certificate: str | None = None) -> dict[str, object]:
+    """The JWK Salesforce's upload takes for RSA test key ``name``: ``kid, alg, use, kty, n, e, x5c`` (``x5c`` the
+    key's own certificate unless ``certificate`` names another test key's)."""
+    from conformance.primitives.rsa_jws import private_key, public_jwk
+
+    jwk = public_jwk(private_key(rsa_test_keys()[name]))
+    return {"kid": kid, "alg": alg, "use": "sig", **jwk, "x5c": [rsa_test_certificate(certificate or name)]}

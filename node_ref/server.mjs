@@ -6,7 +6,7 @@
 // Two tables: OPS by op name, KINDS by op kind (every catalog op of the kind, called with its params).
 // Messages never contain secrets or keys.
 import { createRequire } from "node:module";
-import { createHmac, createPrivateKey, timingSafeEqual } from "node:crypto";
+import { X509Certificate, createHmac, createPrivateKey, createPublicKey, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { CompactSign, compactVerify, importPKCS8, importSPKI, errors as joseErrors } from "jose";
@@ -313,8 +313,13 @@ function hs256Verify(params, args) {
   } catch (error) {
     throw new OpError(HS256_VERIFY_ERRORS[error.message] ?? `Error:${error.name}`, error.message);
   }
+  return claimRules(params, claims);
+}
+
+// Steps 6-8 of hs256_jwt.verify, steps 6 of asym_jws.verify: exp required, each claim rule in order, the identity.
+function claimRules(params, claims) {
   if (params.exp === "required" && !Object.hasOwn(claims, "exp")) throw new OpError("MissingClaim", "the token has no exp");
-  // 7. the claim rules, in order
+  // the claim rules, in order
   for (const [name, rule] of Object.entries(params.claims)) {
     if (!Object.hasOwn(claims, name)) {
       if (rule.required) throw new OpError("MissingClaim", `the token has no ${name}`);
@@ -327,7 +332,7 @@ function hs256Verify(params, args) {
       throw new OpError("ClaimTooLong", `${name} is longer than ${rule.maxLength} characters`);
     }
   }
-  // 8. the identity: the first claim present
+  // the identity: the first claim present
   const identity = {};
   if (params.identity.length > 0) {
     const name = params.identity.find((n) => claims[n] !== undefined && claims[n] !== null);
@@ -391,11 +396,123 @@ function hmacHexVerify(params, args) {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+// --- the asym_jws op kinds: the brand's jwt.sign with an RSA key, and the check against a keyset (kinds/jws.py) ---
+
+const ASYM_SIGN_ERRORS = {
+  ...SIGN_ERRORS,
+  "secretOrPrivateKey is not valid key material": "InvalidKeyMaterial",
+};
+
+function asymSign(params, args) {
+  const alg = requireString(args, "alg");
+  if (!params.algorithms.includes(alg)) throw new OpError("InvalidArgument", "alg is not one of the allowed algorithms");
+  const privateKeyPem = requireString(args, "privateKeyPem");
+  const now = positiveSeconds(args);
+  const options = { algorithm: alg, header: { ...params.header } };
+  if (params.kid === "required") options.keyid = requireString(args, "keyId");
+  try {
+    return withClock(now, () => jwt.sign(args.claims, privateKeyPem, options));
+  } catch (error) {
+    let reason = ASYM_SIGN_ERRORS[error.message];
+    if (reason === undefined && /^secretOrPrivateKey (must be an asymmetric key|has a minimum key size)/.test(error.message)) reason = "InvalidKeyMaterial";
+    if (reason === undefined && /^"(iat|exp|nbf)" should be a number/.test(error.message)) reason = "InvalidArgument";
+    throw new OpError(reason ?? `Error:${error.name}`, error.message);
+  }
+}
+
+const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function bigUint(text) {
+  const hex = Buffer.from(text, "base64url").toString("hex");
+  return BigInt(hex === "" ? "0" : `0x${hex}`);
+}
+
+function jwkKey(jwk) {
+  if (jwk.kty !== "RSA") throw new OpError("InvalidKeyMaterial", "the JWK is not an RSA key (kty)");
+  for (const name of ["n", "e"]) {
+    if (typeof jwk[name] !== "string" || !/^[A-Za-z0-9_-]+$/.test(jwk[name])) {
+      throw new OpError("InvalidKeyMaterial", `the JWK's ${name} is not base64url`);
+    }
+  }
+  try {
+    return createPublicKey({ key: { kty: "RSA", n: jwk.n, e: jwk.e }, format: "jwk" });
+  } catch {
+    throw new OpError("InvalidKeyMaterial", "the JWK is not a valid RSA public key");
+  }
+}
+
+function certificateMatches(jwk) {
+  const chain = jwk.x5c;
+  if (!Array.isArray(chain) || chain.length === 0 || typeof chain[0] !== "string" || !STANDARD_BASE64.test(chain[0])) {
+    throw new OpError("InvalidKeyMaterial", "the JWK's x5c is not a list of base64 certificates");
+  }
+  let held;
+  try {
+    held = new X509Certificate(Buffer.from(chain[0], "base64")).publicKey.export({ format: "jwk" });
+  } catch {
+    throw new OpError("InvalidKeyMaterial", "the JWK's x5c[0] is not a DER certificate");
+  }
+  return held.kty === "RSA" && bigUint(held.n) === bigUint(jwk.n) && bigUint(held.e) === bigUint(jwk.e);
+}
+
+function asymVerify(params, args) {
+  const token = requireString(args, "token");
+  const now = positiveSeconds(args);
+  // 1. decode
+  let decoded;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    throw new OpError("MalformedToken", "the payload is not JSON");
+  }
+  if (!decoded) throw new OpError("MalformedToken", "the token is not a JWS with a JSON header");
+  const { header, payload } = decoded;
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    throw new OpError("MalformedToken", "the payload is not a JSON object");
+  }
+  // 2. alg among the algorithms, a signature, the header fields
+  if (typeof header.alg !== "string" || !params.algorithms.includes(header.alg)) {
+    throw new OpError(header.alg === "none" ? "AlgNone" : "AlgorithmNotAllowed", "the algorithm is not allowed");
+  }
+  if (token.split(".")[2] === "") throw new OpError("UnsignedToken", "the token has no signature");
+  for (const [name, value] of Object.entries(params.header)) {
+    if (header[name] !== value) throw new OpError("InvalidHeader", `the header's ${name} is not the required value`);
+  }
+  // 3-4. the JWK the kid names, checked
+  if (!Object.hasOwn(header, "kid")) throw new OpError("MissingKid", "the header has no kid");
+  const keys = Array.isArray(args.jwks?.keys) ? args.jwks.keys : [];
+  const jwk = keys.find((k) => k !== null && typeof k === "object" && typeof header.kid === "string" && k.kid === header.kid);
+  if (jwk === undefined) throw new OpError("KidMismatch", "the header's kid names no key of the keyset");
+  const missing = params.jwkFields.filter((name) => !Object.hasOwn(jwk, name));
+  if (missing.length > 0) throw new OpError("InvalidJwk", `the JWK lacks ${missing.join(", ")}`);
+  if (Object.hasOwn(jwk, "alg") && jwk.alg !== header.alg) throw new OpError("KeyAlgorithmMismatch", "the JWK is for another algorithm");
+  const key = jwkKey(jwk);
+  if (params.x5c === "match" && !certificateMatches(jwk)) {
+    throw new OpError("CertificateMismatch", "the JWK's x5c certificate holds another key");
+  }
+  // 5. jsonwebtoken: the signature, nbf, exp (unless ignored), iss
+  const options = { algorithms: params.algorithms, clockTimestamp: now, ignoreExpiration: params.exp === "ignored" };
+  if (params.issuer === "argument") options.issuer = requireString(args, "issuer");
+  let claims;
+  try {
+    claims = jwt.verify(token, key, options);
+  } catch (error) {
+    if (error.message.startsWith("jwt issuer invalid")) {
+      throw new OpError(Object.hasOwn(payload, "iss") ? "IssuerMismatch" : "MissingClaim", "the token's iss is not the keyset's issuer");
+    }
+    throw new OpError(VERIFY_ERRORS[error.message] ?? `Error:${error.name}`, error.message);
+  }
+  // 6. exp required, the claim rules, the identity
+  return claimRules(params, claims);
+}
+
 const KINDS = {
   "hs256_jwt.sign": hs256Sign,
   "hs256_jwt.verify": hs256Verify,
   "hmac_hex.sign": hmacHexSign,
   "hmac_hex.verify": hmacHexVerify,
+  "asym_jws.sign": asymSign,
+  "asym_jws.verify": asymVerify,
 };
 
 const OPS = {

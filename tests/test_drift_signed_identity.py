@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conformance.audit.hs256_jwt import VICTIM, enabled_mode
-from tests import hs256_jwt_checks as checks
+from tests import jwt_flow_checks as checks
 
 FLOW, VERIFY = "drift_signed_identity", "drift.signed_identity.verify"
 

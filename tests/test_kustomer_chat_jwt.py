@@ -5,7 +5,7 @@ from __future__ import annotations
 from conformance import registry
 from conformance.audit.hs256_jwt import SECRET, pyjwt_default_iat, signed
 from conformance.kinds.jwt import NOW
-from tests import hs256_jwt_checks as checks
+from tests import jwt_flow_checks as checks
 from tests.conftest import require
 
 FLOW, VERIFY = "kustomer_chat_jwt", "kustomer.chat_jwt.verify"

@@ -28,6 +28,8 @@ def test_wheel_holds_every_vector_file_and_schema(wheel: Path, tmp_path: Path) -
         assert f"conformance/_vectors/{source.name}" in names
     for schema in sorted((ROOT / "vectors" / "schemas").glob("*.json")):
         assert f"conformance/_vectors/schemas/{schema.name}" in names
+    for key in sorted((ROOT / "vectors" / "keys").rglob("*.*")):
+        assert f"conformance/_vectors/{key.relative_to(ROOT / 'vectors').as_posix()}" in names, "the test keys ship"
     packaged = tmp_path / "conformance" / "_vectors"
     for path in sorted(packaged.glob("*.json")):
         assert load_file(path)["numberOfTests"] > 0

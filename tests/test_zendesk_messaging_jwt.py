@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests import hs256_jwt_checks as checks
+from tests import jwt_flow_checks as checks
 
 FLOW, VERIFY = "zendesk_messaging_jwt", "zendesk.messaging_jwt.verify"
 

@@ -27,6 +27,7 @@ from conformance.audit import (
     khoros_cryptor,
     khoros_secure_transfer,
     khoros_widget_jwt,
+    salesforce_enhanced_chat,
     stream_chat,
     talkative,
     thread,
@@ -49,6 +50,7 @@ PROOF_MODULES = (
     stream_chat,
     hmac_hex,
     email_hmac,
+    salesforce_enhanced_chat,
 )
 FORMAT = "handoff-conformance audit"
 FORMAT_VERSION = 1

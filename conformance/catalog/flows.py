@@ -208,6 +208,49 @@ def _hs256_round_trip(sign_op: str, verify_op: str, verify: dict[str, Any]) -> R
     return RoundTrip("hs256", (sign_op,), verify_op, consumer, expected, accepts=accepts)
 
 
+def _asym_round_trip(sign_op: str, verify_op: str, verify: dict[str, Any]) -> RoundTrip:
+    """jwt.sign with an RSA test key -> the documented check against that key's JWK (kid, alg, its own x5c) and
+    the claims' iss as the keyset's issuer: the consumer recovers the claims (with jsonwebtoken's iat) and identity.
+
+    Inputs are the sign vectors signed with a 2048-bit test key whose claims the check takes."""
+
+    def key_name(args: Args) -> str | None:
+        from conformance.testkeys import rsa_test_keys
+
+        return next((n for n, pem in rsa_test_keys().items() if pem == args["privateKeyPem"]), None)
+
+    def consumer(args: Args, produced: Any) -> dict[str, Any]:
+        from conformance.testkeys import rsa_test_jwk
+
+        jwk = rsa_test_jwk(key_name(args) or "brand-a", args["keyId"], args["alg"])
+        return {"token": produced, "now": args["now"], "jwks": {"keys": [jwk]}, "issuer": args["claims"]["iss"]}
+
+    def expected(args: Args) -> Any:
+        from conformance import jsjson
+        from conformance.kinds import kind
+        from conformance.kinds.jws import check_issuer
+        from conformance.primitives.jwt import check_claims, check_nbf_exp, with_iat
+
+        params = kind("asym_jws.verify").resolve(verify)
+        claims = jsjson.parse(jsjson.stringify(with_iat(args["claims"], float(args["now"]))))  # as node holds them
+        check_nbf_exp(claims, float(args["now"]))
+        check_issuer(claims, params, {"issuer": args["claims"].get("iss")})
+        return check_claims(claims, args["now"], {**params, "iatMaxAge": None}, times=False)
+
+    def accepts(args: Args) -> bool:
+        from conformance.errors import ConformanceError
+
+        if key_name(args) not in ("brand-a", "brand-b") or not isinstance(args["claims"].get("iss"), str):
+            return False
+        try:
+            expected(args)
+        except (ConformanceError, KeyError, TypeError):
+            return False
+        return bool(args["claims"]["iss"])
+
+    return RoundTrip("rs", (sign_op,), verify_op, consumer, expected, accepts=accepts)
+
+
 #: The documented checks (hs256_jwt.verify params) of the HS256 flows.
 ZENDESK_CHECK: dict[str, Any] = {
     "kid": "required",
@@ -233,6 +276,18 @@ KUSTOMER_CHECK: dict[str, Any] = {
     "identity": ["email", "externalId"],
     "exp": "honoured",
     "iatMaxAge": 900,
+}
+#: Salesforce Enhanced Chat user verification (asym_jws.verify params): RS256 or RS512, keyset JWKs as uploaded.
+SALESFORCE_ALGORITHMS = ["RS256", "RS512"]
+SALESFORCE_CHECK: dict[str, Any] = {
+    "algorithms": SALESFORCE_ALGORITHMS,
+    "jwkFields": ["kty", "kid", "alg", "x5c"],
+    "x5c": "match",
+    "issuer": "argument",
+    "claims": {"sub": {"type": "string", "required": True}},
+    "identity": ["sub"],
+    "exp": "required",
+    "maxKeys": 10,
 }
 DRIFT_CHECK: dict[str, Any] = {
     "claims": {"sub": {"type": "string", "required": True}},
@@ -699,5 +754,32 @@ FLOWS: tuple[Flow, ...] = (
             ),
         ),
         generator="email_hmac",
+    ),
+    Flow(
+        id="salesforce_enhanced_chat",
+        vendor="salesforce",
+        title="Salesforce Enhanced Chat user verification: RS256/RS512 JWT, kid among the keyset's JWKs, iss the keyset's issuer",
+        python_module="",
+        ops=(
+            kind_op(
+                "salesforce.enhanced_chat.sign",
+                "asym_jws.sign",
+                "the brand's jwt.sign({sub, iss, exp}, privateKey, {algorithm, keyid}) for setIdentityToken",
+                algorithms=SALESFORCE_ALGORITHMS,
+            ),
+            kind_op(
+                "salesforce.enhanced_chat.verify",
+                "asym_jws.verify",
+                "Salesforce's documented check: RS256/RS512, kid among JWKs with kty, kid, alg, x5c; iss, sub, exp",
+                **SALESFORCE_CHECK,
+            ),
+        ),
+        references=("node", "pyjwt"),
+        round_trips=(
+            _asym_round_trip("salesforce.enhanced_chat.sign", "salesforce.enhanced_chat.verify", SALESFORCE_CHECK),
+        ),
+        document="help.salesforce.com service.miaw_token_based_user_verification_setup, service.user_verification_"
+        "troubleshooting; developer.salesforce.com messaging-web user-verification",
+        generator="salesforce_enhanced_chat",
     ),
 )

@@ -32,7 +32,7 @@ from conformance.kinds.base import (
 from conformance.outcome import OpFunction
 
 #: The modules that define kinds; each registers its kinds when imported.
-MODULES: tuple[str, ...] = ("conformance.kinds.jwt", "conformance.kinds.hmac_hex")
+MODULES: tuple[str, ...] = ("conformance.kinds.jwt", "conformance.kinds.hmac_hex", "conformance.kinds.jws")
 
 
 @cache

@@ -291,19 +291,21 @@ def verify_hs256(decoded: Decoded, key: bytes) -> None:
 # --- a scheme's rules (the hs256_jwt.verify kind's steps 2-8) ------------------------------------------------------
 
 
-def check_jwt_header(decoded: Decoded, alg: str, required: Mapping[str, str]) -> None:
-    """The payload is an object, ``alg`` is ``alg``, the signature is not empty, ``required`` header fields hold.
+def check_jwt_header(decoded: Decoded, alg: str | tuple[str, ...], required: Mapping[str, str]) -> None:
+    """The payload is an object, ``alg`` is ``alg`` (one of them, for a tuple), the signature is not empty,
+    ``required`` header fields hold.
 
     Raises :class:`MalformedToken`, :class:`AlgNone`, :class:`AlgorithmNotAllowed`, :class:`UnsignedToken`,
     :class:`InvalidHeader`.
     """
     if not isinstance(decoded.payload, dict):
         raise MalformedToken("the payload is not a JSON object")
+    allowed = (alg,) if isinstance(alg, str) else alg
     found = field(decoded.header, "alg")
-    if found != alg:
+    if not isinstance(found, str) or found not in allowed:
         if found == "none":
             raise AlgNone("the token is unsecured (alg none)")
-        raise AlgorithmNotAllowed(f"only {alg} is accepted")
+        raise AlgorithmNotAllowed(f"only {', '.join(allowed)} accepted")
     if not decoded.signature:
         raise UnsignedToken("the token has no signature")
     for name, value in required.items():
