@@ -108,6 +108,32 @@ def the_port_refuses_the_probe_attacks(op: str) -> None:
     assert mine and all(f.status == "refuted" for f in mine), [(f.id, f.status, f.why) for f in mine]
 
 
+def inspect_names_the_mistakes(op: str) -> None:
+    """``conformance inspect`` on the probes' genuine input conforms; signed with the secret's trailing newline,
+    or verified after its exp (where no iat window), the live references confirm that mistake first."""
+    from conformance.inspect import inspect_args
+    from conformance.kinds.jwt import _resigned, _with_secrets
+
+    for name in REFERENCES:
+        require(name)
+    found = catalog.part(op)
+    assert found is not None
+    genuine = found.probes().genuine
+    assert inspect_args(op, genuine).conforms
+    broken = {
+        "SecretTrailingNewline": {
+            **_resigned(found.params, _with_secrets(genuine, lambda secret: secret + "\n"), lambda _h, _c: None),  # type: ignore[dict-item]
+            **{k: genuine[k] for k in ("keys", "secret") if k in genuine},
+        },
+    }
+    if found.params.get("iatMaxAge") is None:  # Kustomer's token is too old by then as well: two mistakes, not one
+        broken["Expired"] = {**genuine, "now": genuine["now"] + 7200}
+    for flag, args in broken.items():
+        inspection = inspect_args(op, args)
+        assert not inspection.conforms and inspection.diagnoses, (flag, inspection.tried)
+        assert inspection.diagnoses[0].flag == flag, [d.flag for d in inspection.diagnoses]
+
+
 def proved(finding_id: str) -> str:
     """The audit proof ``finding_id`` is ``proved`` against the live references; returns its ``why``."""
     for name in REFERENCES:

@@ -20,6 +20,10 @@ def test_a_small_campaign_of_the_port_against_each_reference_finds_no_divergence
     checks.campaign_finds_no_divergence(FLOW)
 
 
+def test_inspect_names_the_mistake_first() -> None:
+    checks.inspect_names_the_mistakes(VERIFY)
+
+
 def test_an_adapter_that_accepts_every_token_is_unsafe() -> None:
     unsafe = checks.accept_everything_is_unsafe(FLOW, VERIFY)
     assert {"OtherAlgorithm", "EmptySignature", "NotYetValid", "ExpBoundary"} <= unsafe
