@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 from conformance.arguments import require_bytes, require_str
 from conformance.errors import InvalidArgument, NullArgument
@@ -25,6 +26,7 @@ _URL_SAFE_EXTRA = b"-_"
 _NOT_IN_ALPHABET = bytes(b for b in range(256) if b not in _STANDARD + _URL_SAFE_EXTRA)
 _URL_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 _PAD_FOR_REMAINDER = {0: b"", 2: b"==", 3: b"="}
+_BASE64_URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 REPLACEMENT = "\ufffd"
 
@@ -95,6 +97,21 @@ def encode_base64_url_safe(data: bytes) -> str:
     :func:`encode_base64` does."""
     data = data if type(data) is bytes else require_bytes(data, "data")
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def decode_base64_url(text: str) -> bytes:
+    """The bytes of base64url ``text`` (RFC 4648 section 5; ``=`` padding optional), as a JWS segment is read.
+
+    Raises :class:`InvalidArgument` for a non-``str``, a character outside the alphabet, misplaced padding or a
+    length no encoding has (the message never quotes the text).
+    """
+    text = require_str(text, "text")
+    if _BASE64_URL.fullmatch(text) is None:
+        raise InvalidArgument("text is not base64url")
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error:
+        raise InvalidArgument("text is not base64url") from None
 
 
 def java_utf8_encode(text: str) -> bytes:

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     AlgNone,
     AlgorithmNotAllowed,
@@ -66,13 +67,9 @@ def node_ref() -> Any:
     return node
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-NONE_HEAD = _b64url(b'{"alg":"none"}')
-HS256_HEAD = _b64url(b'{"alg":"HS256"}')
-ES256_HEAD = _b64url(b'{"alg":"ES256"}')
+NONE_HEAD = encode_base64_url_safe(b'{"alg":"none"}')
+HS256_HEAD = encode_base64_url_safe(b'{"alg":"HS256"}')
+ES256_HEAD = encode_base64_url_safe(b'{"alg":"ES256"}')
 
 
 def _compare(node_ref: Any, op: str, batch: list[dict[str, Any]]) -> None:
@@ -117,7 +114,7 @@ def _mutate(token: str, data: st.DataObject) -> str:  # noqa: PLR0911 - one retu
     choice = data.draw(st.integers(0, 8))
     if choice == 0:
         r, s = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big")
-        return f"{head}.{payload}.{_b64url(encode_dss_signature(r, s))}"
+        return f"{head}.{payload}.{encode_base64_url_safe(encode_dss_signature(r, s))}"
     if choice == 1:
         position = data.draw(st.integers(0, len(token) - 1))
         return token[:position] + data.draw(st.sampled_from("AQgw-_=+/. \t\u00e9")) + token[position + 1 :]
@@ -125,19 +122,19 @@ def _mutate(token: str, data: st.DataObject) -> str:  # noqa: PLR0911 - one retu
         return token[: data.draw(st.integers(0, len(token)))]
     if choice == 3:
         alg = data.draw(st.sampled_from(["none", "HS256", "ES384", "", "ES256"]))
-        header = _b64url(('{"alg":"' + alg + '"}').encode())
+        header = encode_base64_url_safe(('{"alg":"' + alg + '"}').encode())
         return f"{header}.{payload}.{signature}"
     if choice == 4:
-        return f"{head}.{payload}.{_b64url(data.draw(st.binary(min_size=60, max_size=72)))}"
+        return f"{head}.{payload}.{encode_base64_url_safe(data.draw(st.binary(min_size=60, max_size=72)))}"
     if choice == 5:
         header = data.draw(st.sampled_from(['{"alg":"ES256","crit":["b64"],"b64":true}', '{"alg":"ES256","crit":[]}']))
-        return f"{_b64url(header.encode())}.{payload}.{signature}"
+        return f"{encode_base64_url_safe(header.encode())}.{payload}.{signature}"
     if choice == 6:
         body = data.draw(st.binary(max_size=30))
-        signing = f"{head}.{_b64url(body)}"
+        signing = f"{head}.{encode_base64_url_safe(body)}"
         der = KEY.sign(signing.encode(), ec.ECDSA(hashes.SHA256()))
         r, s = decode_dss_signature(der)
-        return f"{signing}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+        return f"{signing}.{encode_base64_url_safe(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
     if choice == 7:
         return f"{head}.{payload}.{signature}" + data.draw(st.sampled_from(["=", "==", ".", " ", "A"]))
     return data.draw(TEXT)
@@ -170,7 +167,7 @@ def _der_token() -> str:
     head, payload, signature = _token().split(".")
     raw = base64.urlsafe_b64decode(signature + "==")
     der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
-    return f"{head}.{payload}.{_b64url(der)}"
+    return f"{head}.{payload}.{encode_base64_url_safe(der)}"
 
 
 def _hs256_confusion() -> str:
@@ -178,13 +175,15 @@ def _hs256_confusion() -> str:
     import hmac
 
     signing = f"{HS256_HEAD}.{_token().split('.')[1]}"
-    return f"{signing}.{_b64url(hmac.new(PUBLIC_PEM.encode(), signing.encode(), hashlib.sha256).digest())}"
+    return (
+        f"{signing}.{encode_base64_url_safe(hmac.new(PUBLIC_PEM.encode(), signing.encode(), hashlib.sha256).digest())}"
+    )
 
 
 def _signed_payload(payload: bytes) -> str:
-    signing = f"{ES256_HEAD}.{_b64url(payload)}"
+    signing = f"{ES256_HEAD}.{encode_base64_url_safe(payload)}"
     r, s = decode_dss_signature(KEY.sign(signing.encode(), ec.ECDSA(hashes.SHA256())))
-    return f"{signing}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return f"{signing}.{encode_base64_url_safe(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
 def test_each_attack_has_its_own_reason() -> None:
@@ -206,7 +205,7 @@ def test_each_attack_has_its_own_reason() -> None:
         reasons.add(caught.value.reason_path())
         assert "PRIVATE KEY" not in str(caught.value) and PUBLIC_PEM not in str(caught.value)
     assert len(reasons) == len(cases)
-    tampered = f"{head}.{_b64url(b'[]')}.{signature}"
+    tampered = f"{head}.{encode_base64_url_safe(b'[]')}.{signature}"
     with pytest.raises(BadSignature):
         verify_interaction_data(tampered, PUBLIC_PEM)
 

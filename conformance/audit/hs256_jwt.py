@@ -16,9 +16,9 @@ from typing import Any
 from conformance import catalog, jsjson, registry
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import ReferenceFailure
 from conformance.kinds.jwt import NOW
-from conformance.primitives.jwt import b64url
 
 SECRET, KID = "HS256 audit TEST secret", "app_audit_test_key"
 YEAR = 365 * 86400
@@ -286,7 +286,7 @@ def prove_drift_fallback() -> Finding:
     with Stopwatch() as watch:
         genuine = signed(sign, {"sub": "attacker-own-id", "exp": NOW + 3600})
         head, _body, signature = genuine.split(".")
-        victim_body = b64url(jsjson.utf8(jsjson.stringify({"sub": VICTIM})))
+        victim_body = encode_base64_url_safe(jsjson.utf8(jsjson.stringify({"sub": VICTIM})))
         attempts = {
             "no token": "",
             "alg none": _encode({**header, "alg": "none"}, {"sub": VICTIM}, "", "none"),

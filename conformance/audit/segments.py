@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
 from conformance.arguments import require_str
-from conformance.errors import MalformedToken
+from conformance.codecs import decode_base64_url
+from conformance.errors import ConformanceError, MalformedToken
 
 
 def token_parts(token: Any, name: str = "token") -> list[str]:
@@ -20,11 +20,11 @@ def token_parts(token: Any, name: str = "token") -> list[str]:
 
 
 def b64url_decode(segment: str, what: str) -> bytes:
-    """The bytes of a base64url ``segment`` (padding optional, characters outside the alphabet skipped, as Python's
-    decoder does). Raises :class:`MalformedToken` naming ``what`` when it does not decode."""
+    """The bytes of a base64url ``segment`` (:func:`conformance.codecs.decode_base64_url`). Raises
+    :class:`MalformedToken` naming ``what`` when it does not decode."""
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except ValueError:  # binascii.Error, or a str that is not ASCII
+        return decode_base64_url(segment)
+    except ConformanceError:
         raise MalformedToken(f"{what} is not base64url") from None
 
 

@@ -3,12 +3,11 @@ or base64url reads it, hex, and a compact JWS's three parts."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from typing import Any
 
-from conformance.codecs import decode_base64
+from conformance.codecs import decode_base64, decode_base64_url
+from conformance.errors import ConformanceError
 from conformance.inspect.model import Layer, Segment
 from conformance.inspect.secrets import fingerprint
 
@@ -67,12 +66,11 @@ def base64_layer(name: str, text: str, role: str, expected: int | None = None) -
 
 
 def b64url_decode(segment: str) -> bytes:
-    """A base64url segment as bytes (padding added). Raises ``ValueError`` for one that is not base64url."""
-    if set(segment) - _ALPHABET - _URL_ONLY - {"="}:
-        raise ValueError("not base64url")
+    """A base64url segment as bytes (:func:`conformance.codecs.decode_base64_url`). Raises ``ValueError`` for one
+    that is not base64url."""
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
+        return decode_base64_url(segment)
+    except ConformanceError:
         raise ValueError("not base64url") from None
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from conformance import jsjson
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import InvalidArgument
 from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
 from conformance.outcome import OpFunction
@@ -367,13 +368,17 @@ def _encode(header: Mapping[str, Any], payload: Any, secret: str, alg: str = "HS
     import hashlib
     import hmac as _hmac
 
-    head = prim.b64url(jsjson.latin1_low_bytes(jsjson.stringify(dict(header))))
-    body = prim.b64url(jsjson.utf8(jsjson.stringify(payload)))
+    head = encode_base64_url_safe(jsjson.latin1_low_bytes(jsjson.stringify(dict(header))))
+    body = encode_base64_url_safe(jsjson.utf8(jsjson.stringify(payload)))
     signing_input = f"{head}.{body}"
     digest = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}.get(alg)
     if digest is None:
         return signing_input + "."
-    return signing_input + "." + prim.b64url(_hmac.new(jsjson.utf8(secret), signing_input.encode(), digest).digest())
+    return (
+        signing_input
+        + "."
+        + encode_base64_url_safe(_hmac.new(jsjson.utf8(secret), signing_input.encode(), digest).digest())
+    )
 
 
 def verify_case(  # noqa: C901, PLR0915 - one branch per mutation
@@ -449,7 +454,9 @@ def verify_case(  # noqa: C901, PLR0915 - one branch per mutation
         token = token.rsplit(".", 1)[0] + "."
     elif mutation == "Tampered":
         head, _body, signature = token.split(".")
-        token = f"{head}.{prim.b64url(jsjson.utf8(jsjson.stringify({**claims, 'x_admin': True})))}.{signature}"
+        token = (
+            f"{head}.{encode_base64_url_safe(jsjson.utf8(jsjson.stringify({**claims, 'x_admin': True})))}.{signature}"
+        )
     elif mutation == "Malformed":
         token = rnd.choice((token.replace(".", "", 1), token + ".x", "", token.replace(".", ".!", 1), "a.b.c"))
     args: dict[str, Any] = {"token": token, "now": now}
@@ -534,7 +541,7 @@ def verify_probes(params: Params) -> ProbeSet:
     tokens = {
         "alg-none": _encode({**header, "alg": "none"}, claims, "", "none"),
         "forged-signature": _encode(header, claims, "attacker's secret"),
-        "tampered-token": f"{head}.{prim.b64url(jsjson.utf8(jsjson.stringify({**claims, 'x_admin': True})))}.{signature}",
+        "tampered-token": f"{head}.{encode_base64_url_safe(jsjson.utf8(jsjson.stringify({**claims, 'x_admin': True})))}.{signature}",
         "expired-token": _encode(header, {**claims, "exp": NOW - 1}, PROBE_SECRET),
     }
     if params["kid"] == "required":

@@ -81,11 +81,6 @@ class JwsParts:
         return f"{self.signing_input}.{self.signature}"
 
 
-def b64url(data: bytes) -> str:
-    """base64url without padding."""
-    return encode_base64_url_safe(data)
-
-
 def b64_lenient(segment: str) -> bytes:
     """``Buffer.from(segment, 'base64')`` for a base64url segment: trailing bits and a dangling character dropped."""
     usable = segment[: len(segment) - 1] if len(segment) % 4 == 1 else segment
@@ -136,7 +131,7 @@ def hmac_key(secret: str, *, parses_as: Callable[[bytes], bool], allow_empty: bo
 
 def hs256(signing_input: str, key: bytes) -> str:
     """The base64url HMAC-SHA256 signature of an ASCII signing input."""
-    return b64url(_HS256.sign(signing_input.encode("ascii"), key))
+    return encode_base64_url_safe(_HS256.sign(signing_input.encode("ascii"), key))
 
 
 def hs256_matches(signing_input: str, signature: str, key: bytes) -> bool:
@@ -206,7 +201,7 @@ def compact_hs256(header: Mapping[str, Any], payload: Mapping[str, Any], key: by
     payload_json = jsjson.stringify(dict(payload))
     header_bytes = jsjson.latin1_low_bytes(header_json)
     payload_bytes = jsjson.utf8(payload_json)
-    signing_input = f"{b64url(header_bytes)}.{b64url(payload_bytes)}"
+    signing_input = f"{encode_base64_url_safe(header_bytes)}.{encode_base64_url_safe(payload_bytes)}"
     return JwsParts(header_json, header_bytes, payload_json, payload_bytes, signing_input, hs256(signing_input, key))
 
 
@@ -387,7 +382,6 @@ __all__ = [
     "Decoded",
     "JwsParts",
     "b64_lenient",
-    "b64url",
     "check_claims",
     "check_jwt_header",
     "check_nbf_exp",

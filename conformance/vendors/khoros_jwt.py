@@ -26,6 +26,7 @@ from typing import Any
 from conformance import jsjson
 from conformance.arguments import require_callable
 from conformance.arguments import require_str as _require_str
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     AlgorithmNotAllowed,
     EmptyKey,
@@ -36,7 +37,6 @@ from conformance.errors import (
 )
 from conformance.primitives.jwt import (
     JwsParts,
-    b64url,
     check_nbf_exp,
     decode,
     field,
@@ -76,7 +76,7 @@ def widget_jwt_parts(
     ) + "}"
     header_bytes = jsjson.latin1_low_bytes(header_json)
     payload_bytes = jsjson.utf8(payload_json)
-    signing_input = f"{b64url(header_bytes)}.{b64url(payload_bytes)}"
+    signing_input = f"{encode_base64_url_safe(header_bytes)}.{encode_base64_url_safe(payload_bytes)}"
     return JwsParts(header_json, header_bytes, payload_json, payload_bytes, signing_input, hs256(signing_input, key))
 
 

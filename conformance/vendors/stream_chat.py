@@ -33,6 +33,7 @@ from typing import Any
 
 from conformance import jsjson
 from conformance.arguments import require_bool, require_int, require_str
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     BadSignature,
     EmptyKey,
@@ -104,7 +105,7 @@ def _python_key(secret: str) -> bytes:
 
 
 def _sign(header_json: bytes, payload_json: bytes, key: bytes) -> str:
-    signing_input = f"{prim.b64url(header_json)}.{prim.b64url(payload_json)}"
+    signing_input = f"{encode_base64_url_safe(header_json)}.{encode_base64_url_safe(payload_json)}"
     return f"{signing_input}.{prim.hs256(signing_input, key)}"
 
 

@@ -26,11 +26,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from jwt.algorithms import ECAlgorithm
-from jwt.utils import base64url_encode
 
 from conformance import jsjson
 from conformance.arguments import require_instance, require_path, require_strings
 from conformance.arguments import require_str as _require_str
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     AlgNone,
     AlgorithmNotAllowed,
@@ -200,13 +200,9 @@ def interaction_json(fields: Sequence[Mapping[str, str]]) -> str:
     return "[" + ",".join(entries) + "]"
 
 
-def _b64url(data: bytes) -> str:
-    return base64url_encode(data).decode("ascii")
-
-
 def signing_input(fields: Sequence[Mapping[str, str]]) -> str:
     """``BASE64URL(header) '.' BASE64URL(UTF-8 payload)``, exactly as jose's CompactSign builds it."""
-    return f"{_b64url(HEADER_JSON.encode('ascii'))}.{_b64url(jsjson.utf8(interaction_json(fields)))}"
+    return f"{encode_base64_url_safe(HEADER_JSON.encode('ascii'))}.{encode_base64_url_safe(jsjson.utf8(interaction_json(fields)))}"
 
 
 def sign_interaction_data(
@@ -220,10 +216,10 @@ def sign_interaction_data(
     data = signing_input(fields)
     key = load_private_key(private_key_pem)
     if not deterministic:
-        return f"{data}.{_b64url(_ES256.sign(data.encode('ascii'), key))}"
+        return f"{data}.{encode_base64_url_safe(_ES256.sign(data.encode('ascii'), key))}"
     der = key.sign(data.encode("ascii"), ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
     r, s = decode_dss_signature(der)
-    return f"{data}.{_b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
+    return f"{data}.{encode_base64_url_safe(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
 
 
 # --- verification --------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conformance import registry
+from conformance.codecs import encode_base64_url_safe
 from conformance.references import java
 from conformance.vectorgen import VectorFileBuilder, write_files
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD
@@ -186,10 +187,6 @@ def _pkcs5(data: bytes) -> bytes:
     return data + bytes([pad]) * pad
 
 
-def _url64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def random_text(rnd: random.Random, length: int) -> str:
     pools = [
         lambda: chr(rnd.randrange(0x20, 0x7F)),
@@ -310,7 +307,7 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
         b.add(enc, ref, f"random text {i}", ["RandomText", "Base64KeyMode"], {**b64, "plainText": text})
 
     dec = b.group("khoros.skep.decrypt", src)
-    doc_ct = _url64(_raw_cbc(key, iv, _pkcs5(doc_json.encode())))
+    doc_ct = encode_base64_url_safe(_raw_cbc(key, iv, _pkcs5(doc_json.encode())))
     b.add(dec, ref, "the document's payload", ["DocumentPayload", "Base64KeyMode"], {**b64, "cipherText": doc_ct})
     b.add(
         dec,
@@ -320,7 +317,7 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
         {**b64, "cipherText": doc_ct + "=" * (-len(doc_ct) % 4)},
     )
     hello = _raw_cbc(key, iv, _pkcs5(b"hello, secure transfer"))
-    hello_url = _url64(hello)
+    hello_url = encode_base64_url_safe(hello)
     hello_std = base64.b64encode(hello).decode()
     b.add(
         dec,
@@ -353,13 +350,13 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
     )
     b.add(dec, ref, "only '='", ["StopsAtPad", "EmptyCiphertext"], {**b64, "cipherText": "="})
     one_block = _raw_cbc(key, iv, _pkcs5(b"0123456789"))
-    one_url = _url64(one_block)  # 22 chars: the last carries 4 unused bits
+    one_url = encode_base64_url_safe(one_block)  # 22 chars: the last carries 4 unused bits
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     last = alphabet.index(one_url[-1])
     for flip in (1, 2, 4, 8):
         changed = one_url[:-1] + alphabet[last ^ flip]
         b.add(dec, ref, f"trailing bits changed (xor {flip})", ["TrailingBits"], {**b64, "cipherText": changed})
-    whole_groups = _url64(_raw_cbc(key, iv, _pkcs5(b"x" * 40)))  # 48 bytes: exactly 64 characters
+    whole_groups = encode_base64_url_safe(_raw_cbc(key, iv, _pkcs5(b"x" * 40)))  # 48 bytes: exactly 64 characters
     for extra in ("A", "Q", "_"):
         b.add(
             dec,
@@ -403,11 +400,15 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
     b.add(dec, ref, "one character", ["DanglingCharacter", "EmptyCiphertext"], {**b64, "cipherText": "Q"})
     for n in (1, 15, 17, 31):
         b.add(
-            dec, ref, f"{n} bytes of ciphertext", ["IllegalBlockSize"], {**b64, "cipherText": _url64(bytes(range(n)))}
+            dec,
+            ref,
+            f"{n} bytes of ciphertext",
+            ["IllegalBlockSize"],
+            {**b64, "cipherText": encode_base64_url_safe(bytes(range(n)))},
         )
     tampered = bytearray(hello)
     tampered[-1] ^= 1
-    b.add(dec, ref, "last byte flipped", ["BadPadding"], {**b64, "cipherText": _url64(bytes(tampered))})
+    b.add(dec, ref, "last byte flipped", ["BadPadding"], {**b64, "cipherText": encode_base64_url_safe(bytes(tampered))})
     b.add(
         dec,
         ref,
@@ -438,7 +439,7 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
     )
     for n in (16, 24):
         k = bytes(range(n))
-        ct = _url64(_raw_cbc(k, iv, _pkcs5(b"short key")))
+        ct = encode_base64_url_safe(_raw_cbc(k, iv, _pkcs5(b"short key")))
         b.add(
             dec,
             ref,
@@ -467,7 +468,7 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
         ["Base64KeyMode", "StandardAlphabet"],
         {**b64, "secretKey": base64.urlsafe_b64encode(key).decode(), "cipherText": hello_url},
     )
-    raw_ct = _url64(_raw_cbc(RAW_KEY.encode(), RAW_IV.encode(), _pkcs5(b"raw mode")))
+    raw_ct = encode_base64_url_safe(_raw_cbc(RAW_KEY.encode(), RAW_IV.encode(), _pkcs5(b"raw mode")))
     b.add(dec, ref, "raw keys", ["RawKeyMode"], {**raw, "cipherText": raw_ct})
     bad_utf8 = [
         ("lone continuation byte", b"a\x80b", "InvalidUtf8"),
@@ -492,25 +493,25 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
         ("F1 80 then ASCII at the end", b"\xf1\x80A", "InvalidUtf8"),
     ]
     for label, data, flag in bad_utf8:
-        ct = _url64(_raw_cbc(key, iv, _pkcs5(data)))
+        ct = encode_base64_url_safe(_raw_cbc(key, iv, _pkcs5(data)))
         b.add(dec, ref, f"plaintext bytes: {label}", [flag], {**b64, "cipherText": ct})
     for i in range(25):
         data = bytes(
             rnd.choice([rnd.randrange(256), rnd.choice([0xED, 0xE0, 0xF0, 0xF4, 0x80, 0xBF, 0xA0, 0xC2])])
             for _ in range(rnd.randrange(1, 24))
         )
-        ct = _url64(_raw_cbc(key, iv, _pkcs5(data)))
+        ct = encode_base64_url_safe(_raw_cbc(key, iv, _pkcs5(data)))
         b.add(dec, ref, f"random plaintext bytes {i}", ["InvalidUtf8"], {**b64, "cipherText": ct})
     for i in range(15):
         text = random_text(rnd, rnd.randrange(1, 30))
-        ct = _url64(_raw_cbc(key, iv, _pkcs5(text.encode("utf-8", "surrogatepass"))))
+        ct = encode_base64_url_safe(_raw_cbc(key, iv, _pkcs5(text.encode("utf-8", "surrogatepass"))))
         b.add(dec, ref, f"random text round trip {i}", ["RandomText", "AstralCharacters"], {**b64, "cipherText": ct})
 
     pay = b.group("khoros.payload.decrypt", src)
     pargs = {"ivKey": IV_B64, "encryptionKey": KEY_B64}
 
     def payload_ct(text: str) -> str:
-        return _url64(_raw_cbc(key, iv, _pkcs5(text.encode("utf-8"))))
+        return encode_base64_url_safe(_raw_cbc(key, iv, _pkcs5(text.encode("utf-8"))))
 
     b.add(pay, ref, "the document's payload", ["DocumentPayload"], {**pargs, "encryptedPayload": doc_ct})
     b.add(pay, ref, "empty IV gives null", ["NullResult"], {**pargs, "ivKey": "", "encryptedPayload": doc_ct})

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from conformance import registry
+from conformance.codecs import encode_base64_url_safe
 from conformance.references import node
 from conformance.vectorgen import VectorFileBuilder, write_files
 
@@ -136,10 +137,6 @@ def node_source() -> dict[str, str]:
     return {"name": "node jsonwebtoken (node_ref/server.mjs)", "implementation": "node", **node.versions()}
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _b64url_decode(segment: str) -> bytes:
     usable = segment[:-1] if len(segment) % 4 == 1 else segment
     return base64.urlsafe_b64decode(usable + "=" * (-len(usable) % 4))
@@ -147,8 +144,10 @@ def _b64url_decode(segment: str) -> bytes:
 
 def hs(header: bytes, payload: bytes, secret: str, digest: Any = hashlib.sha256) -> str:
     """A token over the given header and payload bytes, HMAC-signed with ``secret``'s UTF-8 bytes."""
-    signing_input = f"{_b64url(header)}.{_b64url(payload)}"
-    return f"{signing_input}.{_b64url(hmac.new(secret.encode(), signing_input.encode(), digest).digest())}"
+    signing_input = f"{encode_base64_url_safe(header)}.{encode_base64_url_safe(payload)}"
+    return (
+        f"{signing_input}.{encode_base64_url_safe(hmac.new(secret.encode(), signing_input.encode(), digest).digest())}"
+    )
 
 
 def intermediate(token: str) -> dict[str, str]:
@@ -311,8 +310,8 @@ def build(rnd: random.Random) -> VectorFileBuilder:
         ["SecretIsAsymmetricKey"],
         {**vargs, "secret": private_pem, "token": doc_token},
     )
-    none_header = _b64url(b'{"alg":"none","typ":"JWT","kid":"' + DOC_KEY_ID.encode() + b'"}')
-    none_token = f"{none_header}.{_b64url(claims)}."
+    none_header = encode_base64_url_safe(b'{"alg":"none","typ":"JWT","kid":"' + DOC_KEY_ID.encode() + b'"}')
+    none_token = f"{none_header}.{encode_base64_url_safe(claims)}."
     b.add(verify, ref, "alg none, empty signature", ["AlgNone"], {**vargs, "token": none_token})
     b.add(
         verify,
@@ -341,7 +340,7 @@ def build(rnd: random.Random) -> VectorFileBuilder:
         token = hs(header(alg=alg), claims, DOC_SECRET, digest)
         b.add(verify, ref, f"alg {alg!r}", ["OtherAlgorithm"], {**vargs, "token": token})
     head, payload, signature = doc_token.split(".")
-    tampered_payload = _b64url(claims.replace(b"user-123", b"admin-01"))
+    tampered_payload = encode_base64_url_safe(claims.replace(b"user-123", b"admin-01"))
     for label, token, flags in [
         ("payload replaced", f"{head}.{tampered_payload}.{signature}", ["Tampered"]),
         ("signature truncated", doc_token[:-2], ["Tampered"]),
@@ -351,10 +350,10 @@ def build(rnd: random.Random) -> VectorFileBuilder:
         ("four parts", doc_token + ".x", ["Malformed"]),
         ("empty token", "", ["Malformed"]),
         ("standard base64 alphabet", doc_token.replace("-", "+").replace("_", "/") + "+/", ["Malformed"]),
-        ("header is not JSON", f"{_b64url(b'hello')}.{payload}.{signature}", ["Malformed"]),
-        ("header is null", f"{_b64url(b'null')}.{payload}.{signature}", ["Malformed"]),
-        ("header is 0", f"{_b64url(b'0')}.{payload}.{signature}", ["Malformed"]),
-        ("header is an array", f"{_b64url(b'[1]')}.{payload}.{signature}", ["OtherAlgorithm"]),
+        ("header is not JSON", f"{encode_base64_url_safe(b'hello')}.{payload}.{signature}", ["Malformed"]),
+        ("header is null", f"{encode_base64_url_safe(b'null')}.{payload}.{signature}", ["Malformed"]),
+        ("header is 0", f"{encode_base64_url_safe(b'0')}.{payload}.{signature}", ["Malformed"]),
+        ("header is an array", f"{encode_base64_url_safe(b'[1]')}.{payload}.{signature}", ["OtherAlgorithm"]),
         ("empty header segment", f".{payload}.{signature}", ["Malformed"]),
         ("trailing newline", doc_token + "\n", ["Malformed"]),
     ]:
@@ -391,9 +390,7 @@ def build(rnd: random.Random) -> VectorFileBuilder:
     if len(good_head) % 4 in (2, 3):
         odd_head = good_head[:-1] + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last | 1]
         signing_input = f"{odd_head}.{good.split('.')[1]}"
-        odd = (
-            f"{signing_input}.{_b64url(hmac.new(DOC_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest())}"
-        )
+        odd = f"{signing_input}.{encode_base64_url_safe(hmac.new(DOC_SECRET.encode(), signing_input.encode(), hashlib.sha256).digest())}"
         b.add(
             verify,
             ref,
@@ -402,7 +399,7 @@ def build(rnd: random.Random) -> VectorFileBuilder:
             {**vargs, "token": odd},
         )
     dangling = f"{good_head}A.{good.split('.')[1]}"
-    dangling_token = f"{dangling}.{_b64url(hmac.new(DOC_SECRET.encode(), dangling.encode(), hashlib.sha256).digest())}"
+    dangling_token = f"{dangling}.{encode_base64_url_safe(hmac.new(DOC_SECRET.encode(), dangling.encode(), hashlib.sha256).digest())}"
     b.add(
         verify,
         ref,

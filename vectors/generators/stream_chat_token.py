@@ -21,6 +21,7 @@ import jwt
 
 from conformance import registry
 from conformance.catalog.flows import STREAM_NOW, STREAM_SDK_OPS
+from conformance.codecs import decode_base64_url, encode_base64_url_safe
 from conformance.errors import BadSignature, InvalidClaims, MalformedToken, TokenExpired
 from conformance.vectorgen import VectorFileBuilder, write_files
 
@@ -205,13 +206,12 @@ def _documented_verify(args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _tamper(token: str) -> str:
-    import base64
     import json
 
     header, payload, signature = token.split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims = json.loads(decode_base64_url(payload))
     claims["user_id"] = "admin"
-    body = base64.urlsafe_b64encode(json.dumps(claims, separators=(",", ":")).encode()).rstrip(b"=").decode()
+    body = encode_base64_url_safe(json.dumps(claims, separators=(",", ":")).encode())
     return f"{header}.{body}.{signature}"
 
 

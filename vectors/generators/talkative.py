@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 from conformance import registry
+from conformance.codecs import decode_base64_url, encode_base64_url_safe
 from conformance.errors import ConformanceError
 from conformance.references import node, openssl
 from conformance.vectorgen import VectorFileBuilder
@@ -122,17 +123,9 @@ def _key(scalar: int, curve: ec.EllipticCurve | None = None) -> ec.EllipticCurve
     return ec.derive_private_key(scalar, curve or ec.SECP256R1())
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _h(header_json: str) -> str:
     """A protected header segment from header JSON text (latin-1 code points stand for bytes)."""
-    return _b64url(header_json.encode("latin-1"))
-
-
-def _b64url_decode(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return encode_base64_url_safe(header_json.encode("latin-1"))
 
 
 def random_text(rnd: random.Random, length: int) -> str:
@@ -277,19 +270,19 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
     )
 
     head, payload, sig_text = doc_token.split(".")
-    sig = _b64url_decode(sig_text)
+    sig = decode_base64_url(sig_text)
     r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
     der = encode_dss_signature(r, s)
-    none_head = _b64url(b'{"alg":"none"}')
+    none_head = encode_base64_url_safe(b'{"alg":"none"}')
 
     def tok(h: str = head, p: str = payload, s: str = sig_text) -> str:
         return f"{h}.{p}.{s}"
 
-    other_payload = _b64url(
+    other_payload = encode_base64_url_safe(
         talkative.interaction_json([{"label": "INTERACTION_DATA_NAME", "data": "admin", "type": "string"}]).encode()
     )
     for comment, token, flags in [
-        ("DER signature", f"{head}.{payload}.{_b64url(der)}", ["DerSignature"]),
+        ("DER signature", f"{head}.{payload}.{encode_base64_url_safe(der)}", ["DerSignature"]),
         ("alg none, empty signature", f"{none_head}.{payload}.", ["AlgNone"]),
         ("alg none, jose signature kept", f"{none_head}.{payload}.{sig_text}", ["AlgNone"]),
         ("alg ES384 header", tok(_h('{"alg":"ES384"}')), ["OtherAlgorithm"]),
@@ -298,24 +291,32 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
         ("alg is a number", tok(_h('{"alg":256}')), ["Malformed"]),
         ("payload replaced", f"{head}.{other_payload}.{sig_text}", ["Tampered"]),
         ("header gains typ", tok(_h('{"alg":"ES256","typ":"JWT"}')), ["Tampered"]),
-        ("r and s swapped", f"{head}.{payload}.{_b64url(sig[32:] + sig[:32])}", ["Tampered"]),
-        ("last signature byte flipped", f"{head}.{payload}.{_b64url(sig[:-1] + bytes([sig[-1] ^ 1]))}", ["Tampered"]),
+        ("r and s swapped", f"{head}.{payload}.{encode_base64_url_safe(sig[32:] + sig[:32])}", ["Tampered"]),
         (
-            "s replaced by n - s",
-            f"{head}.{payload}.{_b64url(sig[:32] + (ORDER - s).to_bytes(32, 'big'))}",
+            "last signature byte flipped",
+            f"{head}.{payload}.{encode_base64_url_safe(sig[:-1] + bytes([sig[-1] ^ 1]))}",
             ["Tampered"],
         ),
-        ("r = 0", f"{head}.{payload}.{_b64url(bytes(32) + sig[32:])}", ["InvalidSignatureValues"]),
-        ("s = 0", f"{head}.{payload}.{_b64url(sig[:32] + bytes(32))}", ["InvalidSignatureValues"]),
-        ("r = n", f"{head}.{payload}.{_b64url(ORDER.to_bytes(32, 'big') + sig[32:])}", ["InvalidSignatureValues"]),
         (
-            "s = n + 1",
-            f"{head}.{payload}.{_b64url(sig[:32] + (ORDER + 1).to_bytes(32, 'big'))}",
+            "s replaced by n - s",
+            f"{head}.{payload}.{encode_base64_url_safe(sig[:32] + (ORDER - s).to_bytes(32, 'big'))}",
+            ["Tampered"],
+        ),
+        ("r = 0", f"{head}.{payload}.{encode_base64_url_safe(bytes(32) + sig[32:])}", ["InvalidSignatureValues"]),
+        ("s = 0", f"{head}.{payload}.{encode_base64_url_safe(sig[:32] + bytes(32))}", ["InvalidSignatureValues"]),
+        (
+            "r = n",
+            f"{head}.{payload}.{encode_base64_url_safe(ORDER.to_bytes(32, 'big') + sig[32:])}",
             ["InvalidSignatureValues"],
         ),
-        ("all-ones signature", tok(s=_b64url(b"\xff" * 64)), ["InvalidSignatureValues"]),
-        ("63-byte signature", f"{head}.{payload}.{_b64url(sig[:63])}", ["SignatureLength"]),
-        ("65-byte signature", tok(s=_b64url(sig + bytes(1))), ["SignatureLength"]),
+        (
+            "s = n + 1",
+            f"{head}.{payload}.{encode_base64_url_safe(sig[:32] + (ORDER + 1).to_bytes(32, 'big'))}",
+            ["InvalidSignatureValues"],
+        ),
+        ("all-ones signature", tok(s=encode_base64_url_safe(b"\xff" * 64)), ["InvalidSignatureValues"]),
+        ("63-byte signature", f"{head}.{payload}.{encode_base64_url_safe(sig[:63])}", ["SignatureLength"]),
+        ("65-byte signature", tok(s=encode_base64_url_safe(sig + bytes(1))), ["SignatureLength"]),
         ("empty signature", f"{head}.{payload}.", ["SignatureLength"]),
         ("signature cut by one character", doc_token[:-1], ["Truncated"]),
         ("signature cut by two characters", doc_token[:-2], ["Truncated"]),
@@ -374,7 +375,7 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
 def _signed_payloads(b: VectorFileBuilder, group: dict[str, Any], private_pem: str, public_pem: str) -> None:
     """Payloads that are not interaction data, signed correctly (RFC 6979 over bytes given here), checked by jose."""
     key = talkative.load_private_key(private_pem)
-    head = _b64url(b'{"alg":"ES256"}')
+    head = encode_base64_url_safe(b'{"alg":"ES256"}')
     for comment, payload, flags in [
         ("payload is an object", b'{"label":"a","data":"b","type":"string"}', ["PayloadNotInteractionData"]),
         ("payload is not JSON", b"hello", ["PayloadNotInteractionData"]),
@@ -391,10 +392,10 @@ def _signed_payloads(b: VectorFileBuilder, group: dict[str, Any], private_pem: s
         ),
     ]:
         if "UnencodedPayload" in flags:
-            header = _b64url(b'{"alg":"ES256","b64":false,"crit":["b64"]}')
+            header = encode_base64_url_safe(b'{"alg":"ES256","b64":false,"crit":["b64"]}')
             signing_input = f"{header}.{payload.decode()}"
         else:
-            signing_input = f"{head}.{_b64url(payload)}"
+            signing_input = f"{head}.{encode_base64_url_safe(payload)}"
         der = key.sign(signing_input.encode(), ec.ECDSA(talkative.hashes.SHA256(), deterministic_signing=True))
         token = f"{signing_input}.{_raw(der)}"
         b.add(group, registry.shared("node"), comment, flags, {"token": token, "publicKeyPem": public_pem})
@@ -404,7 +405,7 @@ def _raw(der: bytes) -> str:
     from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
     r, s = decode_dss_signature(der)
-    return _b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+    return encode_base64_url_safe(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
 
 
 def _cross_check(token: str, fields: Any, public_pem: str) -> None:

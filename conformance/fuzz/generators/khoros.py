@@ -10,6 +10,7 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conformance import mutations as m
+from conformance.codecs import encode_base64_url_safe
 
 _AES_LENGTHS = (16, 24, 32)
 
@@ -70,7 +71,7 @@ def _cipher_text(rnd: random.Random, key: bytes, iv: bytes, plain: bytes) -> str
     sealed = cbc_seal(key, iv, plain) if rnd.random() < 0.85 else None
     if sealed is None:
         sealed = rnd.randbytes(16 * m.between(rnd, 0, 5) if rnd.random() < 0.8 else m.between(rnd, 0, 70))
-    text = m.b64url_nopad(sealed)
+    text = encode_base64_url_safe(sealed)
     return m.mutate_base64(rnd, text) if rnd.random() < 0.3 else text
 
 
@@ -134,7 +135,7 @@ def payload_decrypt(rnd: random.Random) -> dict[str, Any]:
     iv = rnd.randbytes(16 if rnd.random() < 0.9 else m.key_length(rnd, (16,), 20))
     args = {"ivKey": m.b64(rnd, iv), "encryptionKey": m.b64(rnd, key)}
     sealed = cbc_seal(key, iv, payload_text(rnd).encode("utf-8", "surrogatepass"))
-    text = m.b64url_nopad(sealed if sealed is not None else rnd.randbytes(32))
+    text = encode_base64_url_safe(sealed if sealed is not None else rnd.randbytes(32))
     if rnd.random() < 0.2:
         text = m.mutate_base64(rnd, text)
     args["encryptedPayload"] = text

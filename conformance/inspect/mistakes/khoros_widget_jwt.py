@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 from typing import Any
 
+from conformance.codecs import encode_base64_url_safe
 from conformance.inspect.layers import b64url_decode, jws_header, jws_layers, jws_payload, secret_layer, text_layer
 from conformance.inspect.model import Args, Invert, Layer, Mistake, Quirk
 from conformance.inspect.registration import register, register_layers, register_quirk
@@ -67,17 +67,16 @@ def _at_nbf(args: Args) -> dict[str, Any] | None:
     return None if nbf is None or now is None or nbf <= now else {**args, "now": nbf}
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _resigned_hs256(args: Args) -> dict[str, Any]:
     payload_segment = args["token"].split(".")[1]
     header = {**jws_header(args["token"]), "alg": "HS256"}
-    segment = _b64url(json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode())
+    segment = encode_base64_url_safe(json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode())
     signing_input = f"{segment}.{payload_segment}".encode()
     key = args["secret"].encode("utf-8", "replace")
-    return {**args, "token": f"{segment}.{payload_segment}.{_b64url(hmac.new(key, signing_input, 'sha256').digest())}"}
+    return {
+        **args,
+        "token": f"{segment}.{payload_segment}.{encode_base64_url_safe(hmac.new(key, signing_input, 'sha256').digest())}",
+    }
 
 
 def _unsigned(args: Args) -> dict[str, Any] | None:
@@ -127,7 +126,11 @@ def _header_order(args: Args) -> str | None:
 
 def _non_canonical(args: Args) -> str | None:
     header, payload, _ = args["token"].split(".")
-    odd = [name for name, part in (("header", header), ("payload", payload)) if _b64url(b64url_decode(part)) != part]
+    odd = [
+        name
+        for name, part in (("header", header), ("payload", payload))
+        if encode_base64_url_safe(b64url_decode(part)) != part
+    ]
     return f"the {' and '.join(odd)} segment(s) are not canonical base64url" if odd else None
 
 

@@ -3,12 +3,12 @@ refuses."""
 
 from __future__ import annotations
 
-import base64
 import re
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from conformance.codecs import encode_base64_url_safe
 from conformance.inspect.layers import b64url_decode, jws_layers, text_layer
 from conformance.inspect.model import Args, Invert, Layer, Mistake, Quirk
 from conformance.inspect.registration import register, register_layers, register_quirk
@@ -18,13 +18,9 @@ OP = "talkative.verify"
 _PEM_BODY = re.compile(r"[A-Za-z0-9+/=\s]+")
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def _with_signature(token: str, signature: bytes) -> str:
     header, payload, _ = token.split(".")
-    return f"{header}.{payload}.{_b64url(signature)}"
+    return f"{header}.{payload}.{encode_base64_url_safe(signature)}"
 
 
 def _from_der(args: Args) -> dict[str, Any] | None:
