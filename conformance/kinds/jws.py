@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from conformance import jsjson
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     CertificateMismatch,
     InvalidArgument,
@@ -359,12 +360,12 @@ def _sign(header: Mapping[str, Any], payload: Any, name: str, alg: str) -> str:
     """A token over ``header`` and ``payload`` (any JSON value) signed with test key ``name`` (RS*)."""
     from cryptography.hazmat.primitives.asymmetric import padding
 
-    head = prim.b64url(jsjson.latin1_low_bytes(jsjson.stringify(dict(header))))
-    body = prim.b64url(jsjson.utf8(jsjson.stringify(payload)))
+    head = encode_base64_url_safe(jsjson.latin1_low_bytes(jsjson.stringify(dict(header))))
+    body = encode_base64_url_safe(jsjson.utf8(jsjson.stringify(payload)))
     signing_input = f"{head}.{body}"
     key = rsa_jws.private_key(_test_keys()[name])
     signature = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), rsa_jws.HASHES[alg]())
-    return f"{signing_input}.{prim.b64url(signature)}"
+    return f"{signing_input}.{encode_base64_url_safe(signature)}"
 
 
 def _hs_confusion(header: Mapping[str, Any], claims: Any, jwk: Mapping[str, Any]) -> str:
@@ -450,7 +451,9 @@ def verify_case(  # noqa: C901, PLR0915 - one branch per mutation
         token = token.rsplit(".", 1)[0] + "."
     elif mutation == "Tampered":
         head, _body, signature = token.split(".")
-        token = f"{head}.{prim.b64url(jsjson.utf8(jsjson.stringify({**claims, 'sub': 'admin'})))}.{signature}"
+        token = (
+            f"{head}.{encode_base64_url_safe(jsjson.utf8(jsjson.stringify({**claims, 'sub': 'admin'})))}.{signature}"
+        )
     elif mutation == "Malformed":
         token = rnd.choice((token.replace(".", "", 1), token + ".x", "", token.replace(".", ".!", 1), "a.b.c"))
     args: dict[str, Any] = {"token": token, "now": now, "jwks": {"keys": keys}}
@@ -530,7 +533,7 @@ def verify_probes(params: Params) -> ProbeSet:
         "alg-none": _encode({**header, "alg": "none"}, claims, "", "none"),
         "forged-signature": _sign(header, claims, "brand-b", alg),
         "hs256-public-key": _hs_confusion(header, claims, jwk),
-        "tampered-token": f"{head}.{prim.b64url(jsjson.utf8(jsjson.stringify({**claims, 'sub': 'admin'})))}.{signature}",
+        "tampered-token": f"{head}.{encode_base64_url_safe(jsjson.utf8(jsjson.stringify({**claims, 'sub': 'admin'})))}.{signature}",
         "expired-token": _sign(header, {**claims, "exp": NOW - 1}, "brand-a", alg),
     }
     if params["issuer"] == "argument":

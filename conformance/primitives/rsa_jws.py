@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509 import load_der_x509_certificate
 
+from conformance.codecs import encode_base64_url_safe
 from conformance.errors import BadSignature, InvalidArgument, InvalidKeyMaterial
-from conformance.primitives.jwt import Decoded, JwsParts, b64_lenient, b64url, compact_hs256
+from conformance.primitives.jwt import Decoded, JwsParts, b64_lenient, compact_hs256
 
 #: The RSA JWS algorithms and their hashes.
 HASHES: Mapping[str, type[hashes.HashAlgorithm]] = {
@@ -69,7 +70,7 @@ def compact_rsa(header: Mapping[str, Any], payload: Mapping[str, Any], pem: str,
         unsigned.payload_json,
         unsigned.payload_bytes,
         unsigned.signing_input,
-        b64url(signature),
+        encode_base64_url_safe(signature),
     )
 
 
@@ -99,7 +100,7 @@ def public_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> dict[str, str]:
     numbers = key.public_key().public_numbers() if isinstance(key, rsa.RSAPrivateKey) else key.public_numbers()
 
     def text(value: int) -> str:
-        return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+        return encode_base64_url_safe(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
     return {"kty": "RSA", "n": text(numbers.n), "e": text(numbers.e)}
 
