@@ -4,6 +4,7 @@ availability. Flow-specific behaviour is in tests/test_intercom_identity.py and 
 
 from __future__ import annotations
 
+import base64
 import random
 from typing import Any
 
@@ -241,6 +242,38 @@ def test_each_mistake_is_confirmed_by_the_references_when_made(found: Any) -> No
             (verdict,) = reference.call_many([(found.op, attempt)])
             (plain,) = reference.call_many([(found.op, {**honest, presented: wrong.value})])
             assert (mistakes[flag].confirm, verdict.value, plain.value) == ("accepted", True, False), flag
+
+
+#: flag -> (the identity sent, the identity the hash was made over, what was done to the hash)
+PRESENTED_MISTAKES: dict[str, tuple[str, str, Any]] = {
+    "HashWhitespace": ("jane@example.com", "jane@example.com", lambda h: h + "\n"),
+    "RawDigestBase64": ("jane@example.com", "jane@example.com", lambda h: base64.b64encode(bytes.fromhex(h)).decode()),
+    "UppercaseHex": ("jane@example.com", "jane@example.com", str.upper),
+    "CaseVariantEmail": ("Jane@Example.com", "jane@example.com", str),
+    "Whitespace": (" jane@example.com", "jane@example.com", str),
+    "UnicodeNormalization": ("jose\u0301@example.com", "jos\u00e9@example.com", str),
+}
+
+
+@pytest.mark.parametrize("found", [p for p in PARTS if p.kind.role == "consumes"], ids=lambda p: p.op)
+def test_each_presented_hash_mistake_is_confirmed_when_made(found: Any) -> None:
+    """Ruby signs the honest identity, the mistake is made on the hash or the identity sent: the verifier refuses
+    it as given and accepts inspect's attempt; UppercaseHex only where the verifier takes one case."""
+    require("ruby")
+    field, presented = found.params["message"], found.params["presented"]
+    mistakes = {m.flag: m for m in found.mistakes()}
+    expected = set(PRESENTED_MISTAKES) - ({"UppercaseHex"} if found.params["accept"] == "either-case" else set())
+    assert expected <= set(mistakes) and ("UppercaseHex" in mistakes) == ("UppercaseHex" in expected)
+    reference = registry.shared("ruby")
+    for flag in sorted(expected):
+        sent, made_over, spoil = PRESENTED_MISTAKES[flag]
+        (made,) = reference.call_many(
+            [(round_trips.signer_of(catalog.flow_of(found.op), found.op), {"secret": "s", field: made_over})]
+        )
+        given = {"secret": "s", field: sent, presented: spoil(made.value)}
+        attempt = mistakes[flag].attempt(given)
+        plain, confirmed = reference.call_many([(found.op, given), (found.op, attempt)])
+        assert (plain.value, confirmed.value) == (False, True), flag
 
 
 def test_probe_secret_and_storable_text() -> None:

@@ -684,6 +684,8 @@ FLOWS: tuple[Flow, ...] = (
             presented_round_trip(p, f"intercom.identity.user_hash_{p}", f"intercom.identity.verify_{p}", "userHash")
             for p in ("web", "ios", "android")
         ),
+        document="developers.intercom.com installing-intercom web, ios, android identity-verification; "
+        "intercom/identity-verification-code-samples README (hex case per platform)",
         generator="intercom_identity",
     ),
     Flow(
@@ -753,6 +755,8 @@ FLOWS: tuple[Flow, ...] = (
                 "identifierHash",
             ),
         ),
+        document="dev.frontapp.com identify-users; developer.helpscout.com beacon-2 secure-mode; docs.crisp.chat "
+        "identity-verification; help.tawk.to how-to-generate-a-hash-for-javascript-api; chatwoot docs identity-validation",
         generator="email_hmac",
     ),
     Flow(

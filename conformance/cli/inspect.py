@@ -20,20 +20,30 @@ HELP = "paste a failing link, token, key or message: the references' verdict, it
 #: The largest file an option reads (a PGP message or key is a few kB).
 MAX_FILE_BYTES = 1024 * 1024
 _FILE_OPTIONS = ("public_key", "server_key", "signer_key")
-_TEXT_OPTIONS = ("artifact", "link", "key", "token", "secret", "key_id", "email", "params", "message")
+_TEXT_OPTIONS = ("artifact", "link", "key", "token", "secret", "key_id", "email", "params", "message", "user_id",
+                 "identifier")  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("artifact", nargs="?", help="the artifact alone (its flow is detected); @FILE reads a file")
-    parser.add_argument("--op", help="a consumer op, with --args")
+    parser.add_argument(
+        "--op",
+        help="a consumer op, with --args; or a user-hash verifier, with --key, --secret and --user-id/--email/--identifier",
+    )
     parser.add_argument("--args", help="the op's arguments as a JSON object, or @FILE.json")
     parser.add_argument("--link", help="a Khoros Secure Transfer link (with --key)")
-    parser.add_argument("--key", help="the Khoros encryption key (Base64), or the Thread connectionKey")
+    parser.add_argument(
+        "--key", help="the Khoros encryption key (Base64), the Thread connectionKey, or a user hash (with --op)"
+    )
     parser.add_argument("--token", help="a widget JWT (with --secret and --key-id) or a Talkative JWS (--public-key)")
-    parser.add_argument("--secret", help="the HMAC secret (Khoros widget, Thread); @FILE reads it as stored")
+    parser.add_argument(
+        "--secret", help="the HMAC secret (Khoros widget, Thread, a user hash); @FILE reads it as stored"
+    )
     parser.add_argument("--key-id", help="the key id the widget JWT verifier expects")
     parser.add_argument("--public-key", type=Path, help="the Talkative public key PEM file")
-    parser.add_argument("--email", help="the email a Thread connectionKey was made for")
+    parser.add_argument("--email", help="the email a Thread connectionKey (or a user hash) was made for")
+    parser.add_argument("--user-id", help="the user id a user hash was made for (with --op)")
+    parser.add_argument("--identifier", help="the identifier a Chatwoot identifier_hash was made for (with --op)")
     parser.add_argument("--params", help="BoldChat SHA-512 SecureParameters (with --hashing-key)")
     parser.add_argument("--hashing-key", action="append", help="a BoldChat hashing key (repeat for several)")
     parser.add_argument("--message", help="a BoldChat PGP message, or @FILE (with --server-key and --signer-key)")

@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from conformance import catalog
 from conformance.errors import UsageError
 
 FORMS = ("artifact", "link", "key", "token", "secret", "key_id", "public_key", "email", "params", "hashing_key",
-         "message", "server_key", "signer_key", "now")  # fmt: skip
+         "message", "server_key", "signer_key", "now", "user_id", "identifier")  # fmt: skip
+#: The identity forms of a user hash (``hmac_hex.verify`` ops), by the op argument each fills.
+_IDENTITY_FORMS = {"userId": "user_id", "email": "email", "identifier": "identifier"}
 _HEX64 = re.compile(r"\s*[0-9A-Fa-f]{64}\s*")
 _HEX128 = re.compile(r"[0-9A-Fa-f]{128}")
 _JWS = re.compile(r"\s*[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=\s-]*\s*")
@@ -119,6 +122,8 @@ def from_forms(forms: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         now = forms.get("now", int(time.time()))
         return "khoros.widget_jwt.verify", {"token": token, "keyId": forms["key_id"], "secret": forms["secret"],
                                             "now": now}  # fmt: skip
+    if "user_id" in forms or "identifier" in forms:
+        raise UsageError("a user hash: name its verifier with --op (an hmac_hex.verify op: conformance list)")
     if "email" in forms:
         _need(forms, "a Thread connection key", "key", "secret")
         return "thread.verify_connection_key", {"email": forms["email"], "secret": forms["secret"], "key": forms["key"]}
@@ -136,6 +141,33 @@ def from_forms(forms: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
                      "--email, --params, --message)")  # fmt: skip
 
 
+def user_hash_args(op: str, forms: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of ``op`` (an ``hmac_hex.verify`` op) for a user hash given as ``key`` (the hash), ``secret``
+    and the identity (``user_id``, ``email`` or ``identifier``, as the op's params name the field MACed). Raises
+    :class:`UsageError` for another op, a form the op does not take, or a missing one."""
+    found = catalog.part(op)
+    if found is None or found.kind.name != "hmac_hex.verify":
+        raise UsageError(f"friendly forms with --op name a user-hash verifier (an hmac_hex.verify op), not {op!r}")
+    params = found.params
+    fields = [params["message"], *([params["fallback"]] if params["fallback"] else [])]
+    given = {k: v for k, v in forms.items() if v is not None}
+    wanted = {"key", "secret", *(_IDENTITY_FORMS[f] for f in fields if f in _IDENTITY_FORMS)}
+    extra = sorted(set(given) - wanted)
+    if extra:
+        raise UsageError(
+            f"{op} takes --key, --secret and its identity; not {', '.join('--' + e.replace('_', '-') for e in extra)}"
+        )
+    _need(given, f"a user hash for {op}", "key", "secret")
+    args = {"secret": given["secret"], params["presented"]: given["key"]}
+    for field in fields:
+        if _IDENTITY_FORMS.get(field) in given:
+            args[field] = given[_IDENTITY_FORMS[field]]
+    if not set(fields) & set(args):
+        options = " or ".join("--" + _IDENTITY_FORMS[f].replace("_", "-") for f in fields if f in _IDENTITY_FORMS)
+        raise UsageError(f"a user hash for {op}: give {options}")
+    return args
+
+
 def resolve(
     op: str | None, args: Mapping[str, Any] | str | None, forms: Mapping[str, Any]
 ) -> tuple[str, dict[str, Any]]:
@@ -145,6 +177,8 @@ def resolve(
     given = {k: v for k, v in forms.items() if v is not None}
     if op is None and args is None:
         return from_forms(given)
+    if given and args is None and op is not None:
+        return op, user_hash_args(op, given)
     if given:
         raise UsageError(f"give --op/--args or a friendly form, not both ({', '.join(sorted(given))})")
     if op is None or args is None:

@@ -30,6 +30,7 @@ MODULES: tuple[str, ...] = (
     "conformance.inspect.mistakes.boldchat_sha512",
     "conformance.inspect.mistakes.boldchat_validator",
     "conformance.inspect.mistakes.boldchat_pgp",
+    "conformance.inspect.mistakes.hmac_hex",
 )
 
 Call = tuple[str, str, Mapping[str, Any]]  # (reference, op, args)

@@ -26,9 +26,12 @@ Errors, in the order every implementation checks: the secret (``UnencodableText`
 
 from __future__ import annotations
 
+import base64
+import binascii
 import random
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from conformance import mutations as m
@@ -211,9 +214,14 @@ def _swapped(params: Params) -> Mistake:
 
 
 def _trailing_newline(_params: Params) -> Mistake:
+    """One side keyed with the newline the secret was read with: the signer (add it to the secret given), or the
+    secret given was read with it and the signer stripped it (remove it)."""
+
     def attempt(args: Args) -> dict[str, Any] | None:
         secret = args.get("secret")
-        return {**args, "secret": secret + "\n"} if isinstance(secret, str) else None
+        if not isinstance(secret, str):
+            return None
+        return {**args, "secret": secret[:-1] if secret.endswith("\n") else secret + "\n"}
 
     return Mistake("SecretTrailingNewline", attempt, "Strip the newline the secret was read with (file, env var).")
 
@@ -256,19 +264,73 @@ def _wrong_field(params: Params) -> Mistake | None:
     return Mistake("WrongField", attempt, fix)
 
 
+def _other_normal_form(text: str) -> str | None:
+    for form in ("NFC", "NFD"):
+        other = unicodedata.normalize(form, text)
+        if other != text:
+            return other
+    return None
+
+
+def _raw_digest_hex(text: str) -> str | None:
+    """The hex of a Base64 text that decodes to 32 bytes (a raw SHA-256 digest), else ``None``."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return raw.hex() if len(raw) == 32 else None
+
+
+def _on_hash(params: Params, flag: str, change: Callable[[str], str | None], fix: str) -> Mistake:
+    """A mistake in the presented hash: the verifier accepts ``change(hash)`` (``None``: it does not apply)."""
+    presented = params["presented"]
+
+    def attempt(args: Args) -> dict[str, Any] | None:
+        value = args.get(presented)
+        changed = change(value) if isinstance(value, str) else None
+        return {**args, presented: changed} if changed is not None and changed != value else None
+
+    return Mistake(flag, attempt, fix)
+
+
+def _on_identity(params: Params, flag: str, change: Callable[[str], str | None], fix: str) -> Mistake:
+    """A mistake in the identity hashed: the hash was made over ``change(identity)``, not the identity sent."""
+
+    def attempt(args: Args) -> dict[str, Any] | None:
+        field = next((f for f in _fields(params) if isinstance(args.get(f), str)), None)
+        changed = change(args[field]) if field is not None else None
+        return (
+            {**args, field: changed} if field is not None and changed is not None and changed != args[field] else None
+        )
+
+    return Mistake(flag, attempt, fix)
+
+
+def _presented_mistakes(params: Params) -> list[Mistake]:
+    """What inspect tries on a refused hash: its spelling (case, whitespace, Base64) and the identity it was made
+    over (case, whitespace, Unicode normal form)."""
+    found = [
+        _on_hash(params, "HashWhitespace", str.strip, "Strip the whitespace or newline around the hash."),
+        _on_hash(params, "RawDigestBase64", _raw_digest_hex, "Send the hex digest, not the Base64 of the raw one."),
+        _on_identity(params, "CaseVariantEmail", str.lower,
+                     "Hash the identity exactly as it is sent (or normalize its case in both places)."),
+        _on_identity(params, "Whitespace", str.strip,
+                     "Hash the identity exactly as it is sent: trim it before hashing and sending, or in neither."),
+        _on_identity(params, "UnicodeNormalization", _other_normal_form,
+                     "Normalize the identity to one form (NFC) where it is hashed and where it is sent."),
+    ]  # fmt: skip
+    if params["accept"] != "either-case":
+        found.insert(
+            0, _on_hash(params, "UppercaseHex", str.lower, "Send the hex digest in lowercase, as hexdigest() emits it.")
+        )
+    return found
+
+
 def _mistakes(params: Params, *, consumer: bool) -> tuple[Mistake, ...]:
     made = [_swapped(params), _trailing_newline(params), _hex_decoded(params), _wrong_field(params)]
     confirm = "accepted" if consumer else "equals"
     found = [Mistake(x.flag, x.attempt, x.fix, confirm, x.extra) for x in made if x is not None]
-    if consumer and params["accept"] != "either-case":
-        presented = params["presented"]
-
-        def lowered(args: Args) -> dict[str, Any] | None:
-            value = args.get(presented)
-            return {**args, presented: value.lower()} if isinstance(value, str) and value != value.lower() else None
-
-        found.append(Mistake("UppercaseHex", lowered, "Send the hex digest in lowercase, as hexdigest() emits it."))
-    return tuple(found)
+    return tuple(found + _presented_mistakes(params)) if consumer else tuple(found)
 
 
 # --- the kinds -----------------------------------------------------------------------------------------------------
