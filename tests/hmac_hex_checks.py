@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conformance import registry
+from conformance import catalog, registry
+from conformance.audit.adapter_probes import probe
 from conformance.audit.model import PROOFS, SEVERITIES, run_proof
 from conformance.catalog import Flow, Op
 from conformance.cli import main
+from conformance.contract import adapter
 from conformance.fuzz import engine
 from conformance.fuzz.plan import Endpoint, Plan, check, select_ops
 from conformance.paths import data_dir
@@ -79,6 +81,26 @@ def accept_every_hash_is_unsafe(tmp_path: Path, flow: Flow) -> set[str]:
     return {flag for c in unsafe for flag in c["flags"]}
 
 
+def probes_prove_accept_every_hash(flow: Flow) -> dict[str, set[str]]:
+    """``conformance audit --adapter``'s probes against the accept-every-hash adapter: every probe of every verifier
+    of ``flow`` is proved; returns the probes proved per op."""
+    command = f"accept-every-hash={shlex.quote(sys.executable)} {shlex.quote(str(ADAPTER))} accept-every-hash"
+    implementation = adapter(command, timeout=30)
+    try:
+        findings = probe(implementation)
+    finally:
+        implementation.close()
+    proved: dict[str, set[str]] = {}
+    for finding in findings:
+        _, _, name, op = finding.id.split(":", 3)
+        if op in flow.op_names:
+            assert finding.status == "proved", (finding.id, finding.why)
+            proved.setdefault(op, set()).add(name)
+    for op in verifiers(flow):
+        assert proved.get(op.name) == set(catalog.part(op.name).probes().attacks), op.name  # type: ignore[union-attr]
+    return proved
+
+
 def uppercase_hex_verdicts(tmp_path: Path, flow: Flow) -> dict[str, set[str]]:
     """What an adapter that upper-cases its hex earns on the valid vectors of each sign op of ``flow``."""
     for name in flow.references:
@@ -134,6 +156,7 @@ __all__ = [
     "every_vector_passes",
     "inspect_says",
     "names_the_mistake",
+    "probes_prove_accept_every_hash",
     "proved",
     "small_campaign_finds_no_divergence",
     "uppercase_hex_verdicts",

@@ -139,3 +139,12 @@ def test_inspect_user_hash_forms_refuse_what_does_not_fit(capsys: pytest.Capture
     assert [code for code, _ in said] == [3, 3, 3, 3]
     assert "not --email" in said[0][1] and "--identifier" in said[1][1] and "--op" in said[2][1]
     assert all("Traceback" not in line and "s\n" not in line for _, line in said)
+
+
+def test_the_adapter_probes_prove_every_attack_on_an_adapter_that_accepts_every_hash() -> None:
+    proved = checks.probes_prove_accept_every_hash(FLOW)
+    assert set(proved) == {op.name for op in checks.verifiers(FLOW)}
+    for op in checks.verifiers(FLOW):
+        empty = op.params["unsigned"] == "refuse"  # Chatwoot without hmac_mandatory admits an empty hash by design
+        assert {"forged-hash", "other-identity", "truncated-hash"} <= proved[op.name]
+        assert ("empty-hash" in proved[op.name]) == empty, op.name

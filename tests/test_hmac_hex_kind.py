@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import base64
 import random
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conformance import catalog, registry
+from conformance import catalog, paths, registry
 from conformance.catalog import kind_op, round_trips
 from conformance.errors import InvalidArgument, MissingIdentity, NullArgument, UnencodableText
 from conformance.judge import same
@@ -20,6 +22,7 @@ from conformance.kinds import hmac_hex as kind_module
 from conformance.kinds import kind
 from conformance.primitives import hmac_hex
 from conformance.references import python_hmac, ruby
+from tests import conftest
 from tests.conftest import require, require_reference
 
 REFERENCES = ("ruby", "php", "node", "python-hmac")
@@ -164,10 +167,23 @@ def test_ruby_reports_ruby_and_openssl_versions() -> None:
     assert {"ruby", "openssl", "opensslLibrary"} <= set(versions) and versions["ruby"].count(".") == 2
 
 
-def test_missing_ruby_is_unavailable(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_missing_ruby_is_unavailable_here_and_a_failure_in_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     monkeypatch.setenv("HANDOFF_RUBY", "")
     monkeypatch.setenv("PATH", str(tmp_path))
     assert "not installed" in (ruby.available() or "")
+    monkeypatch.setattr(conftest, "STRICT", False)
+    with pytest.raises(pytest.skip.Exception, match="ruby unavailable"):
+        conftest.require_reference("ruby", ruby.available)
+    monkeypatch.setattr(conftest, "STRICT", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true: a missing reference is a failure"):
+        conftest.require_reference("ruby", ruby.available)
+
+
+def test_ci_installs_ruby() -> None:
+    """``.ci/run`` installs Debian's ruby (its bundled openssl and json serve ruby_ref/server.rb) when it is missing."""
+    script = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
+    assert "command -v ruby >/dev/null 2>&1 || missing+=(ruby)" in script
+    assert {"json", "openssl"} == set(re.findall(r"^require '(\w+)'", paths.ruby_ref_script().read_text(), re.M))
 
 
 def test_front_python_snippet_as_published_raises_type_error() -> None:

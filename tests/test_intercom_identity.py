@@ -107,3 +107,9 @@ def test_inspect_names_the_email_hashed_while_user_id_is_sent(capsys: pytest.Cap
     over_email = checks.user_hash("intercom TEST secret", "jane@example.com")
     forms = {"key": over_email, "user_id": "123", "email": "jane@example.com", "secret": "intercom TEST secret"}
     checks.names_the_mistake(capsys, WEB.name, "WrongField", **forms)
+
+
+def test_the_adapter_probes_prove_every_attack_on_an_adapter_that_accepts_every_hash() -> None:
+    proved = checks.probes_prove_accept_every_hash(FLOW)
+    assert set(proved) == {op.name for op in checks.verifiers(FLOW)}
+    assert all({"forged-hash", "other-secret", "other-field", "empty-hash"} <= names for names in proved.values())
