@@ -1,17 +1,18 @@
 """The notebooks: exactly one per flow of the catalog, named by its id (``Flow.notebook``), besides the cross-flow
 notebooks; each lists the references it needs in its metadata (``{"handoff": {"references": ["java", ...]}}``,
-registry names), is stored without outputs, and runs top to bottom with nbclient. The Khoros notebooks are what
-``tools/make_khoros_notebook.py`` writes. The inspect notebook, executed and rendered to HTML by nbconvert, is
+registry names), is stored without outputs, and runs top to bottom with nbclient. Each is authored as a jupytext
+percent-format source, ``notebooks/<name>.pct.py``, paired with the ``.ipynb`` (``[tool.jupytext]`` in
+``pyproject.toml``) and held in sync with it here. The inspect notebook, executed and rendered to HTML by nbconvert, is
 screenshot in headless Chromium, and the picture is checked: each byte layer painted in its role's colour, each
 diagnosis in its box, none where the artifact conforms."""
 
 from __future__ import annotations
 
 import functools
-import runpy
 from pathlib import Path
 from typing import Any
 
+import jupytext
 import nbformat
 import pytest
 from nbclient import NotebookClient
@@ -57,13 +58,44 @@ def test_notebook_declares_references_and_has_no_outputs(path: Path) -> None:
     assert all(not cell.outputs and cell.execution_count is None for cell in code), "commit notebooks stripped"
 
 
-def test_khoros_notebooks_are_what_the_tool_writes() -> None:
-    tool = runpy.run_path(str(ROOT / "tools" / "make_khoros_notebook.py"))
-    assert set(tool["NOTEBOOKS"]) == {"khoros_secure_transfer.ipynb", "khoros_cryptor.ipynb"}
-    for name in tool["NOTEBOOKS"]:
-        assert (ROOT / "notebooks" / name).read_text(encoding="utf-8") == tool["render"](name), (
-            f"run python tools/make_khoros_notebook.py: notebooks/{name} differs from its tool"
-        )
+def _source(notebook: Path) -> Path:
+    return notebook.with_suffix(".pct.py")
+
+
+def _sync_command(notebook: Path) -> str:
+    return f"jupytext --sync notebooks/{_source(notebook).name}"
+
+
+def test_every_notebook_has_its_percent_source_and_every_source_its_notebook() -> None:
+    missing = [path.name for path in NOTEBOOKS if not _source(path).is_file()]
+    assert not missing, "notebooks without their jupytext source; for each, run " + "; ".join(
+        f"jupytext --sync notebooks/{name}" for name in missing
+    )
+    sources = sorted((ROOT / "notebooks").glob("*.py"))
+    orphans = [
+        path.name
+        for path in sources
+        if not path.name.endswith(".pct.py") or not path.with_suffix("").with_suffix(".ipynb").is_file()
+    ]
+    assert not orphans, "notebooks/*.py must be <name>.pct.py beside <name>.ipynb; make the notebook with " + "; ".join(
+        f"jupytext --sync notebooks/{name}" for name in orphans
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_the_percent_source_and_the_notebook_are_in_sync(path: Path) -> None:
+    if not _source(path).is_file():
+        pytest.fail(f"notebooks/{path.name} has no source: run jupytext --sync notebooks/{path.name}")
+    source = jupytext.read(_source(path))
+    notebook = nbformat.read(path, as_version=4)
+    cells = [(cell.cell_type, cell.source.rstrip()) for cell in source.cells]
+    assert cells == [(cell.cell_type, cell.source.rstrip()) for cell in notebook.cells], (
+        f"notebooks/{_source(path).name} and notebooks/{path.name} differ: after editing either, run "
+        f"{_sync_command(path)} (it writes the older from the newer; then commit both)"
+    )
+    assert source.metadata.get("handoff") == notebook.metadata.get("handoff"), (
+        f"the handoff metadata of the two differ: run {_sync_command(path)}"
+    )
 
 
 @functools.cache
