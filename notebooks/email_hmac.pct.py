@@ -35,7 +35,7 @@
 # | Help Scout | developer.helpscout.com, *Beacon 2 / Secure Mode* | `signature` in `Beacon('identify', {name, email, signature})` = `OpenSSL::HMAC.hexdigest('sha256', secret_key_from_beacon_config, user.email)` |
 # | Crisp | docs.crisp.chat, *Web Chat SDK / Identity Verification* | the backend "signs John's email with a private key that both Crisp and your backend know", the page sets `user:email` with the signature, agents see a green check; "Identity Verification does not bind the session to that user" (Crisp says it itself). The indexed page did not show the algorithm's line; the catalog models it as the family's HMAC-SHA256 hex. |
 # | tawk.to | help.tawk.to, *How to generate a hash for the API* | the hash is of "your secret key and user ID", for `login()` and `setAttributes()`; the article puts Crypto.js **into the `<head>` of the website** and has the reader paste the secret key into the page's function (TAWKTO-1). A 401 when "the user ID doesn't match the encrypted hash". |
-# | Chatwoot | chatwoot.com docs, *Identity validation* | `identifier_hash` = HMAC-SHA256(inbox HMAC token, identifier), passed to `window.$chatwoot.setUser(identifier, {identifier_hash})`; unverified users are flagged. Chatwoot's verifier (`Api::V1::Widget::ContactsController#process_hmac`) skips the check when the hash is blank and `hmac_mandatory` is off (CHATWOOT-1), and compared with `==` in the version read. **The page's earlier Python sample swapped key and message (CHATWOOT-2).** |
+# | Chatwoot | chatwoot.com docs, *Identity validation* | `identifier_hash` = HMAC-SHA256(inbox HMAC token, identifier), passed to `window.$chatwoot.setUser(identifier, {identifier_hash})`; unverified users are flagged. Chatwoot's verifier (`Api::V1::Widget::ContactsController#process_hmac`) skips the check when the hash is blank and `hmac_mandatory` is off (CHATWOOT-1), and compared with `==` in the version read. **The page's earlier Python sample swapped key and message (CHATWOOT-2).: in chatwoot/docs, commit 123885a has `message = bytes('webwidget.hmac_token')` and `secret = bytes('identifier')`; bdce195, "fix: Update typo in python example", swapped them back.** |
 #
 # The vendors' server-side checks are not published (but Chatwoot's, which is open source): the verifiers here are the
 # documented rule, an exact comparison with the lowercase hex digest.
@@ -43,7 +43,7 @@
 # %%
 import json
 from conformance import catalog, registry
-from conformance.kinds.hmac_hex import signer_of
+from conformance.catalog.round_trips import signer_of
 from conformance.paths import data_dir
 from conformance.runner import run_cases
 from conformance.vectors import iter_cases
@@ -125,3 +125,17 @@ for proof_id in ('HMAC-1:email_hmac', 'CRISP-1', 'TAWKTO-1', 'CHATWOOT-1', 'CHAT
 # %%
 from conformance.audit.email_hmac import page, TEST_SECRET
 print(page(TEST_SECRET, 'visitor-7'))  # what a page that follows the tawk.to article serves to every visitor
+
+# %% [markdown]
+# ## 5. inspect: a failing hash, and the mistake that made it
+#
+# `conformance inspect --op <verifier> --key <hash> --secret ... --email ...` (or `--user-id`, `--identifier`) asks every reference and tries the kind's mistakes. Here Front's userHash was computed over the email in lowercase while the page sends it capitalised.
+
+# %%
+import hashlib, hmac
+from conformance.inspect import inspect
+front = next(op.name for op in FLOW.ops if op.name.startswith('email_hmac.front.') and op.kind == 'hmac_hex.verify')
+made = hmac.new(secret.encode(), b'jane@example.com', hashlib.sha256).hexdigest()
+found = inspect(front, key=made, email='Jane@Example.com', secret=secret)
+print(found.text().splitlines()[0])
+assert found.diagnoses[0].flag == 'CaseVariantEmail'

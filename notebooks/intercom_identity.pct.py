@@ -55,7 +55,7 @@
 # %%
 import json
 from conformance import catalog, registry
-from conformance.kinds.hmac_hex import signer_of
+from conformance.catalog.round_trips import signer_of
 from conformance.runner import run_cases
 from conformance.vectors import iter_cases
 from conformance.paths import data_dir
@@ -164,3 +164,18 @@ for proof_id in ('HMAC-1:intercom_identity', 'HMAC-2:intercom_identity'):
     finding = run_one(PROOFS[proof_id])
     print(f'{finding.id}: {finding.status} ({finding.severity}): {finding.title}')
     print('   ', finding.why)
+
+# %% [markdown]
+# ## 7. inspect: an uppercase hash on iOS
+#
+# `conformance inspect --op intercom.identity.verify_ios --key <hash> --user-id 123 --secret ...` names the mistake; under the same secret, the web verifier accepts the same hash.
+
+# %%
+from conformance.inspect import inspect
+upper = made['ios'].upper()
+verdicts = {}
+for v in ('ios', 'web'):
+    found = inspect(VERIFIERS[v], key=upper, user_id='123', secret=secrets['ios'])
+    verdicts[v] = found.conforms
+    print(f'{v:4}', found.text().splitlines()[0])
+assert verdicts == {'ios': False, 'web': True}
