@@ -61,15 +61,16 @@ def campaign(flow: str, ops: tuple[str, ...], cases: int, seconds: float | None,
     """Run one campaign of the Python port against the flow's first reference; return its record, or why not."""
     from conformance.errors import ConformanceError
     from conformance.fuzz import engine
-    from conformance.fuzz.plan import Endpoint, Plan, check, default_reference, select_ops
+    from conformance.fuzz.plan import Plan, check, default_reference, select_ops
+    from conformance.spec import ImplementationSpec
 
     try:
         reference = default_reference(flow)
         plan = Plan(
             flow,
             ops or select_ops(flow),
-            Endpoint("python"),
-            Endpoint(reference),
+            ImplementationSpec.builtin("python"),
+            ImplementationSpec.builtin(reference),
             cases,
             seed=1,
             time_limit=seconds,

@@ -205,10 +205,12 @@ class JsonLinesImplementation:
         return [answer for answer in answers if answer is not None]
 
 
-def adapter(spec: str, timeout: float = 30.0) -> JsonLinesImplementation:
-    """A user's adapter from ``NAME=COMMAND``. Raises :class:`UsageError` for a malformed spec."""
+def split_adapter(spec: str) -> tuple[str, str, list[str]]:
+    """``NAME=COMMAND`` as its name, command and argv. Raises :class:`UsageError` for a malformed spec."""
     import shlex
 
+    if not isinstance(spec, str):
+        raise UsageError("--adapter takes NAME=COMMAND")
     name, sep, command = spec.partition("=")
     name, command = name.strip(), command.strip()
     if not sep or not name or not command:
@@ -217,6 +219,13 @@ def adapter(spec: str, timeout: float = 30.0) -> JsonLinesImplementation:
         argv = shlex.split(command)
     except ValueError as exc:
         raise UsageError(f"--adapter {name}: the command cannot be split into words ({exc})") from None
+    return name, command, argv
+
+
+def adapter(spec: str, timeout: float = 30.0) -> JsonLinesImplementation:
+    """A user's adapter from ``NAME=COMMAND`` (its process starts on first use). Raises :class:`UsageError` for a
+    malformed spec."""
+    name, _command, argv = split_adapter(spec)
     process = JsonLinesProcess(argv, timeout=timeout, name=name)
     return JsonLinesImplementation(name, lambda: process, builtin=False)
 

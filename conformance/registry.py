@@ -1,5 +1,7 @@
 """The explicit registry of built-in implementations: the Python port and every reference runtime.
 
+Everything else names an implementation by a :class:`conformance.spec.ImplementationSpec`.
+
 Each name maps to a factory of one :class:`~conformance.contract.Implementation`. A user's adapter is made by
 :func:`conformance.contract.adapter` and is the same kind of thing. Nothing is discovered: a new reference adds one
 line here and one module in ``conformance/references/``.
@@ -10,13 +12,13 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import platform
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import cache
 from types import ModuleType
 from typing import Any
 
 from conformance import catalog
-from conformance.contract import Implementation, JsonLinesImplementation, OpTableImplementation, adapter
+from conformance.contract import Implementation, JsonLinesImplementation, OpTableImplementation
 from conformance.errors import UsageError
 from conformance.outcome import OpFunction
 
@@ -237,20 +239,6 @@ def selection(text: str) -> tuple[str, ...]:
     if unknown:
         raise UsageError(f"unknown implementation(s) {', '.join(unknown)}; known: {', '.join(FACTORIES)}")
     return tuple(dict.fromkeys(chosen))
-
-
-def build(text: str, adapters: Sequence[str] = (), timeout: float = 30.0) -> list[Implementation]:
-    """The implementations for ``--impl`` and ``--adapter NAME=COMMAND`` options.
-
-    Raises :class:`UsageError` for an unknown name, a malformed adapter spec or a name used twice.
-    """
-    chosen: list[Implementation] = [shared(name) for name in selection(text)]
-    for spec in adapters:
-        made = adapter(spec, timeout=timeout)
-        if made.name in {i.name for i in chosen} or made.name in FACTORIES:
-            raise UsageError(f"implementation name {made.name!r} is used twice")
-        chosen.append(made)
-    return chosen
 
 
 def describe(implementation: Implementation) -> dict[str, Any]:

@@ -79,6 +79,10 @@ class CaseFilter:
             and (not self.results or case.result in self.results)
         )
 
+    def accepts_op(self, op: str) -> bool:
+        """Whether an op name passes ``ops`` (campaigns select ops, not vectors, with it)."""
+        return _glob(self.ops, op)
+
     def check(self, cases: Sequence[VectorCase]) -> None:
         """Raise :class:`UsageError` for any name that selects nothing among ``cases`` (:class:`InvalidArgument`
         when ``cases`` are not VectorCase objects)."""

@@ -16,11 +16,13 @@ from conformance.contract import from_python_object
 from conformance.errors import ReferenceFailure, UsageError
 from conformance.fuzz import engine, record, shards
 from conformance.fuzz.allowances import documented
+from conformance.fuzz.classes import ranked, signature
 from conformance.fuzz.generators import EXCLUDED, GENERATORS, generator
 from conformance.fuzz.minimize import minimize
-from conformance.fuzz.plan import Endpoint, Plan, check, select_ops
+from conformance.fuzz.plan import Plan, check, select_ops
 from conformance.fuzz.reducers import ZERO_KEY_B64, _cbc_open
 from conformance.outcome import Outcome
+from conformance.spec import ImplementationSpec
 
 ADAPTERS = Path(__file__).resolve().parent / "fixtures" / "adapters"
 ST = "khoros_secure_transfer"
@@ -159,8 +161,8 @@ def _campaign(mode: str, cases: int, shard: str | None = None, minimize_count: i
     plan = Plan(
         ST,
         ("khoros.skep.decrypt",),
-        Endpoint.of(None, planted(mode)),
-        Endpoint("java"),
+        ImplementationSpec.adapter(planted(mode)),
+        ImplementationSpec.builtin("java"),
         cases,
         seed=11,
         shard=shards.Shard.parse(shard),
@@ -191,8 +193,9 @@ def _plaintext(args: dict) -> bytes:
 def test_a_campaign_finds_python_utf8_replacement_and_minimizes_it() -> None:
     result = _campaign("utf8-replace", 6000)
     assert result.divergence_count > 50
-    for divergence in result.divergences[:3]:
-        small = divergence.minimized
+    assert result.classes
+    for entry in ranked(result.classes)[:3]:
+        small = entry.example.minimized
         assert small is not None and small["steps"] > 0
         plain = _plaintext(small["args"])
         assert len(plain) <= 4, plain  # a single malformed sequence
@@ -204,13 +207,33 @@ def test_a_campaign_finds_python_utf8_replacement_and_minimizes_it() -> None:
 def test_a_campaign_finds_nfc_normalization_and_minimizes_it() -> None:
     result = _campaign("nfc", 6000)
     assert result.divergence_count > 20
-    for divergence in result.divergences[:3]:
-        small = divergence.minimized
+    assert result.classes
+    for entry in ranked(result.classes)[:3]:
+        small = entry.example.minimized
         assert small is not None
         plain = _plaintext(small["args"])
         expected = small["reference"]["value"]
         assert len(expected) <= 3, plain
         assert small["actual"]["value"] == unicodedata.normalize("NFC", expected) != expected
+
+
+@pytest.mark.usefixtures("java_reference")
+def test_three_planted_mistakes_are_three_classes_each_minimized() -> None:
+    result = _campaign("three", 4000)
+    classes = ranked(result.classes)
+    kinds = sorted(entry.signature.partition(": ")[2] for entry in classes)
+    assert kinds == [
+        "error EncryptionError/BadPadding / error EncryptionError/IllegalBlockSize",
+        "value / value (Unicode normalization)",
+        "value / value (replacement characters)",
+    ]
+    assert sum(entry.count for entry in classes) == result.divergence_count
+    for entry in classes:
+        small = entry.example.minimized
+        assert small is not None and small["steps"] > 0, entry.signature
+        answers = (Outcome.from_record(small["reference"]), Outcome.from_record(small["actual"]))
+        assert signature(entry.example.op, *answers) == entry.signature
+        assert len(small["args"]["cipherText"]) < len(entry.example.args["cipherText"])
 
 
 @pytest.mark.usefixtures("java_reference")
@@ -221,6 +244,7 @@ def test_shards_merged_equal_the_unsharded_campaign() -> None:
     assert merged.complete and merged.cases == whole.cases == 3000
     assert merged.divergence_count == whole.divergence_count > 0
     assert [d.to_json() for d in merged.divergences] == [d.to_json() for d in whole.divergences]
+    assert merged.to_json()["classes"] == whole.to_json()["classes"] != []
 
 
 @pytest.mark.usefixtures("java_reference")
@@ -229,8 +253,8 @@ def test_jobs_give_the_same_campaign_as_one_process() -> None:
         Plan(
             ST,
             select_ops(ST),
-            Endpoint.of(None, planted("nfc")),
-            Endpoint("java"),
+            ImplementationSpec.adapter(planted("nfc")),
+            ImplementationSpec.builtin("java"),
             2000,
             seed=3,
             keep=10_000,
@@ -242,9 +266,26 @@ def test_jobs_give_the_same_campaign_as_one_process() -> None:
     assert [d.case for d in two.divergences] == [d.case for d in one.divergences]
 
 
+def test_a_class_names_the_kind_of_difference_not_generated_keys() -> None:
+    op = "khoros.payload.decrypt"
+    replaced = signature(op, Outcome.of_value({"k\ufffd": 1}), Outcome.of_value({"k\ufffd\ufffd": 1}))
+    assert replaced == f"{op}: value / value (JSON: replacement characters)"
+    assert signature(op, Outcome.of_value({"x": [1]}), Outcome.of_value({"x": [1], "y": 2})).endswith("members)")
+    assert signature(op, Outcome.of_value("A"), Outcome.of_value("a")).endswith("(letter case)")
+    assert (
+        signature(op, Outcome.of_error("BadPadding", "m"), Outcome.of_value("a")) == f"{op}: error BadPadding / value"
+    )
+
+
 def test_a_failing_reference_stops_the_campaign() -> None:
     crashy = " ".join(shlex.quote(p) for p in (sys.executable, str(ADAPTERS / "crashy.py"), "normal"))
-    plan = Plan(ST, ("khoros.skep.decrypt",), Endpoint("python"), Endpoint("crashy", f"crashy={crashy}"), 10)
+    plan = Plan(
+        ST,
+        ("khoros.skep.decrypt",),
+        ImplementationSpec.builtin("python"),
+        ImplementationSpec.adapter(f"crashy={crashy}"),
+        10,
+    )
     with pytest.raises(UsageError, match=r"left out|answered by both"):
         check(plan)
     with pytest.raises(ReferenceFailure, match="stops"):

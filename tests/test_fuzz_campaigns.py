@@ -17,10 +17,11 @@ import pytest
 
 from conformance import registry
 from conformance.fuzz import engine
-from conformance.fuzz.plan import Endpoint, Plan, check, default_reference, select_ops
+from conformance.fuzz.plan import Plan, check, default_reference, select_ops
 from conformance.fuzz.record import CampaignRecord
 from conformance.judge import same
 from conformance.outcome import Outcome
+from conformance.spec import ImplementationSpec
 from tests.conftest import require
 
 CASES = 100_000
@@ -65,7 +66,16 @@ def test_a_100k_campaign_finds_no_divergence(flow: str) -> None:
     reference = default_reference(flow)
     require(reference)
     plan, _ = check(
-        Plan(flow, select_ops(flow), Endpoint("python"), Endpoint(reference), CASES, seed=2026, keep=CASES, minimize=0)
+        Plan(
+            flow,
+            select_ops(flow),
+            ImplementationSpec.builtin("python"),
+            ImplementationSpec.builtin(reference),
+            CASES,
+            seed=2026,
+            keep=CASES,
+            minimize=0,
+        )
     )
     started = time.monotonic()
     result = engine.run(plan)
@@ -100,8 +110,8 @@ def _pgp_campaign(implementation: str, reference: str) -> CampaignRecord:
         Plan(
             "boldchat_pgp",
             select_ops("boldchat_pgp"),
-            Endpoint(implementation),
-            Endpoint(reference),
+            ImplementationSpec.builtin(implementation),
+            ImplementationSpec.builtin(reference),
             PGP_CASES,
             seed=2026,
             keep=PGP_CASES,

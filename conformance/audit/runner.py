@@ -96,10 +96,10 @@ def check_flows(flows: Iterable[str]) -> tuple[str, ...]:
 def check_adapters(specs: Iterable[str]) -> tuple[str, ...]:
     """The ``NAME=COMMAND`` specs, checked before anything runs (the registry's own check; nothing is started).
     Raises :class:`UsageError` for a malformed spec or a name used twice."""
-    from conformance import registry
+    from conformance.spec import specs_of
 
     specs = tuple(specs)
-    registry.build("", specs)
+    specs_of("", specs)
     return specs
 
 
@@ -157,9 +157,9 @@ def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Fin
 
     Returns its findings and what the record says about it. Raises :class:`UsageError` for a malformed spec.
     """
-    from conformance import registry
+    from conformance.spec import build_all
 
-    (implementation,) = registry.build("", [spec])
+    (implementation,) = build_all("", [spec])
     name = implementation.name
     about: dict[str, Any] = {"command": spec.partition("=")[2].strip()}
     try:

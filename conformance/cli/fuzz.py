@@ -58,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="the campaign seed (default 0)")
     parser.add_argument("--shard", default=None, metavar="K/N", help="run shard K of N (deterministic)")
     parser.add_argument("--jobs", type=whole(1), default=1, help="worker processes (each has its own JVM)")
+    parser.add_argument(
+        "--dask", metavar="ADDRESS", help="run the shard's parts on a Dask cluster: tcp://host:8786, or local:N"
+    )
     parser.add_argument("--time-limit", type=seconds, default=None, metavar="SEC", help="stop after SEC seconds")
     parser.add_argument("--batch", type=whole(1), default=8192, help="cases per call_many batch (default 8192)")
     parser.add_argument(
@@ -89,7 +92,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         rate = (bar.done + cases) / max(1e-9, time.monotonic() - bar.started)
         bar.advance(cases, f"{rate:.0f} cases/s, {found[0]} divergences")
 
-    record = engine.run(plan, jobs=max(1, args.jobs), progress=progress)
+    record = engine.run(plan, jobs=max(1, args.jobs), progress=progress, dask=args.dask)
     bar.finish()
     _report(record, out)
     if args.json is not None:
@@ -98,29 +101,36 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     if args.save is not None:
         from conformance.fuzz.save import save
 
-        saved = save(record, plan.reference.make(), args.save)
+        saved = save(record, plan.reference.build(), args.save)
         if saved is not None:
-            out.write(f"wrote {saved} (candidate vectors; the expected answers are {plan.reference.name}'s)\n")
+            out.write(f"wrote {saved} (candidate vectors, one per class; the answers are {plan.reference.label}'s)\n")
     return EXIT_FAILURES if record.divergence_count else EXIT_OK
 
 
 def _plan(args: argparse.Namespace) -> tuple[Plan, list[str]]:
     """Every option checked before the campaign starts. Raises :class:`UsageError`."""
-    from conformance.fuzz.plan import Endpoint, Plan, check, default_reference, select_ops
+    from conformance.fuzz.plan import Plan, check, default_reference, select_ops, side
     from conformance.fuzz.save import writable_dir
     from conformance.fuzz.shards import Shard
+    from conformance.spec import ImplementationSpec
 
     if not args.flow:
         raise UsageError("--flow FLOW is required")
     if args.cases is None:
         raise UsageError("--cases N is required")
     keep = 50 if args.keep is None else args.keep  # the counts and times were checked by their argparse types
+    if args.dask is not None:
+        from conformance.fuzz.cluster import check_address
+
+        check_address(args.dask)
+        if args.jobs != 1:
+            raise UsageError("give --jobs or --dask, not both (a Dask worker is one process)")
     shard = Shard.parse(args.shard)
     ops = select_ops(args.flow, args.op)
     writable(args.json, "--json")
     writable_dir(args.save)
-    implementation = Endpoint.of(args.impl, args.adapter, args.adapter_timeout)
-    reference = Endpoint.of(args.against or default_reference(args.flow), None)
+    implementation = side(args.impl, args.adapter, args.adapter_timeout)
+    reference = ImplementationSpec.parse(args.against or default_reference(args.flow), args.adapter_timeout)
     plan = Plan(
         args.flow,
         ops,
@@ -134,6 +144,10 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, list[str]]:
         keep=keep,
         minimize=args.minimize,
     )
+    if args.dask is not None:
+        from conformance.fuzz.cluster import check_plan
+
+        return check_plan(plan, args.dask)
     return check(plan)
 
 
@@ -143,7 +157,7 @@ def _merge(args: argparse.Namespace, out: TextIO) -> int:
     if not args.records:
         raise UsageError("conformance fuzz merge takes the JSON records of a campaign's shards")
     run_options = [
-        name for name in ("flow", "impl", "adapter", "against", "cases", "shard", "save") if getattr(args, name)
+        name for name in ("flow", "impl", "adapter", "against", "cases", "shard", "save", "dask") if getattr(args, name)
     ]
     if run_options:
         raise UsageError(f"conformance fuzz merge does not take --{run_options[0]}")
@@ -162,23 +176,22 @@ def _short(value: object, limit: int = 240) -> str:
 
 
 def _report(record: CampaignRecord, out: TextIO) -> None:
+    from conformance.fuzz.classes import ranked
+
     implementation, reference = record.implementation.get("name"), record.reference.get("name")
     state = "" if record.complete else " (stopped before the end: --time-limit or missing shards)"
     out.write(
         f"\n{record.flow}: {implementation} against {reference}, seed {record.seed}, shard {record.shard_text()}{state}\n"
         f"  {record.cases:,} cases in {record.seconds:.1f} s: {record.cases_per_second:,.0f} cases/s; "
-        f"{record.divergence_count:,} divergences\n"
+        f"{record.divergence_count:,} divergences in {len(record.classes):,} classes\n"
     )
-    for op, cases in sorted(record.per_op.items()):
-        out.write(f"  {op}: {cases:,} cases\n")
-    if record.skipped:
-        out.write(f"  {record.skipped:,} cases skipped: {reference} does not answer them\n")
-    if record.deviations:
-        shown = ", ".join(f"{flag} {n:,}" for flag, n in sorted(record.deviations.items()))
-        out.write(f"  documented deviations (DEVIATIONS.md, not divergences): {shown}\n")
-    for divergence in record.divergences[:SHOWN]:
+    if record.classes:
+        out.write("  classes of divergence, most first (each minimized from its first case):\n")
+    for entry in ranked(record.classes)[:SHOWN]:
+        divergence = entry.example
         out.write(
-            f"\n  case {divergence.case} {divergence.op}: {_short(divergence.args)}\n"
+            f"\n  {entry.count:,} x {entry.signature}\n"
+            f"    first: case {divergence.case}: {_short(divergence.args)}\n"
             f"    {reference}: {_short(divergence.reference.describe(), 160)}\n"
             f"    {implementation}: {_short(divergence.actual.describe(), 160)}\n"
         )
@@ -189,5 +202,14 @@ def _report(record: CampaignRecord, out: TextIO) -> None:
                 f"      {reference}: {_short(small['reference'], 160)}\n"
                 f"      {implementation}: {_short(small['actual'], 160)}\n"
             )
-    if record.divergence_count > SHOWN:
-        out.write(f"\n  ... {record.divergence_count - min(SHOWN, len(record.divergences)):,} more divergences\n")
+    if len(record.classes) > SHOWN:
+        out.write(f"\n  ... {len(record.classes) - SHOWN:,} more classes (the JSON record lists them all)\n")
+    if record.classes:
+        out.write("\n")
+    for op, cases in sorted(record.per_op.items()):
+        out.write(f"  {op}: {cases:,} cases\n")
+    if record.skipped:
+        out.write(f"  {record.skipped:,} cases skipped: {reference} does not answer them\n")
+    if record.deviations:
+        shown = ", ".join(f"{flag} {n:,}" for flag, n in sorted(record.deviations.items()))
+        out.write(f"  documented deviations (DEVIATIONS.md, not divergences): {shown}\n")

@@ -61,7 +61,7 @@ def _cases(args: argparse.Namespace) -> tuple[list, list[Path]]:
 
 
 def command(args: argparse.Namespace, out: TextIO) -> int:
-    from conformance import registry, runner
+    from conformance import runner, spec
     from conformance.judge import Policy
 
     policy = Policy.from_options(args.fail_on, strict=True if args.strict else None)
@@ -69,7 +69,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         writable(path, option)
     baseline = load_record(args.baseline, "--baseline") if args.baseline else None
     cases, files = _cases(args)
-    chosen = registry.build(args.impl, args.adapter, timeout=args.adapter_timeout)
+    chosen = spec.build_all(args.impl, args.adapter, timeout=args.adapter_timeout)
     options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "command"}
     try:
         record = runner.run(

@@ -3,7 +3,12 @@
 
 The reference answers each batch in a thread while the implementation answers it in this one (the JVM and the
 subprocess references run outside the GIL), and the next batch is drawn meanwhile. ``jobs`` > 1 runs that many
-worker processes (spawned: a process has one JVM), each on its own part of the shard.
+worker processes (spawned: a process has one JVM), each on its own part of the shard; ``dask`` runs the parts as
+tasks on a Dask cluster (:mod:`conformance.fuzz.cluster`). Each process builds both sides from the plan's specs.
+
+Every divergence is counted in its class (:mod:`conformance.fuzz.classes`); once the parts are merged, each class's
+first case is minimized (in this process, or as one more task on the cluster), so the record does not depend on how
+the campaign was cut into parts.
 
 A reference answering *unavailable* or *io* stops the campaign (:class:`ReferenceFailure`): without its answer
 there is nothing to compare. A case the reference does not answer (*unsupported*, e.g. OpenSSL given parameters
@@ -24,6 +29,7 @@ from typing import Any
 from conformance.contract import Implementation
 from conformance.errors import ReferenceFailure
 from conformance.fuzz.allowances import documented
+from conformance.fuzz.classes import DivergenceClass, ranked, signature
 from conformance.fuzz.generators import generator
 from conformance.fuzz.minimize import minimize
 from conformance.fuzz.plan import Plan
@@ -50,6 +56,7 @@ class PartResult:
     deviations: Counter[str] = field(default_factory=Counter)
     divergence_count: int = 0
     divergences: list[Divergence] = field(default_factory=list)
+    classes: dict[str, DivergenceClass] = field(default_factory=dict)
     #: "implementation" and "reference": name, kind and versions
     sides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -90,20 +97,22 @@ def _stop(reference: Implementation, index: int, op: str, answer: Outcome) -> Re
 
 
 def run_part(plan: Plan, part: Part, progress: ProgressFunction | None = None) -> PartResult:
-    """Run the cases of ``part`` in this process. Raises :class:`ReferenceFailure` when the reference fails."""
-    implementation, reference = plan.implementation.make(), plan.reference.make()
-    try:
-        result = _run_cases(plan, part, implementation, reference, progress)
-        for divergence in result.divergences[: plan.minimize]:
-            divergence.minimized = minimize(
-                divergence.op, divergence.args, implementation, reference, (divergence.reference, divergence.actual)
-            )
-        result.sides = {"implementation": _describe(implementation), "reference": _describe(reference)}
-    finally:
-        for endpoint, made in ((plan.implementation, implementation), (plan.reference, reference)):
-            if endpoint.adapter_spec is not None:
-                made.close()
+    """Run the cases of ``part`` in this process (nothing is minimized). Raises :class:`ReferenceFailure` when the
+    reference fails."""
+    implementation, reference = plan.implementation.build(), plan.reference.build()
+    result = _run_cases(plan, part, implementation, reference, progress)
+    result.sides = {"implementation": _describe(implementation), "reference": _describe(reference)}
     return result
+
+
+def minimized_examples(plan: Plan, examples: Sequence[Divergence]) -> list[dict[str, Any] | None]:
+    """Each example's minimized input with both answers (:func:`conformance.fuzz.minimize.minimize`), built and
+    asked in this process."""
+    implementation, reference = plan.implementation.build(), plan.reference.build()
+    return [
+        minimize(example.op, example.args, implementation, reference, (example.reference, example.actual))
+        for example in examples
+    ]
 
 
 def _run_cases(
@@ -167,8 +176,15 @@ def _judge(
             continue
         found += 1
         result.divergence_count += 1
+        divergence = Divergence(index, op, args, answer, mine)
         if len(result.divergences) < plan.keep:
-            result.divergences.append(Divergence(index, op, args, answer, mine))
+            result.divergences.append(divergence)
+        key = signature(op, answer, mine)
+        known = result.classes.get(key)
+        if known is None:
+            result.classes[key] = DivergenceClass(key, 1, divergence)
+        else:
+            known.count += 1
     return found
 
 
@@ -209,15 +225,8 @@ def _drain(queue: Any, progress: ProgressFunction | None, timeout: float) -> Non
         return
 
 
-def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> CampaignRecord:
-    """Run the campaign's shard with ``jobs`` processes and return its record.
-
-    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign.
-    """
-    started = time.monotonic()
-    part = plan.shard.part()
-    results = [run_part(plan, part, progress)] if jobs <= 1 else _collect(plan, part.jobs(jobs), progress)
-    seconds = time.monotonic() - started
+def merged(plan: Plan, results: Sequence[PartResult], seconds: float, jobs: int) -> CampaignRecord:
+    """The record of the parts' results (as ``fuzz merge`` adds shards), divergences in case order, not minimized."""
     record = CampaignRecord(
         flow=plan.flow,
         ops=list(plan.ops),
@@ -235,4 +244,40 @@ def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> 
         record.add_counts(result)
     record.divergences.sort(key=lambda d: d.case)
     record.divergences = record.divergences[: plan.keep]
+    return record
+
+
+def to_minimize(plan: Plan, record: CampaignRecord) -> list[Divergence]:
+    """The examples of the first ``plan.minimize`` classes (most divergences first)."""
+    return [entry.example for entry in ranked(record.classes)[: plan.minimize]]
+
+
+def set_minimized(record: CampaignRecord, examples: Sequence[Divergence], found: Sequence[dict | None]) -> None:
+    """Put each example's minimized input on the example and on the kept divergence of the same case."""
+    by_case = {d.case: d for d in record.divergences}
+    for example, small in zip(examples, found, strict=True):
+        example.minimized = small
+        if example.case in by_case:
+            by_case[example.case].minimized = small
+
+
+def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None, dask: str | None = None) -> CampaignRecord:
+    """Run the campaign's shard with ``jobs`` processes, or on the Dask cluster ``dask`` (an address, or
+    ``local:N``), and return its record with each class's example minimized.
+
+    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign, and
+    :class:`~conformance.errors.UsageError` when the cluster cannot be reached.
+    """
+    if dask is not None:
+        from conformance.fuzz import cluster
+
+        return cluster.run(plan, dask, progress)
+    started = time.monotonic()
+    part = plan.shard.part()
+    results = [run_part(plan, part, progress)] if jobs <= 1 else _collect(plan, part.jobs(jobs), progress)
+    record = merged(plan, results, time.monotonic() - started, jobs)
+    examples = to_minimize(plan, record)
+    if examples:
+        set_minimized(record, examples, minimized_examples(plan, examples))
+    record.seconds = record.shard_seconds[plan.shard.index] = time.monotonic() - started
     return record

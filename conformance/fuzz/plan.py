@@ -1,46 +1,29 @@
 """A campaign's plan, checked before anything runs: the flow, its ops, the implementation and the reference (both
-available), the size, seed and shard. A plan is plain data, so a worker process can rebuild everything from it."""
+available), the size, seed and shard. A plan is plain data (the sides are
+:class:`~conformance.spec.ImplementationSpec`), so a worker process or a Dask worker rebuilds everything from it."""
 
 from __future__ import annotations
 
-import fnmatch
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from conformance import catalog, registry
-from conformance.contract import Implementation, adapter
+from conformance import catalog
 from conformance.errors import UsageError
 from conformance.fuzz.generators import EXCLUDED, GENERATORS
 from conformance.fuzz.shards import Shard
+from conformance.selection import CaseFilter
+from conformance.spec import ImplementationSpec
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    """How to make an implementation in any process: a registry name, or a user's ``NAME=COMMAND`` adapter."""
-
-    name: str
-    adapter_spec: str | None = None
-    timeout: float = 30.0
-
-    @classmethod
-    def of(cls, impl: str | None, adapter_spec: str | None, timeout: float = 30.0) -> Endpoint:
-        """From ``--impl NAME`` or ``--adapter NAME=COMMAND`` (exactly one). Raises :class:`UsageError`."""
-        if (impl is None) == (adapter_spec is None):
-            raise UsageError("give exactly one of --impl NAME and --adapter NAME=COMMAND")
-        if adapter_spec is not None:
-            made = adapter(adapter_spec, timeout=timeout)
-            if made.name in registry.names():
-                raise UsageError(f"adapter name {made.name!r} is the name of a built-in implementation")
-            return cls(made.name, adapter_spec, timeout)
-        registry.selection(impl or "")
-        if "," in (impl or "") or impl == "all":
-            raise UsageError("--impl takes one implementation name here")
-        return cls(impl or "")
-
-    def make(self) -> Implementation:
-        """The implementation: the process's shared built-in one, or a new adapter process."""
-        if self.adapter_spec is not None:
-            return adapter(self.adapter_spec, timeout=self.timeout)
-        return registry.shared(self.name)
+def side(impl: str | None, adapter_spec: str | None, timeout: float = 30.0) -> ImplementationSpec:
+    """The implementation under test from ``--impl NAME`` or ``--adapter NAME=COMMAND`` (exactly one; nothing is
+    started). Raises :class:`UsageError`."""
+    if (impl is None) == (adapter_spec is None):
+        raise UsageError("give exactly one of --impl NAME and --adapter NAME=COMMAND")
+    if adapter_spec is not None:
+        return ImplementationSpec.adapter(adapter_spec, timeout)
+    if "," in (impl or "") or impl == "all":
+        raise UsageError("--impl takes one implementation name here")
+    return ImplementationSpec.builtin(impl or "")
 
 
 @dataclass(frozen=True)
@@ -49,8 +32,8 @@ class Plan:
 
     flow: str
     ops: tuple[str, ...]
-    implementation: Endpoint
-    reference: Endpoint
+    implementation: ImplementationSpec
+    reference: ImplementationSpec
     cases: int
     seed: int = 0
     shard: Shard = field(default_factory=Shard)
@@ -61,7 +44,8 @@ class Plan:
 
 
 def select_ops(flow_id: str, patterns: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The flow's ops that ``patterns`` (globs; all when empty) select and that have a generator.
+    """The flow's ops that ``patterns`` (globs, matched as :class:`CaseFilter` matches ops; all when empty) select
+    and that have a generator.
 
     Raises :class:`UsageError` for an unknown flow, a pattern that selects none of its ops, or an excluded op named
     on its own (the message says why it has no generator).
@@ -69,7 +53,7 @@ def select_ops(flow_id: str, patterns: tuple[str, ...] = ()) -> tuple[str, ...]:
     flow = catalog.flow(flow_id)
     chosen: list[str] = []
     for pattern in patterns or ("*",):
-        matched = [op for op in flow.op_names if fnmatch.fnmatchcase(op, pattern)]
+        matched = [op for op in flow.op_names if CaseFilter(ops=(pattern,)).accepts_op(op)]
         if not matched:
             raise UsageError(f"--op {pattern!r} selects none of {flow.id}'s ops: {', '.join(flow.op_names)}")
         if len(matched) == 1 and matched[0] in EXCLUDED:
@@ -87,7 +71,8 @@ def default_reference(flow_id: str) -> str:
 
 
 def check(plan: Plan) -> tuple[Plan, list[str]]:
-    """Make both sides, check they run here, and keep the ops both answer.
+    """Build both sides (once in this process: :func:`conformance.spec.build`), check they run here, and keep the
+    ops both answer.
 
     Returns the plan with its final ops, and notes about ops left out. Raises :class:`UsageError` for an
     implementation or reference that cannot run here, the same implementation on both sides, or no op left.
@@ -98,26 +83,18 @@ def check(plan: Plan) -> tuple[Plan, list[str]]:
         raise UsageError(f"{plan.reference.name} would be compared with itself; give another --against")
     notes: list[str] = []
     ops = list(plan.ops)
-    for side, endpoint in (("reference", plan.reference), ("implementation", plan.implementation)):
-        made = endpoint.make()
+    for role, spec in (("reference", plan.reference), ("implementation", plan.implementation)):
+        made = spec.build()
         problem = made.unavailable()
         if problem is not None:
-            raise UsageError(f"the {side} {endpoint.name} cannot run here: {problem}")
+            raise UsageError(f"the {role} {spec.label} cannot run here: {problem}")
         answered = made.ops()
-        if endpoint.adapter_spec is not None:
-            made.close()
         lacking = [op for op in ops if op not in answered]
         if lacking:
-            notes.append(f"{endpoint.name} does not answer {', '.join(lacking)}: left out")
+            notes.append(f"{spec.label} does not answer {', '.join(lacking)}: left out")
         ops = [op for op in ops if op in answered]
     if not ops:
         raise UsageError(
-            f"no selected op of {plan.flow} is answered by both {plan.implementation.name} and {plan.reference.name}"
+            f"no selected op of {plan.flow} is answered by both {plan.implementation.label} and {plan.reference.label}"
         )
-    return _replace_ops(plan, tuple(ops)), notes
-
-
-def _replace_ops(plan: Plan, ops: tuple[str, ...]) -> Plan:
-    from dataclasses import replace
-
-    return replace(plan, ops=ops)
+    return replace(plan, ops=tuple(ops)), notes

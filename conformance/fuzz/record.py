@@ -12,6 +12,7 @@ from typing import Any
 
 from conformance.arguments import require_path
 from conformance.errors import ConformanceError, InvalidArgument, UsageError
+from conformance.fuzz.classes import DivergenceClass, add_classes, ranked
 from conformance.outcome import Outcome
 
 FORMAT = "handoff-conformance/campaign/1"
@@ -74,6 +75,8 @@ class CampaignRecord:
     deviations: Counter[str] = field(default_factory=Counter)  # documented deviations, by flag
     divergence_count: int = 0
     divergences: list[Divergence] = field(default_factory=list)
+    #: signature -> the class of divergences with that signature (every divergence is counted in one)
+    classes: dict[str, DivergenceClass] = field(default_factory=dict)
 
     def add_counts(self, part: Any) -> None:
         """Add what a part of the campaign counted (a job's result, or a shard's record) to this record."""
@@ -83,6 +86,7 @@ class CampaignRecord:
         self.deviations.update(part.deviations)
         self.divergence_count += part.divergence_count
         self.divergences.extend(part.divergences)
+        add_classes(self.classes, part.classes)
         self.complete = self.complete and part.complete
 
     @property
@@ -114,6 +118,10 @@ class CampaignRecord:
             "skipped": self.skipped,
             "deviations": dict(sorted(self.deviations.items())),
             "divergenceCount": self.divergence_count,
+            "classes": [
+                {"signature": c.signature, "count": c.count, "example": c.example.to_json()}
+                for c in ranked(self.classes)
+            ],
             "divergences": [d.to_json() for d in self.divergences],
         }
 
@@ -139,6 +147,12 @@ class CampaignRecord:
             deviations=Counter({str(k): int(v) for k, v in data.get("deviations", {}).items()}),
             divergence_count=int(data["divergenceCount"]),
             divergences=[Divergence.from_json(d) for d in data["divergences"]],
+            classes={
+                str(c["signature"]): DivergenceClass(
+                    str(c["signature"]), int(c["count"]), Divergence.from_json(c["example"])
+                )
+                for c in data.get("classes", [])
+            },
         )
 
     def write(self, path: Path) -> None:

@@ -1,7 +1,8 @@
-"""``--save DIR``: a campaign's divergences as candidate vectors, in the flow's vector format, each expected answer
-asked of the reference again (through :class:`conformance.vectorgen.VectorFileBuilder`), never typed or edited.
+"""``--save DIR``: one candidate vector per class of divergence (:mod:`conformance.fuzz.classes`), in the flow's
+vector format, each expected answer asked of the reference again (through
+:class:`conformance.vectorgen.VectorFileBuilder`), never typed or edited.
 
-A candidate is the minimized input where there is one, else the input as found. The file goes to
+A candidate is the class example's minimized input where there is one, else the input as found. The file goes to
 ``DIR/<flow>.candidates.json``; a maintainer who keeps a candidate moves it into the flow's generator.
 """
 
@@ -16,6 +17,7 @@ from conformance import catalog
 from conformance.arguments import require_path
 from conformance.contract import Implementation
 from conformance.errors import InvalidArgument, UsageError
+from conformance.fuzz.classes import ranked
 from conformance.fuzz.record import CampaignRecord
 from conformance.paths import kind_of
 from conformance.vectorgen import VectorFileBuilder
@@ -50,8 +52,10 @@ def writable_dir(directory: Path | None, option: str = "--save") -> Path | None:
 
 
 def save(record: CampaignRecord, reference: Implementation, directory: Path) -> Path | None:
-    """Write the record's divergences as candidate vectors; return the file, or ``None`` when there are none."""
-    if not record.divergences:
+    """Write one candidate vector per class of the record's divergences (a record without classes: each kept
+    divergence); return the file, or ``None`` when there are none."""
+    examples = [entry.example for entry in ranked(record.classes)] or record.divergences
+    if not examples:
         return None
     flow = catalog.flow(record.flow)
     builder = VectorFileBuilder(
@@ -73,7 +77,7 @@ def save(record: CampaignRecord, reference: Implementation, directory: Path) -> 
     source.update({k: str(v) for k, v in reference.versions().items()})
     groups: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()
-    for divergence in record.divergences:
+    for divergence in examples:
         args = (divergence.minimized or {}).get("args") or divergence.args
         key = json.dumps([divergence.op, args], sort_keys=True)
         if key in seen:
