@@ -12,10 +12,11 @@ from conformance.audit.adapter_probes import probe
 from conformance.audit.model import PROOFS, SEVERITIES, run_proof
 from conformance.contract import from_python_object
 from conformance.fuzz import engine
-from conformance.fuzz.plan import Endpoint, Plan, check, select_ops
+from conformance.fuzz.plan import Plan, check, select_ops
 from conformance.kinds import jws
 from conformance.kinds import jwt as hs256
 from conformance.paths import vectors_dir
+from conformance.spec import ImplementationSpec
 from conformance.vectors import VectorCase, iter_cases
 from tests.conftest import require
 
@@ -66,7 +67,17 @@ def campaign_finds_no_divergence(flow: str, cases: int = 3000) -> None:
     """A small ``conformance fuzz`` campaign (the kind's generators) of the port against each reference."""
     for name in REFERENCES:
         require(name)
-        plan, _ = check(Plan(flow, select_ops(flow), Endpoint("python"), Endpoint(name), cases, seed=16, minimize=0))
+        plan, _ = check(
+            Plan(
+                flow,
+                select_ops(flow),
+                ImplementationSpec.builtin("python"),
+                ImplementationSpec.builtin(name),
+                cases,
+                seed=16,
+                minimize=0,
+            )
+        )
         result = engine.run(plan)
         assert result.complete and result.cases >= 0.85 * cases, (name, result.cases)
         first = result.divergences[0] if result.divergences else None

@@ -16,8 +16,9 @@ from conformance.audit.model import PROOFS, run_proof
 from conformance.catalog.flows import STREAM_NOW, STREAM_SDK_OPS
 from conformance.contract import Implementation
 from conformance.fuzz import engine
-from conformance.fuzz.plan import Endpoint, Plan, check
+from conformance.fuzz.plan import Plan, check
 from conformance.judge import same
+from conformance.spec import ImplementationSpec
 from conformance.vendors import stream_chat
 from tests.conftest import require_reference
 
@@ -44,7 +45,15 @@ def test_a_campaign_against_each_sdk_finds_no_divergence(sdk: str) -> None:
     _sdk(sdk)
     op = f"stream.token.create_{sdk}"
     plan, _ = check(
-        Plan("stream_chat_token", (op,), Endpoint("python"), Endpoint(f"stream-{sdk}"), CASES[sdk], seed=17, minimize=0)
+        Plan(
+            "stream_chat_token",
+            (op,),
+            ImplementationSpec.builtin("python"),
+            ImplementationSpec.builtin(f"stream-{sdk}"),
+            CASES[sdk],
+            seed=17,
+            minimize=0,
+        )
     )
     result = engine.run(plan)
     assert result.complete and result.cases == CASES[sdk]

@@ -92,7 +92,12 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         rate = (bar.done + cases) / max(1e-9, time.monotonic() - bar.started)
         bar.advance(cases, f"{rate:.0f} cases/s, {found[0]} divergences")
 
-    record = engine.run(plan, jobs=max(1, args.jobs), progress=progress, dask=args.dask)
+    if args.dask is not None:
+        from conformance.fuzz import cluster
+
+        record = cluster.run(plan, args.dask, progress)
+    else:
+        record = engine.run(plan, jobs=max(1, args.jobs), progress=progress)
     bar.finish()
     _report(record, out)
     if args.json is not None:

@@ -3,8 +3,8 @@
 
 The reference answers each batch in a thread while the implementation answers it in this one (the JVM and the
 subprocess references run outside the GIL), and the next batch is drawn meanwhile. ``jobs`` > 1 runs that many
-worker processes (spawned: a process has one JVM), each on its own part of the shard; ``dask`` runs the parts as
-tasks on a Dask cluster (:mod:`conformance.fuzz.cluster`). Each process builds both sides from the plan's specs.
+worker processes (spawned: a process has one JVM), each on its own part of the shard; on a Dask cluster the parts run as
+tasks (:mod:`conformance.fuzz.cluster`). Each process builds both sides from the plan's specs.
 
 Every divergence is counted in its class (:mod:`conformance.fuzz.classes`); once the parts are merged, each class's
 first case is minimized (in this process, or as one more task on the cluster), so the record does not depend on how
@@ -261,17 +261,12 @@ def set_minimized(record: CampaignRecord, examples: Sequence[Divergence], found:
             by_case[example.case].minimized = small
 
 
-def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None, dask: str | None = None) -> CampaignRecord:
-    """Run the campaign's shard with ``jobs`` processes, or on the Dask cluster ``dask`` (an address, or
-    ``local:N``), and return its record with each class's example minimized.
+def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> CampaignRecord:
+    """Run the campaign's shard with ``jobs`` processes and return its record with each class's example minimized
+    (:func:`conformance.fuzz.cluster.run` runs it on a Dask cluster).
 
-    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign, and
-    :class:`~conformance.errors.UsageError` when the cluster cannot be reached.
+    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign.
     """
-    if dask is not None:
-        from conformance.fuzz import cluster
-
-        return cluster.run(plan, dask, progress)
     started = time.monotonic()
     part = plan.shard.part()
     results = [run_part(plan, part, progress)] if jobs <= 1 else _collect(plan, part.jobs(jobs), progress)
