@@ -22,9 +22,12 @@ def _install(session: nox.Session, extras: str = "test") -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The test suite: vectors, differential properties, notebooks. Extra args go to pytest."""
+    """The test suite: vectors, differential properties, notebooks, on one pytest-xdist worker per core (each worker
+    is a process with its own JVM and reference processes; first-use builds take a lock). Extra args go to pytest
+    (``-n 0`` runs it in one process)."""
     _install(session)
-    session.run(*PYTEST, *session.posargs)
+    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in session.posargs) else ["-n", "auto"]
+    session.run(*PYTEST, *workers, *session.posargs)
 
 
 @nox.session

@@ -77,6 +77,17 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
         return _merge(args, out)
     if args.records:
         raise UsageError(f"unexpected argument {args.records[0]} (only 'conformance fuzz merge' takes records)")
+    if args.dask is None:
+        return _campaign(args, out)
+    from conformance.fuzz import cluster
+
+    try:
+        return _campaign(args, out)
+    finally:
+        cluster.disconnect()  # the command's client, and its local:N cluster's processes, end with the command
+
+
+def _campaign(args: argparse.Namespace, out: TextIO) -> int:
     plan, notes = _plan(args)
     from conformance.fuzz import engine
     from conformance.progress import Progress
