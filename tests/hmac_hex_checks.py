@@ -21,9 +21,10 @@ from conformance.catalog import Flow, Op
 from conformance.cli import main
 from conformance.contract import adapter
 from conformance.fuzz import engine
-from conformance.fuzz.plan import Endpoint, Plan, check, select_ops
+from conformance.fuzz.plan import Plan, check, select_ops
 from conformance.paths import data_dir
 from conformance.runner import run_cases
+from conformance.spec import ImplementationSpec
 from conformance.vectors import VectorCase, iter_cases
 from tests.conftest import require
 
@@ -54,7 +55,15 @@ def small_campaign_finds_no_divergence(flow: Flow, reference: str, per_op: int =
     reached, no divergence."""
     require(reference)
     requested = per_op * len(flow.ops)
-    plan = Plan(flow.id, select_ops(flow.id), Endpoint("python"), Endpoint(reference), requested, seed=16, minimize=0)
+    plan = Plan(
+        flow.id,
+        select_ops(flow.id),
+        ImplementationSpec.builtin("python"),
+        ImplementationSpec.builtin(reference),
+        requested,
+        seed=16,
+        minimize=0,
+    )
     result = engine.run(check(plan)[0])
     first = result.divergences[0] if result.divergences else None
     assert first is None, (reference, first.op, first.args, first.reference.describe(), first.actual.describe())
