@@ -124,8 +124,17 @@ def java_utf8_encode(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        combined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+        combined = _SURROGATE_PAIR.sub(_join_pair, text) if _SURROGATE_PAIR.search(text) else text
         return combined.encode("utf-8", "replace")
+
+
+_SURROGATE_PAIR = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+
+def _join_pair(match: re.Match[str]) -> str:
+    """The astral character a surrogate pair held as two code points stands for (linear, unlike a UTF-16 trip)."""
+    high, low = match.group()
+    return chr(0x10000 + ((ord(high) - 0xD800) << 10) + (ord(low) - 0xDC00))
 
 
 def _is_continuation(b: int) -> bool:

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from conformance.arguments import require_str
 from conformance.errors import InvalidArgument
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -20,8 +21,17 @@ _ESCAPE = re.compile('[\\x00-\\x1f"\\\\\ud800-\udfff]')
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
+class JsonSyntaxError(InvalidArgument, ValueError):
+    """Where ``JSON.parse`` throws a ``SyntaxError``; a ``ValueError`` too, as callers catch it."""
+
+    reason = "JsonSyntax"
+
+
 def js_string(text: str) -> str:
-    """``text`` as JavaScript sees it: surrogate pairs held as two code points are joined."""
+    """``text`` as JavaScript sees it: surrogate pairs held as two code points are joined. Raises
+    :class:`InvalidArgument` for what is not a ``str``."""
+    if type(text) is not str:
+        require_str(text, "text")
     if not _SURROGATE.search(text):
         return text
     return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
@@ -38,7 +48,12 @@ def stringify_string(text: str) -> str:
 
 
 def number_to_string(value: float) -> str:
-    """ECMAScript ``Number::toString(value)`` (what ``JSON.stringify`` writes for a finite number)."""
+    """ECMAScript ``Number::toString(value)`` (what ``JSON.stringify`` writes for a finite number). Raises
+    :class:`InvalidArgument` for what is not a finite double."""
+    if type(value) is not float:
+        value = to_js_number(value)
+    if not math.isfinite(value):
+        raise InvalidArgument("value must be a finite number")
     if value == 0:
         return "0"
     if value < 0:
@@ -90,8 +105,16 @@ def stringify(value: Any) -> str:
     """``JSON.stringify(value)`` of a JSON value (``dict``, ``list``, ``str``, numbers, ``bool``, ``None``) as node
     writes it after ``JSON.parse`` made it: JavaScript key order, JavaScript numbers, no whitespace.
 
-    Raises :class:`InvalidArgument` for anything that is not a JSON value (or a non-string key).
+    Raises :class:`InvalidArgument` for anything that is not a JSON value (or a non-string key), and for a value
+    nested deeper than Python's recursion limit (node's ``JSON.stringify`` throws a ``RangeError`` too, deeper).
     """
+    try:
+        return _stringify(value)
+    except RecursionError:
+        raise InvalidArgument("the value is nested too deeply to write as JSON") from None
+
+
+def _stringify(value: Any) -> str:
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, str):
@@ -99,13 +122,13 @@ def stringify(value: Any) -> str:
     if isinstance(value, (int, float)):
         return stringify_number(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ",".join(stringify(item) for item in value) + "]"
+        return "[" + ",".join(_stringify(item) for item in value) + "]"
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise InvalidArgument("object keys must be strings")
         keys = _own_keys({js_string(k): v for k, v in value.items()})
         joined = {js_string(k): v for k, v in value.items()}
-        return "{" + ",".join(stringify_string(k) + ":" + stringify(joined[k]) for k in keys) + "}"
+        return "{" + ",".join(stringify_string(k) + ":" + _stringify(joined[k]) for k in keys) + "}"
     raise InvalidArgument(f"not a JSON value: {type(value).__name__}")
 
 
@@ -133,9 +156,14 @@ def _js_float(text: str) -> Any:
 def parse(text: str) -> Any:
     """``JSON.parse(text)`` with numbers as JavaScript holds them (doubles), as they come back through JSON.
 
-    Raises ``ValueError`` where ``JSON.parse`` throws (NaN and Infinity literals are not JSON).
+    Raises :class:`JsonSyntaxError` (a ``ValueError``) where ``JSON.parse`` throws (NaN and Infinity literals are not
+    JSON), and for text nested too deeply; :class:`InvalidArgument` for what is not a ``str``.
     """
+    if type(text) is not str:
+        require_str(text, "text")
     try:
         return json.loads(text, parse_constant=_reject_constant, parse_float=_js_float, parse_int=_js_float)
     except RecursionError:
-        raise ValueError("nested too deeply") from None
+        raise JsonSyntaxError("nested too deeply") from None
+    except ValueError as exc:
+        raise JsonSyntaxError(f"not JSON ({type(exc).__name__} at character {getattr(exc, 'pos', '?')})") from None

@@ -1,7 +1,10 @@
-"""Robustness: every public function and method of ``conformance.vendors.*``, ``conformance.codecs``, the vector loader,
-the runner's filters and the pytest plugin's helpers, called with hostile arguments.
+"""Robustness: every public function and method of the package's public surface (the vendors, the op kinds, the
+primitives, OpenPGP, the codecs, the JSON writer, the vector loader, the runner's filters, the judge, the outcome,
+the implementation contract and the pytest plugin's helpers) and every op of the ``python`` implementation, called
+with hostile arguments.
 
-The callables are found by introspection (``tests/robustness/targets.py``), not listed by hand. Hostile arguments
+The callables are found by introspection of the package (``tests/robustness/targets.py``), not listed by hand: a
+new vendor's or kind's module and ops join by landing. Hostile arguments
 (``tests/robustness/hostile.py``): wrong types, empty and huge values (a megabyte, 100,000 items, 20,000 levels
 deep, 5,000-digit numbers), lone surrogates, NUL, invalid UTF-8, well-formed values of other parameters, hostile
 paths (missing, a folder, a FIFO, a symlink loop, garbage, a name too long, NUL, surrogates) and corrupt vector files.
@@ -15,11 +18,17 @@ The bar, per call (``tests/robustness/harness.py``):
   ``ValueError`` included. Arguments are always bound by the callable's own signature (every parameter, by name),
   so a ``TypeError`` can never come from Python's call binding (a wrong number of arguments, which is Python's
   error, not ours, is never made): it was raised inside the function. Only ``check_vector``'s pytest outcomes pass;
-* no call takes 5 s or more (measured per call; the known slow paths are also run once each, on their own);
+* no call takes 1 s or more of CPU (measured per call; the known slow paths are also run once each, on their own);
 * the planted secret (and any secret-bearing argument of 16+ characters) appears in no exception message, no cause
   shown in a traceback and no log record (all loggers at DEBUG).
 
-``HANDOFF_ROBUSTNESS_EXAMPLES`` sets the number of Hypothesis examples per callable (default 25).
+Entry points with findings still open are listed in ``tests/robustness/pending.txt`` (issue 21): they are called
+like every other, their findings counted and reported, and each test of theirs with findings is an expected
+failure; the summary names those found clean (their lines can go). Every other entry point is held to the bar.
+
+At the end the run says how many entry points and calls it made, and the findings by rule, held and pending;
+``HANDOFF_ROBUSTNESS_RECORD=FILE`` also writes them as JSON. ``HANDOFF_ROBUSTNESS_EXAMPLES`` sets the number of
+Hypothesis examples per callable (default 25).
 """
 
 from __future__ import annotations
@@ -41,13 +50,18 @@ from conformance.errors import ConformanceError, InvalidArgument, VectorFileErro
 from conformance.vendors import boldchat, khoros
 from conformance.vendors.boldchat_validator import BoldChatValidator, MemoryReplayStore
 from tests.robustness.good import KEY16, World, hostile_paths
-from tests.robustness.harness import Harness, bind
+from tests.robustness.harness import Harness, bind, kind_of
 from tests.robustness.hostile import FIXED, MARK, hostile_strategy, huge_values, marked_text, nested
 from tests.robustness.targets import OpTarget, Target, is_record, op_targets, targets
 
 EXAMPLES = int(os.environ.get("HANDOFF_ROBUSTNESS_EXAMPLES", "25"))
 TARGETS = targets()
 OP_TARGETS = op_targets()
+PENDING_FILE = Path(__file__).parent / "robustness" / "pending.txt"
+#: Entry points with open findings (issue 21), by qualified name.
+PENDING = frozenset(
+    line.strip() for line in PENDING_FILE.read_text(encoding="utf-8").splitlines() if line.strip()[:1] not in ("", "#")
+)
 RANDOM = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -81,15 +95,50 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
     made = Harness()
     yield made
-    stats = made.stats
+    summary = _summary(made)
+    record = os.environ.get("HANDOFF_ROBUSTNESS_RECORD")
+    if record:
+        Path(record).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     capture = request.config.pluginmanager.get_plugin("capturemanager")
     if reporter is not None and capture is not None:
         with capture.global_and_fixture_disabled():
-            reporter.write_line(
-                f"\nrobustness: {len(TARGETS)} public callables and {len(OP_TARGETS)} op functions, {stats.calls} "
-                f"calls ({stats.typed} typed refusals); slowest {stats.slowest:.3f} s: {stats.slowest_call}"
-            )
+            reporter.write_line("\n" + _summary_line(summary))
+
+
+def _summary(harness: Harness) -> dict[str, Any]:
+    """The figures of the run: entry points (held to the bar and pending), calls, findings by rule, the slowest."""
+    stats = harness.stats
+    names = [t.qualname for t in TARGETS] + [t.qualname for t in OP_TARGETS]
+    called = [name for name in names if any(label.startswith(name) for label in stats.per_target)]
+    return {
+        "entryPoints": len(names),
+        "publicCallables": len(TARGETS),
+        "opFunctions": len(OP_TARGETS),
+        "pending": len(PENDING & set(names)),
+        "entryPointsCalled": len(called),
+        "calls": stats.calls,
+        "typedRefusals": stats.typed,
+        "held": {rule: stats.held.get(rule, 0) for rule in ("untyped", "leak", "slow")},
+        "pendingFindings": {rule: stats.pending.get(rule, 0) for rule in ("untyped", "leak", "slow")},
+        "pendingFoundClean": sorted(stats.pending_clean - stats.pending_open),
+        "slowestCpuSeconds": round(stats.slowest, 3),
+        "slowestWallSeconds": round(stats.slowest_wall, 3),
+        "slowestCall": stats.slowest_call,
+    }
+
+
+def _summary_line(summary: dict[str, Any]) -> str:
+    held, pending = summary["held"], summary["pendingFindings"]
+    return (
+        f"robustness: {summary['entryPoints']} entry points ({summary['publicCallables']} public callables, "
+        f"{summary['opFunctions']} op functions; {summary['entryPointsCalled']} called), {summary['calls']} calls "
+        f"({summary['typedRefusals']} typed refusals); held to the bar: {held['untyped']} untyped, {held['leak']} "
+        f"leaks, {held['slow']} over 1 s; {summary['pending']} pending entry points: {pending['untyped']} untyped, "
+        f"{pending['leak']} leaks, {pending['slow']} over 1 s ({len(summary['pendingFoundClean'])} of them found clean: "
+        f"their lines in pending.txt can go); slowest {summary['slowestCpuSeconds']:.3f} s CPU "
+        f"({summary['slowestWallSeconds']:.3f} s wall): {summary['slowestCall']}"
+    )
 
 
 def _id(target: Target | OpTarget) -> str:
@@ -101,9 +150,20 @@ def _good(world: World, target: Target) -> dict[str, Any]:
 
 
 def _instance(world: World, target: Target) -> Any:
-    factory = world.factories().get(target.owner.__name__ if target.owner else "")
-    assert factory is not None, f"no factory for {target.owner}: add one to tests/robustness/good.py"
-    return factory()
+    """A well-formed instance of the method's class: its factory, else its constructor with well-formed values."""
+    assert target.owner is not None
+    factory = world.factories().get(target.owner.__name__)
+    if factory is not None:
+        return factory()
+    constructor = next((t for t in TARGETS if t.function is target.owner and t.kind == "constructor"), None)
+    try:
+        assert constructor is not None
+        ordered, keyword_only = bind(constructor, _good(world, constructor))
+        return target.owner(*[v for k, v in ordered.items() if k not in keyword_only],
+                            **{k: v for k, v in ordered.items() if k in keyword_only})  # fmt: skip
+    except Exception as exc:
+        pytest.fail(f"no factory for {target.owner} ({type(exc).__name__} from its constructor with well-formed "
+                    "values): add one to tests/robustness/good.py")  # fmt: skip
 
 
 def _check(harness: Harness, world: World, target: Target, arguments: dict[str, Any]) -> None:
@@ -135,8 +195,18 @@ def _check(harness: Harness, world: World, target: Target, arguments: dict[str, 
 
 
 def _assert_clean(harness: Harness, label: str) -> None:
+    """No finding for ``label``. A pending entry point's findings are counted and make the test an expected
+    failure; a pending one found clean is counted too (the summary names it: its line in pending.txt can go)."""
     mine = [line for line in harness.findings if line.startswith(label)]
     harness.findings[:] = [line for line in harness.findings if not line.startswith(label)]
+    pending = label in PENDING
+    tally = harness.stats.pending if pending else harness.stats.held
+    for line in dict.fromkeys(mine):
+        tally[kind_of(line)] = tally.get(kind_of(line), 0) + 1
+    if pending:
+        (harness.stats.pending_open if mine else harness.stats.pending_clean).add(label)
+        if mine:
+            pytest.xfail(f"issue 21, open ({len(set(mine))} findings): {mine[0]}")
     assert not mine, "\n".join(dict.fromkeys(mine))
 
 
@@ -155,7 +225,9 @@ def test_the_harness_catches_each_kind_of_finding() -> None:
         logging.getLogger("conformance.test").debug("got %s", value)
 
     def slow(value: Any) -> None:
-        time.sleep(0.05)
+        began = time.process_time()
+        while time.process_time() - began < 0.05:
+            pass
 
     def late(value: Any) -> Iterator[int]:
         yield 1
@@ -175,8 +247,23 @@ def test_introspection_finds_the_public_surface() -> None:
     modules = {t.qualname.rsplit(".", 2 if t.owner else 1)[0] for t in TARGETS}
     for expected in ("vendors.khoros", "vendors.talkative", "codecs", "vectors", "selection", "pytest_plugin"):
         assert any(m.endswith(expected) for m in modules), expected
-    assert len(TARGETS) >= 90
+    assert len(TARGETS) >= 250
     assert {t.op for t in OP_TARGETS} <= set(catalog.op_names())
+    kinds = {t.op for t in OP_TARGETS if catalog.part(t.op) is not None}
+    assert kinds == {p.op for p in catalog.kind_parts()} and kinds, "the kind ops' ports are targets too"
+    names = {t.qualname for t in TARGETS} | {t.qualname for t in OP_TARGETS}
+    assert sorted(PENDING - names) == [], f"lines of {PENDING_FILE} that name no entry point"
+
+
+def test_the_summary_says_what_was_called() -> None:
+    """The report's figures come from the harness: entry points, calls, and findings by rule."""
+    made = Harness()
+    made.call(TARGETS[0].qualname, lambda: None, {}, function_name="x")
+    made.stats.held["untyped"] = 2
+    summary = _summary(made)
+    assert summary["entryPoints"] == len(TARGETS) + len(OP_TARGETS) and summary["calls"] == 1
+    assert summary["entryPointsCalled"] == 1 and summary["held"] == {"untyped": 2, "leak": 0, "slow": 0}
+    assert "2 untyped" in _summary_line(summary) and f"{summary['entryPoints']} entry points" in _summary_line(summary)
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=_id)
@@ -239,6 +326,7 @@ def test_op_functions(target: OpTarget, world: World, harness: Harness) -> None:
     for name in good:
         for value in (*FIXED, *huge_values()):
             _call_op(harness, target, {**good, name: value})
+    _assert_clean(harness, target.qualname)
     hostile = hostile_strategy(good, world.every_value(), world.paths)
 
     @RANDOM
@@ -353,8 +441,8 @@ SLOW_PATHS = {
 
 @pytest.mark.parametrize("name", SLOW_PATHS)
 def test_slow_paths_finish_in_time(name: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with contextlib.suppress(ConformanceError):
         SLOW_PATHS[name]()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5.0, f"{name}: {elapsed:.1f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < 1.0, f"{name}: {elapsed:.1f} s of CPU"

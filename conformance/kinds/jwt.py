@@ -150,10 +150,15 @@ def sign_token(params: Params, args: Args) -> prim.JwsParts:
     return prim.compact_hs256(header, prim.with_iat(claims, float(now)), key)
 
 
+#: The largest ``now`` taken: JavaScript's largest safe integer (``Number.MAX_SAFE_INTEGER``) seconds.
+MAX_NOW = 2**53 - 1
+
+
 def _now(args: Args) -> int:
     now = args["now"]
-    if not (prim.is_number(now) and now > 0 and float(now).is_integer()):
-        raise InvalidArgument("now must be a positive whole number of seconds")
+    whole = isinstance(now, int) or (isinstance(now, float) and now.is_integer())
+    if not (prim.is_number(now) and whole and 0 < now <= MAX_NOW):
+        raise InvalidArgument(f"now must be a whole number of seconds from 1 to {MAX_NOW}")
     return int(now)
 
 

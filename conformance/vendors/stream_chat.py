@@ -147,7 +147,7 @@ def create_token(secret: str, user_id: str, *, exp: int | None = None, iat: int 
             parts.append(f'"exp":{exp}')
         parts += [f'"iat":{iat}', f'"iss":"{JAVA_SUBJECT}"', f'"sub":"{JAVA_SUBJECT}"']
         return _sign(b'{"alg":"HS256"}', ("{" + ",".join(parts) + "}").encode("utf-8"), key)
-    raise InvalidArgument(f"unknown SDK {sdk!r}; SDKs: {', '.join(SDKS)}")
+    raise InvalidArgument(f"sdk must be one of {', '.join(SDKS)}")
 
 
 def dev_token(user_id: str) -> str:

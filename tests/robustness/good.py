@@ -17,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conformance import paths, registry
+from conformance import kinds, paths, registry
 from conformance.codecs import encode_base64
 from conformance.judge import Judgement
 from conformance.outcome import Outcome
@@ -261,6 +261,7 @@ class World:
             "UnsignedFieldPolicy": lambda: talkative.UnsignedFieldPolicy.allowing(["a"]),
             "CaseFilter": lambda: CaseFilter(flows=("thread_messenger",)),
             "VectorCase": lambda: self.cases[0],
+            "Kind": lambda: kinds.kind("hs256_jwt.verify"),  # the abstract base's methods, on a registered kind
         }
 
 

@@ -1,12 +1,14 @@
 """The public callables under test, found by introspection so the list cannot go stale.
 
-Modules: every module of :mod:`conformance.vendors`, :mod:`conformance.codecs`, the vector loader
-(:mod:`conformance.vectors`), the runner's filters (:mod:`conformance.selection`) and the pytest plugin's helpers
-(:mod:`conformance.pytest_plugin`). A module's public names are its ``__all__``, else the names it defines without a
-leading underscore. Of those: functions, classes (their constructor), and each class's public methods (static,
-class and instance methods; properties as zero-argument calls). Exception classes, constants and ``typing.Protocol``
-classes are left out; an object exported by several modules is tested once, under the module that defines it.
-Each module's ``OPS`` table is a separate kind of target (:func:`op_targets`).
+Modules: every module of the public packages (:data:`PACKAGES`: the vendors, the op kinds, the primitives, OpenPGP,
+...), walked with :mod:`pkgutil` so a new vendor's or kind's module joins by landing, and the single public modules
+(:data:`MODULES`). A module whose own name starts with ``_`` is internal and left out. A module's public names are its
+``__all__``, else the names it defines without a leading underscore. Of those: functions, classes (their
+constructor), and each class's public methods (static, class and instance methods; properties as zero-argument
+calls). Exception classes, constants, ``typing.Protocol`` classes and abstract classes' constructors are left out; an object exported by several
+modules is tested once, under the module that defines it. The op functions are the ``python`` implementation's op
+table (:func:`conformance.registry.python_ops`: every flow module's ``OPS`` and every kind op's port), a separate
+kind of target (:func:`op_targets`).
 """
 
 from __future__ import annotations
@@ -19,14 +21,34 @@ from dataclasses import dataclass, field, is_dataclass
 from types import ModuleType
 from typing import Any
 
-import conformance.vendors
+#: Packages whose every module is public surface.
+PACKAGES = ("conformance.vendors", "conformance.kinds", "conformance.primitives", "conformance.openpgp")
+#: Single public modules.
+MODULES = (
+    "conformance.codecs",
+    "conformance.jsjson",
+    "conformance.vectors",
+    "conformance.selection",
+    "conformance.pytest_plugin",
+    "conformance.judge",
+    "conformance.outcome",
+    "conformance.contract",
+)
 
-OTHER_MODULES = ("conformance.codecs", "conformance.vectors", "conformance.selection", "conformance.pytest_plugin")
+
+def module_names() -> list[str]:
+    """The public modules' names: each package's own and every module under it, then :data:`MODULES`."""
+    names = []
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        names.append(package_name)
+        names += sorted(m.name for m in pkgutil.walk_packages(package.__path__, package_name + ".")
+                        if not m.name.rsplit(".", 1)[-1].startswith("_"))  # fmt: skip
+    return [*names, *MODULES]
 
 
 def modules() -> list[ModuleType]:
-    vendor_names = sorted(f"conformance.vendors.{m.name}" for m in pkgutil.iter_modules(conformance.vendors.__path__))
-    return [importlib.import_module(name) for name in (*vendor_names, *OTHER_MODULES)]
+    return [importlib.import_module(name) for name in module_names()]
 
 
 @dataclass(frozen=True)
@@ -69,7 +91,8 @@ def _parameters(function: Callable[..., Any], skip_first: bool = False) -> tuple
 
 
 def _class_targets(cls: type, qualname: str) -> Iterator[Target]:
-    yield Target(qualname, cls, "constructor", parameters=_parameters(cls))
+    if not inspect.isabstract(cls):  # an abstract base is never made; its methods are called on a subclass
+        yield Target(qualname, cls, "constructor", parameters=_parameters(cls))
     for attribute, raw in vars(cls).items():
         if attribute.startswith("_"):
             continue
@@ -111,7 +134,7 @@ def is_record(cls: type) -> bool:
 
 @dataclass(frozen=True)
 class OpTarget:
-    """One entry of a vendor module's ``OPS`` table."""
+    """One op of the ``python`` implementation's op table."""
 
     module: str
     op: str
@@ -123,10 +146,8 @@ class OpTarget:
 
 
 def op_targets() -> list[OpTarget]:
-    """Every op function of every vendor module's ``OPS``."""
-    found = []
-    for module in modules():
-        table = getattr(module, "OPS", None)
-        if isinstance(table, dict) and module.__name__.startswith("conformance.vendors."):
-            found.extend(OpTarget(module.__name__, op, function) for op, function in sorted(table.items()))
-    return found
+    """Every op function of the ``python`` implementation (flow modules' ``OPS`` and kind ops' ports)."""
+    from conformance import registry
+
+    return [OpTarget(getattr(function, "__module__", "?") or "?", op, function)
+            for op, function in sorted(registry.python_ops().items())]  # fmt: skip
