@@ -151,6 +151,12 @@ class VectorFileError(ConformanceError):
 # --- Thread Messenger auto-authentication (conformance/vendors/thread.py) --------------------------------------
 
 
+class IntOverflow(InvalidArgument):
+    """A number whose product overflows a Java ``int`` where the result would depend on more than the arguments."""
+
+    reason = "IntOverflow"
+
+
 class UnencodableText(InvalidArgument):
     """Text with no UTF-8 encoding (a lone surrogate): PHP's ``json_decode`` refuses such text as well."""
 

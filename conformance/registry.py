@@ -190,6 +190,9 @@ FACTORIES: dict[str, Callable[[], Implementation]] = _named(
     ("stream-node", _sdk_node("stream-node", "stream")),
     ("stream-python", _sdk_python("stream-python")),
     ("stream-java", _sdk_java("stream-java")),
+    ("twilio-node", _sdk_node("twilio-node", "twilio")),
+    ("twilio-python", _sdk_python("twilio-python")),
+    ("twilio-java", _sdk_java("twilio-java")),
 )
 
 

@@ -73,21 +73,40 @@ def explain(a: Outcome, b: Outcome, names: tuple[str, str]) -> str:
     return "; ".join(found) or "same header and claims, other signature"
 
 
-def _factored(explained: list[str]) -> list[str]:
-    """``explained`` with each difference that every explained input shares said once, first ("every token: ...")."""
-    parts = [line.split(": ", 1)[1].rsplit(" (", 1)[0].split("; ") for line in explained]
-    signed = [p for p in parts if not any(" refused: " in x or " signs" in x for x in p)]
-    shared = [x for x in signed[0] if all(x in p for p in signed)] if len(signed) > 1 else []
-    if not shared:
-        return explained
-    rest = []
+def _factored(explained: list[str], signed: list[str]) -> list[str]:
+    """``explained`` with each difference that most inputs both SDKs sign share said once, first, naming the inputs
+    it does not hold for; the per-input lines keep the rest (a line left with nothing and the same verdict goes)."""
+    parsed = []
     for line in explained:
         label, tail = line.split(": ", 1)
         body, verdict = tail.rsplit(" (", 1)
-        kept = [x for x in body.split("; ") if x not in shared]
+        parsed.append((label, body.split("; "), verdict))
+    signing = [(label, items) for label, items, _ in parsed if label in signed]
+    counts: dict[str, list[str]] = {}
+    for label, items in signing:
+        for item in items:
+            counts.setdefault(item, []).append(label)
+    shared = [item for item, labels in counts.items() if len(labels) >= 2 and 2 * len(labels) > len(signed)]
+    lines = []
+    for item in shared:
+        missing = [label for label in signed if label not in counts[item]]
+        where = (
+            f"in all {len(signed)} inputs both sign"
+            if not missing
+            else (f"in {len(counts[item])} of the {len(signed)} inputs both sign (not: {', '.join(missing)})")
+        )
+        lines.append(f"{item}: {where}")
+    for label, items, verdict in parsed:
+        kept = [item for item in items if item not in shared]
         if kept or not verdict.startswith("same verdict"):
-            rest.append(f"{label}: {'; '.join(kept) or 'only the differences above'} ({verdict}")
-    return [f"every token both sign: {'; '.join(shared)}", *rest]
+            lines.append(f"{label}: {'; '.join(kept) or 'only the differences above'} ({verdict}")
+    return lines
+
+
+def _fitted(op: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """``args`` without the arguments ``op`` does not take (an SDK that reads its own clock takes no ``now``)."""
+    known = catalog.op_schema(op).get("properties", {})
+    return {name: value for name, value in args.items() if name in known}
 
 
 def _verdict(verifier: Implementation, op: str, args: Mapping[str, Any] | None) -> str:
@@ -114,13 +133,14 @@ def compare(flow_id: str, implementations: Sequence[Implementation] | None = Non
         return None
     verifier = registry.shared(VERIFIER)
     inputs = spec.inputs()
-    answers = {i.name: i.call_many([(op, args) for _, args in inputs]) for i, op in sdks}
+    answers = {i.name: i.call_many([(op, _fitted(op, args)) for _, args in inputs]) for i, op in sdks}
     verdicts = {
         name: [
-            _verdict(verifier, spec.verifier, spec.verify_args(args, o.value) if o.status == "value" else None)
+            _verdict(verifier, spec.verifier, verify_args(args, o.value) if o.status == "value" else None)
             for (_, args), o in zip(inputs, outcomes, strict=True)
         ]
         for name, outcomes in answers.items()
+        for verify_args in [spec.verify_overrides.get(name, spec.verify_args)]
     }
     names = list(answers)
     cells = []
@@ -136,7 +156,12 @@ def compare(flow_id: str, implementations: Sequence[Implementation] | None = Non
                 if why:
                     verdict = "same verdict" if same_verdict else f"{verdicts[row][index]} vs {verdicts[column][index]}"
                     explained.append(f"{label}: {why} ({verdict})")
-            explained = _factored(explained)
+            signed = [
+                label
+                for index, (label, _) in enumerate(inputs)
+                if answers[row][index].status == answers[column][index].status == "value"
+            ]
+            explained = _factored(explained, signed)
             cells.append(
                 {
                     "row": row,
@@ -178,7 +203,9 @@ def markdown(matrices: Mapping[str, Any]) -> str:
         "the inputs are the flow's `sdk_matrix` in `conformance/catalog/flows.py`); `conformance run --html` shows the",
         "same matrix. A cell (row, column) gives the inputs on which both SDKs answered the same bytes (or refused for",
         "the same reason), then those on which the documented verifier gives both tokens the same verdict; every other",
-        "input is explained below the table, with the verdicts when they differ.",
+        "input is explained below the table, with the verdicts when they differ. An SDK that reads its own clock",
+        "(Twilio's Java SDK) is compared by its token at that clock: its `exp` and `jti` differ from the others' on",
+        "every input, and a fixed `nbf` (2025-12-02) is then far before its `exp`.",
     ]
     for flow_id, matrix in matrices.items():
         lines += ["", f"## `{flow_id}`", "", "Versions: "]

@@ -75,6 +75,7 @@ const JWT_ERRORS = {
   '"iat" should be a number of seconds': "InvalidClaim",
   '"nbf" should be a number of seconds': "InvalidClaim",
   '"expiresIn" should be a number of seconds or string representing a timespan': "InvalidTtl",
+  "identity is required to be specified in options": "MissingArgument",
 };
 
 function signing(action) {

@@ -31,6 +31,7 @@ from conformance.audit import (
     stream_chat,
     talkative,
     thread,
+    twilio,
 )
 from conformance.audit.model import PROOFS, SEVERITIES, STATUSES, Finding, Proof, run_proof
 from conformance.errors import ConformanceError
@@ -48,6 +49,7 @@ PROOF_MODULES = (
     boldchat_pgp,
     hs256_jwt,
     stream_chat,
+    twilio,
     hmac_hex,
     email_hmac,
     salesforce_enhanced_chat,

@@ -6,6 +6,8 @@ Op argument schemas are not written here: they live once, in ``vectors/schemas/o
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -34,7 +36,7 @@ def _launch_decisions(value: Any) -> tuple[bool, ...]:
 # --- Stream Chat: each SDK's token, judged by the documented verifier -------------------------------------------------
 
 STREAM_SDK_OPS = ("stream.token.create_node", "stream.token.create_python", "stream.token.create_java")
-#: The fixed clock of the Stream matrix and vectors (2026-12-02T00:00:00Z).
+#: The fixed clock of the Stream matrix and vectors (2025-12-02T00:00:00Z).
 STREAM_NOW = 1764633600
 
 
@@ -87,6 +89,98 @@ def _stream_expected(args: Args) -> dict[str, Any]:
 
 def _stream_dev_inputs() -> list[dict[str, Any]]:
     return [{"userId": user_id} for user_id in ("alice", "bob-42", "", "x" * 300)]
+
+
+# --- Twilio Access Tokens: each SDK's token, judged by the documented verifier ----------------------------------------
+
+TWILIO_SDK_OPS = (
+    "twilio.access_token.create_node",
+    "twilio.access_token.create_python",
+    "twilio.access_token.token_java",
+)
+#: The fixed clock of the Twilio matrix and vectors (2025-12-02T00:00:00Z).
+TWILIO_NOW = 1764633600
+_TWILIO_BASE = {
+    "accountSid": "AC" + "0123456789abcdef" * 2,
+    "keySid": "SK" + "fedcba9876543210" * 2,
+    "secret": "handoff-conformance-twilio-secret-01",
+    "identity": "alice",
+    "ttl": None,
+    "nbf": None,
+    "region": None,
+    "grants": [{"type": "chat", "serviceSid": "IS" + "0" * 32}],
+}
+
+
+def _twilio_sdk_inputs() -> list[tuple[str, dict[str, Any]]]:
+    """The SDK x SDK matrix's inputs, one per aspect where Twilio's SDKs might differ."""
+    aspects: list[tuple[str, dict[str, Any]]] = [
+        ("a chat grant, defaults", {}),
+        (
+            "every grant",
+            {
+                "grants": [
+                    {"type": "chat", "serviceSid": "IS1", "endpointId": "ep"},
+                    {"type": "video", "room": "room-1"},
+                    {"type": "voice", "incomingAllow": True, "outgoingApplicationSid": "AP1"},
+                    {"type": "sync", "serviceSid": "IS2"},
+                ]
+            },
+        ),
+        ("no grants", {"grants": []}),
+        ("a region", {"region": "ie1"}),
+        ("nbf given (a minute before the fixed clock)", {"nbf": TWILIO_NOW - 60}),
+        ("TTL 0", {"ttl": 0}),
+        ("TTL 24 h", {"ttl": 86_400}),
+        ("TTL 25 h (over the maximum)", {"ttl": 90_000}),
+        ("TTL 30 days (Java's int overflow)", {"ttl": 2_592_000}),
+        ("a negative TTL", {"ttl": -60}),
+        ("a Unicode identity", {"identity": "j\u00e9r\u00f4me \u20ac \U0001f600"}),
+        ("an empty identity", {"identity": ""}),
+        ("no identity", {"identity": None}),
+        ("a 2,048-character identity", {"identity": "x" * 2048}),
+        ("empty grant options", {"grants": [{"type": "video", "room": ""}]}),
+        ("incomingAllow false", {"grants": [{"type": "voice", "incomingAllow": False}]}),
+        ("a 16-byte secret", {"secret": "sixteen-byte-key"}),
+    ]
+    return [(label, {**_TWILIO_BASE, **changed, "now": TWILIO_NOW}) for label, changed in aspects]
+
+
+def _twilio_matrix_inputs() -> list[dict[str, Any]]:
+    return [args for _, args in _twilio_sdk_inputs()]
+
+
+def _twilio_verify_args(args: Args, produced: Any) -> dict[str, Any]:
+    """The documented verifier's arguments for a token made at ``args["now"]``, checked at that instant."""
+    return {
+        "token": produced,
+        "secret": args["secret"],
+        "now": args.get("now", TWILIO_NOW),
+        "keySid": args["keySid"],
+        "accountSid": args["accountSid"],
+    }
+
+
+def _twilio_java_verify_args(args: Args, produced: Any) -> dict[str, Any]:
+    """As :func:`_twilio_verify_args` for a token the Java SDK made at the JVM's clock: the instant is its ``exp``
+    less the TTL's milliseconds as the SDK computes them (``ttl * 1000`` in ``int``), rounded up to a second."""
+    payload = produced.split(".")[1]
+    exp = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["exp"]
+    millis = ((3600 if args.get("ttl") is None else args["ttl"]) * 1000 + 2**31) % 2**32 - 2**31
+    return {**_twilio_verify_args(args, produced), "now": exp - -(-millis // 1000)}
+
+
+_TWILIO_GRANT_KEYS = {"chat": "chat", "video": "video", "voice": "voice", "sync": "data_sync"}
+
+
+def _twilio_expected(args: Args) -> dict[str, Any]:
+    """What the documented verifier learns from an SDK's token: the identity, the product grants, exp, region."""
+    return {
+        "identity": args.get("identity") or None,
+        "grants": sorted(_TWILIO_GRANT_KEYS[g["type"]] for g in args["grants"]),
+        "exp": args["now"] + (args.get("ttl") or 3600),
+        "region": args.get("region") or None,
+    }
 
 
 # --- round-trip helpers -----------------------------------------------------------------------------------------------
@@ -598,6 +692,53 @@ FLOWS: tuple[Flow, ...] = (
         round_trips=(_hs256_round_trip("drift.signed_identity.sign", "drift.signed_identity.verify", DRIFT_CHECK),),
         document="devdocs.drift.com docs/securing-drift-on-your-site-using-signed-identities",
         generator="drift_signed_identity",
+    ),
+    Flow(
+        id="twilio_access_token",
+        vendor="twilio",
+        title="Twilio Access Tokens: HS256 JWT, cty twilio-fpa;v=1, grants, as each of Twilio's SDKs makes them",
+        python_module="conformance.vendors.twilio_access_token",
+        ops=(
+            Op("twilio.access_token.create_node", "produces", "text", "npm twilio: new AccessToken(...).toJwt()"),
+            Op("twilio.access_token.create_python", "produces", "text", "PyPI twilio: AccessToken(...).to_jwt()"),
+            Op(
+                "twilio.access_token.create_java",
+                "produces",
+                "json",
+                "com.twilio.sdk:twilio: AccessToken.Builder(...).build().toJwt(), its header and claims with the clock"
+                " fields abstracted (the SDK reads the JVM clock)",
+            ),
+            Op(
+                "twilio.access_token.token_java",
+                "produces",
+                "text",
+                "com.twilio.sdk:twilio: the token at the JVM clock",
+            ),
+            Op("twilio.access_token.verify", "consumes", "json", "the documented verifier: identity, grants, exp"),
+        ),
+        references=("twilio-node", "twilio-python", "twilio-java"),
+        round_trips=tuple(
+            RoundTrip(
+                f"{op.rsplit('_', 1)[1]}-sdk",
+                (op,),
+                "twilio.access_token.verify",
+                _twilio_verify_args,
+                _twilio_expected,
+                accepts=lambda args: (
+                    bool(args.get("identity")) and (args.get("ttl") is None or 0 < args["ttl"] <= 86_400)
+                ),
+                inputs=_twilio_matrix_inputs,
+            )
+            for op in TWILIO_SDK_OPS[:2]
+        ),
+        generator="twilio_access_token",
+        sdk_matrix=SdkMatrix(
+            sdks=tuple(zip(("twilio-node", "twilio-python", "twilio-java"), TWILIO_SDK_OPS, strict=True)),
+            inputs=_twilio_sdk_inputs,
+            verifier="twilio.access_token.verify",
+            verify_args=_twilio_verify_args,
+            verify_overrides={"twilio-java": _twilio_java_verify_args},
+        ),
     ),
     Flow(
         id="stream_chat_token",

@@ -104,6 +104,8 @@ class SdkMatrix:
     inputs: Callable[[], list[tuple[str, dict[str, Any]]]]  # (what the input exercises, the op's arguments)
     verifier: str
     verify_args: Callable[[Args, Any], dict[str, Any]]
+    #: SDK name -> its own ``verify_args`` (an SDK that reads its own clock is verified at that clock)
+    verify_overrides: Mapping[str, Callable[[Args, Any], dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

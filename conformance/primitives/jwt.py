@@ -129,6 +129,26 @@ def hmac_key(secret: str, *, parses_as: Callable[[bytes], bool], allow_empty: bo
     return raw
 
 
+_PYJWT_PEM_MARKERS = (b"-----BEGIN", b"ssh-rsa", b"ssh-ed25519", b"ecdsa-sha2-")
+
+
+def pyjwt_hmac_key(secret: str) -> bytes:
+    """The HMAC key PyJWT's ``jwt.encode`` takes from a string secret: its UTF-8 bytes.
+
+    Raises :class:`InvalidArgument` for a lone surrogate (Python cannot encode it), :class:`EmptyKey` for an empty
+    secret and :class:`SecretIsAsymmetricKey` for one that looks like a PEM or SSH key (PyJWT's ``InvalidKeyError``).
+    """
+    try:
+        key = secret.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgument("the secret holds a lone surrogate, which Python cannot encode") from None
+    if not key:
+        raise EmptyKey("HMAC key must not be empty")
+    if any(marker in key for marker in _PYJWT_PEM_MARKERS):
+        raise SecretIsAsymmetricKey("PyJWT refuses an asymmetric key or certificate as an HMAC secret")
+    return key
+
+
 def hs256(signing_input: str, key: bytes) -> str:
     """The base64url HMAC-SHA256 signature of an ASCII signing input."""
     return encode_base64_url_safe(_HS256.sign(signing_input.encode("ascii"), key))

@@ -41,7 +41,6 @@ from conformance.errors import (
     InvalidArgument,
     InvalidClaims,
     MalformedToken,
-    SecretIsAsymmetricKey,
     TokenExpired,
 )
 from conformance.primitives import jwt as prim
@@ -54,7 +53,6 @@ DEV_SIGNATURE = "devtoken"
 _JAVA_KEY_BYTES = 32
 _JACKSON_ESCAPE = re.compile('[\\x00-\\x1f"\\\\\ud800-\udfff\U00010000-\U0010ffff]')
 _JACKSON_SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_PEM_MARKERS = (b"-----BEGIN", b"ssh-rsa", b"ssh-ed25519", b"ecdsa-sha2-")
 
 
 class WeakKey(InvalidArgument):
@@ -92,18 +90,6 @@ def _java_utf8(text: str) -> bytes:
     return "".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in joined).encode("utf-8")
 
 
-def _python_key(secret: str) -> bytes:
-    try:
-        key = secret.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidArgument("the secret holds a lone surrogate, which Python cannot encode") from None
-    if not key:
-        raise EmptyKey("HMAC key must not be empty")
-    if any(marker in key for marker in _PEM_MARKERS):
-        raise SecretIsAsymmetricKey("PyJWT refuses an asymmetric key or certificate as an HMAC secret")
-    return key
-
-
 def _sign(header_json: bytes, payload_json: bytes, key: bytes) -> str:
     signing_input = f"{encode_base64_url_safe(header_json)}.{encode_base64_url_safe(payload_json)}"
     return f"{signing_input}.{prim.hs256(signing_input, key)}"
@@ -129,7 +115,7 @@ def create_token(secret: str, user_id: str, *, exp: int | None = None, iat: int 
         key = prim.hmac_key(secret, parses_as=prim.is_private_pem)
         return prim.compact_hs256(prim.sign_header("HS256", None, {}), claims, key).token
     if sdk == "python":
-        key = _python_key(secret)
+        key = prim.pyjwt_hmac_key(secret)
         body: dict[str, Any] = {"user_id": user_id}
         body.update({name: value for name, value in (("exp", exp), ("iat", iat)) if value})
         header = json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":"), sort_keys=True)
