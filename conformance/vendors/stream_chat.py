@@ -33,7 +33,7 @@ from typing import Any
 
 from conformance import jsjson
 from conformance.arguments import require_bool, require_int, require_str
-from conformance.codecs import encode_base64_url_safe
+from conformance.codecs import encode_base64_url_safe, java_utf8_encode
 from conformance.errors import (
     BadSignature,
     EmptyKey,
@@ -84,12 +84,6 @@ def _jackson_string(text: str) -> str:
     return '"' + _JACKSON_ESCAPE.sub(escape, jsjson.js_string(text)) + '"'
 
 
-def _java_utf8(text: str) -> bytes:
-    """Java's ``String.getBytes(UTF_8)``: a lone surrogate becomes ``?``."""
-    joined = jsjson.js_string(text)
-    return "".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in joined).encode("utf-8")
-
-
 def _sign(header_json: bytes, payload_json: bytes, key: bytes) -> str:
     signing_input = f"{encode_base64_url_safe(header_json)}.{encode_base64_url_safe(payload_json)}"
     return f"{signing_input}.{prim.hs256(signing_input, key)}"
@@ -123,7 +117,7 @@ def create_token(secret: str, user_id: str, *, exp: int | None = None, iat: int 
     if sdk == "java":
         if iat is None:
             raise InvalidArgument("the Java SDK reads the clock when issuedAt is null: give iat")
-        key = _java_utf8(secret)
+        key = java_utf8_encode(secret)
         if not key:
             raise EmptyKey("Empty key")
         if len(key) < _JAVA_KEY_BYTES:
@@ -189,7 +183,7 @@ def verify_token(
     if pieces[2] != DEV_SIGNATURE:
         if header.get("alg") != "HS256":
             raise MalformedToken("the token is not HS256")
-        expected = hmac.new(_java_utf8(secret), f"{pieces[0]}.{pieces[1]}".encode("ascii"), sha256).digest()
+        expected = hmac.new(java_utf8_encode(secret), f"{pieces[0]}.{pieces[1]}".encode("ascii"), sha256).digest()
         if not hmac.compare_digest(expected, _segment(pieces[2])):
             raise BadSignature("the signature does not verify under the secret")
     if not isinstance(claims.get("user_id"), str):

@@ -36,6 +36,7 @@ from typing import Any
 
 from conformance import jsjson
 from conformance.arguments import require_int, require_str
+from conformance.codecs import encode_base64_url_safe, java_utf8_encode
 from conformance.errors import (
     BadSignature,
     EmptyKey,
@@ -233,11 +234,6 @@ def _jackson(value: Any) -> str:
     return "{" + ",".join(f"{jackson_string(k)}:{_jackson(v)}" for k, v in value.items()) + "}"
 
 
-def java_utf8(text: str) -> bytes:
-    """``String.getBytes(UTF_8)``: a lone surrogate becomes ``?``."""
-    return "".join("?" if "\ud800" <= ch <= "\udfff" else ch for ch in jsjson.js_string(text)).encode("utf-8")
-
-
 _JAVA_WHITESPACE_CONTROLS = set("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
 _NON_BREAKING = set("\u00a0\u2007\u202f")
 
@@ -318,13 +314,13 @@ def _python(args: dict[str, Any], now: int) -> str:
         payload_json = json.dumps(payload, separators=(",", ":")).encode("ascii")
     except UnicodeEncodeError:  # pragma: no cover (ensure_ascii)
         raise InvalidArgument("unencodable payload") from None
-    signing_input = f"{prim.b64url(header_json.encode())}.{prim.b64url(payload_json)}"
+    signing_input = f"{encode_base64_url_safe(header_json.encode())}.{encode_base64_url_safe(payload_json)}"
     return f"{signing_input}.{prim.hs256(signing_input, key)}"
 
 
 def _java_parts(args: dict[str, Any], now_ms: int | None) -> tuple[str, str, bytes]:
     """The Java SDK's header JSON, payload JSON (``CLOCK`` for the clock fields when ``now_ms`` is ``None``) and key."""
-    key = java_utf8(args["secret"])
+    key = java_utf8_encode(args["secret"])
     if not key:
         raise EmptyKey("Empty key")
     if len(key) < _JAVA_KEY_BYTES:
@@ -381,7 +377,7 @@ def create_token(args: Mapping[str, Any], *, sdk: str, now: int | None = None, n
             raise InvalidArgument("the Java SDK's token needs now_ms")
         require_int(now_ms, "now_ms", minimum=0)
         header, claims, key = _java_parts(checked, now_ms)
-        signing_input = f"{prim.b64url(header.encode())}.{prim.b64url(claims.encode('utf-8'))}"
+        signing_input = f"{encode_base64_url_safe(header.encode())}.{encode_base64_url_safe(claims.encode('utf-8'))}"
         return f"{signing_input}.{prim.hs256(signing_input, key)}"
     if sdk not in SDKS:
         raise InvalidArgument(f"unknown SDK {sdk!r}; SDKs: {', '.join(SDKS)}")
@@ -424,7 +420,7 @@ def verify_token(
     claims = _segment_json(pieces[1], "payload")
     if header.get("alg") != "HS256":
         raise MalformedToken("the token is not HS256")
-    if not prim.hs256_matches(f"{pieces[0]}.{pieces[1]}", pieces[2], java_utf8(secret)):
+    if not prim.hs256_matches(f"{pieces[0]}.{pieces[1]}", pieces[2], java_utf8_encode(secret)):
         raise BadSignature("the signature does not verify under the secret")
     if header.get("cty") != CTY:
         raise WrongContentType("cty is not twilio-fpa;v=1")
