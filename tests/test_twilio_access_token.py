@@ -16,7 +16,8 @@ from conformance.audit.model import PROOFS, run_proof
 from conformance.catalog.flows import TWILIO_NOW
 from conformance.contract import Implementation
 from conformance.fuzz import engine
-from conformance.fuzz.plan import Endpoint, Plan, check
+from conformance.fuzz.plan import Plan, check
+from conformance.spec import ImplementationSpec
 from conformance.vendors import twilio_access_token as twilio
 from tests.conftest import require_reference
 
@@ -36,7 +37,15 @@ def test_a_campaign_against_each_sdk_finds_no_divergence(sdk: str) -> None:
     _sdk(sdk)
     op = f"twilio.access_token.create_{sdk}"
     plan, _ = check(
-        Plan("twilio_access_token", (op,), Endpoint("python"), Endpoint(f"twilio-{sdk}"), CASES, seed=17, minimize=0)
+        Plan(
+            "twilio_access_token",
+            (op,),
+            ImplementationSpec.builtin("python"),
+            ImplementationSpec.builtin(f"twilio-{sdk}"),
+            CASES,
+            seed=17,
+            minimize=0,
+        )
     )
     result = engine.run(plan)
     assert result.complete and result.cases == CASES
