@@ -84,6 +84,8 @@ _JAVA_FIELDS = {
 }
 _JAVA_KEY_BYTES = 32
 _INT32 = 2**32
+#: the largest clock the ports take: 2**53 ms (JavaScript's Date ends at 8.64e15 ms)
+_MAX_CLOCK_MS = 2**53
 CLOCK = "CLOCK"
 
 
@@ -119,7 +121,7 @@ def _grants(grants: Any) -> list[dict[str, Any]]:
         raise InvalidArgument("grants is a list of {type, ...options}")
     seen = set()
     for grant in grants:
-        if not isinstance(grant, Mapping) or grant.get("type") not in GRANTS:
+        if not isinstance(grant, Mapping) or not isinstance(grant.get("type"), str) or grant["type"] not in GRANTS:
             raise InvalidArgument(f"a grant is {{type: {'|'.join(GRANTS)}, ...options}}")
         if grant["type"] in seen:
             raise InvalidArgument("one grant of each type")
@@ -135,7 +137,9 @@ def _grants(grants: Any) -> list[dict[str, Any]]:
     return [dict(g) for g in grants]
 
 
-def _checked(args: Mapping[str, Any]) -> dict[str, Any]:
+def _checked(args: Any) -> dict[str, Any]:
+    if not isinstance(args, Mapping):
+        raise InvalidArgument("the arguments are a mapping")
     found = dict(args)
     for name in ("accountSid", "keySid", "secret"):
         require_str(found.get(name), name)
@@ -187,7 +191,7 @@ def _java_payload(grant: Mapping[str, Any]) -> dict[str, Any]:
 
 def java_string_hash(text: str) -> int:
     """``String.hashCode()`` (over UTF-16 code units), as an unsigned 32-bit value."""
-    units = jsjson.js_string(text).encode("utf-16-be", "surrogatepass")
+    units = jsjson.js_string(require_str(text, "text")).encode("utf-16-be", "surrogatepass")
     value = 0
     for index in range(0, len(units), 2):
         value = (31 * value + int.from_bytes(units[index : index + 2], "big")) % _INT32
@@ -197,6 +201,8 @@ def java_string_hash(text: str) -> int:
 def java_hashmap_order(keys: Sequence[str]) -> list[str]:
     """The iteration order of a ``java.util.HashMap`` into which ``keys`` were put in this order (distinct keys, at
     most 12: the default 16-bucket table; within a bucket, insertion order)."""
+    if not isinstance(keys, (list, tuple)) or not all(isinstance(k, str) for k in keys):
+        raise InvalidArgument("keys is a list of strings")
     if len(set(keys)) != len(keys) or len(keys) > 12:
         raise InvalidArgument("at most 12 distinct keys")
 
@@ -221,7 +227,7 @@ def jackson_string(text: str) -> str:
         units = char.encode("utf-16-be", "surrogatepass")
         return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'big'):04X}" for i in range(0, len(units), 2))
 
-    return '"' + _JACKSON_ESCAPE.sub(escape, jsjson.js_string(text)) + '"'
+    return '"' + _JACKSON_ESCAPE.sub(escape, jsjson.js_string(require_str(text, "text"))) + '"'
 
 
 def _jackson(value: Any) -> str:
@@ -247,7 +253,7 @@ def java_has_text(text: str) -> bool:
             return True
         return unicodedata.category(char) in ("Zs", "Zl", "Zp") and char not in _NON_BREAKING
 
-    return not all(white(char) for char in text)
+    return not all(white(char) for char in require_str(text, "text"))
 
 
 def _float32(value: float) -> float:
@@ -256,11 +262,14 @@ def _float32(value: float) -> float:
 
 def java_jti_seconds(now_ms: int) -> int:
     """``(int) Math.floor(now_ms / 1000.0f)``: the long widened to ``float``, divided in ``float``."""
+    require_int(now_ms, "now_ms", minimum=0, maximum=_MAX_CLOCK_MS)
     return math.floor(_float32(_float32(float(now_ms)) / _float32(1000.0)))
 
 
 def java_exp_seconds(now_ms: int, ttl: int) -> int:
     """``new Date(now_ms + ttl * 1000)`` in seconds, ``ttl * 1000`` in 32-bit ``int`` arithmetic (it wraps)."""
+    require_int(now_ms, "now_ms", minimum=0, maximum=_MAX_CLOCK_MS)
+    require_int(ttl, "ttl", minimum=-(2**31), maximum=2**31 - 1)
     product = (ttl * 1000) % _INT32
     if product >= 2**31:
         product -= _INT32
@@ -375,13 +384,13 @@ def create_token(args: Mapping[str, Any], *, sdk: str, now: int | None = None, n
     if sdk == "java":
         if now_ms is None:
             raise InvalidArgument("the Java SDK's token needs now_ms")
-        require_int(now_ms, "now_ms", minimum=0)
+        require_int(now_ms, "now_ms", minimum=0, maximum=_MAX_CLOCK_MS)
         header, claims, key = _java_parts(checked, now_ms)
         signing_input = f"{encode_base64_url_safe(header.encode())}.{encode_base64_url_safe(claims.encode('utf-8'))}"
         return f"{signing_input}.{prim.hs256(signing_input, key)}"
     if sdk not in SDKS:
         raise InvalidArgument(f"unknown SDK {sdk!r}; SDKs: {', '.join(SDKS)}")
-    require_int(now, "now", minimum=0)
+    require_int(now, "now", minimum=0, maximum=_MAX_CLOCK_MS // 1000)
     return _node(checked, now) if sdk == "node" else _python(checked, now)  # type: ignore[arg-type]
 
 
@@ -412,7 +421,7 @@ def verify_token(
     """
     require_str(token, "token")
     require_str(secret, "secret")
-    require_int(now, "now")
+    require_int(now, "now", minimum=-(2**53), maximum=2**53)
     pieces = token.split(".")
     if len(pieces) != 3:
         raise MalformedToken("a token has three segments")
