@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from conformance.arguments import encode_utf8, require_str
+from conformance.arguments import encode_utf8, require_bytes, require_mapping, require_str
 from conformance.errors import InvalidArgument, MissingIdentity
 
 KeyEncoding = Literal["text", "hex"]
@@ -35,25 +35,42 @@ ACCEPTS: tuple[Accept, ...] = ("lower", "upper", "either-case")
 _HEX_KEY = re.compile(r"(?:[0-9a-fA-F]{2})*")
 
 
+def _choice(value: Any, allowed: tuple[str, ...], name: str) -> str:
+    """``value`` when it is one of ``allowed``. Raises :class:`InvalidArgument` naming ``name``, not the value."""
+    if not isinstance(value, str) or value not in allowed:
+        raise InvalidArgument(f"{name} must be one of {', '.join(allowed)}")
+    return value
+
+
+def _name(value: Any, what: str) -> str:
+    """An argument's name (what messages say). Raises :class:`InvalidArgument` when it is not a short ``str``."""
+    if not isinstance(value, str) or not 0 < len(value) <= 200:
+        raise InvalidArgument(f"{what} must be an argument's name (a str of 1 to 200 characters)")
+    return value
+
+
 def key_bytes(secret: Any, encoding: KeyEncoding = "text", name: str = "secret") -> bytes:
     """The HMAC key of ``secret``: its UTF-8 bytes (``text``) or the bytes its hex digits spell (``hex``).
 
     Raises :class:`NullArgument`, :class:`InvalidArgument` (not a ``str``; ``hex`` and not an even number of hex
     digits), :class:`UnencodableText`.
     """
+    name = _name(name, "name")
     text = require_str(secret, name)
-    if encoding == "text":
+    if _choice(encoding, KEY_ENCODINGS, "encoding") == "text":
         return encode_utf8(text, name)
     if encoding == "hex":
         if _HEX_KEY.fullmatch(text) is None:
             raise InvalidArgument(f"{name} is not an even number of hex digits")
         return bytes.fromhex(text)
-    raise InvalidArgument(f"unknown key encoding {encoding!r}")
+    raise InvalidArgument("encoding must be one of text, hex")
 
 
 def mac_hex(key: bytes, message: bytes, hex_case: HexCase = "lower") -> str:
-    """``HMAC-SHA256(key, message)`` as 64 hex digits in ``hex_case``."""
-    digest = hmac.new(key, message, hashlib.sha256).hexdigest()
+    """``HMAC-SHA256(key, message)`` as 64 hex digits in ``hex_case``. Raises :class:`InvalidArgument` for a key or
+    message that is not bytes, or another case."""
+    _choice(hex_case, HEX_CASES, "hex_case")
+    digest = hmac.new(require_bytes(key, "key"), require_bytes(message, "message"), hashlib.sha256).hexdigest()
     return digest.upper() if hex_case == "upper" else digest
 
 
@@ -63,6 +80,10 @@ def message_field(args: Mapping[str, Any], field: str, fallback: str | None = No
     A field is absent when its key is missing (an empty string is a value and is MACed). Raises
     :class:`MissingIdentity` when neither is there.
     """
+    args = require_mapping(args, "args")
+    field = _name(field, "field")
+    if fallback is not None:
+        fallback = _name(fallback, "fallback")
     if field in args:
         return field
     if fallback is not None and fallback in args:
@@ -80,6 +101,7 @@ def sign(
     hex_case: HexCase = "lower",
 ) -> str:
     """The hash of ``args``: ``HMAC-SHA256(secret, args[field or fallback])`` as hex. Raises as the parts do."""
+    args = require_mapping(args, "args")
     secret = key_bytes(args.get("secret"), key)
     name = message_field(args, field, fallback)
     return mac_hex(secret, encode_utf8(require_str(args[name], name), name), hex_case)
@@ -92,6 +114,9 @@ def accepts(expected: str, presented: Any, accept: Accept = "lower", name: str =
     Raises :class:`NullArgument`, :class:`InvalidArgument`, :class:`UnencodableText` for a ``presented`` that is
     not encodable text.
     """
+    name = _name(name, "name")
+    expected = require_str(expected, "expected")
+    _choice(accept, ACCEPTS, "accept")
     given = encode_utf8(require_str(presented, name), name)
     if accept == "either-case":
         given = given.lower()  # bytes.lower(): ASCII letters only, as Ruby's downcase(:ascii) and PHP's strtolower
@@ -115,6 +140,8 @@ def verify(
     unverified: ``True``. Otherwise a missing hash is refused: ``False``. Raises as :func:`sign` does.
     """
     expected = sign(args, field=field, fallback=fallback, key=key)
+    presented = _name(presented, "presented")
+    _choice(unsigned, ("refuse", "accept"), "unsigned")
     if presented not in args or (unsigned == "accept" and args[presented] == ""):
         return unsigned == "accept"
     return accepts(expected, args[presented], accept, presented)

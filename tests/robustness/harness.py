@@ -38,7 +38,11 @@ ECHOED = frozenset(
     {"path", "directory", "schema_dir", "search_path", "spec", "what", "flows", "ops", "flags", "tc_ids", "results"}
     | {"op", "flow", "flag", "result", "case_id", "vectors"}
 )
-ECHOED_BY_FUNCTION = frozenset({("encode_text", "name")})
+#: (function, parameter) whose value is an argument's name, which its messages say.
+ECHOED_BY_FUNCTION = frozenset(
+    {("encode_text", "name"), ("key_bytes", "name"), ("accepts", "name"), ("message_field", "field")}
+    | {("message_field", "fallback")}
+)
 PYTEST_OUTCOMES = (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)
 
 
