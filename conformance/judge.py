@@ -24,11 +24,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from conformance import catalog
-from conformance.errors import UsageError
+from conformance.arguments import require_bool, require_instance, require_mapping, require_str, require_strings
+from conformance.errors import InvalidArgument, UsageError
 from conformance.outcome import Outcome
 
 if TYPE_CHECKING:
     from conformance.vectors import VectorCase
+
+
+def _case(case: Any) -> VectorCase:
+    """``case`` when it is a :class:`~conformance.vectors.VectorCase`. Raises :class:`InvalidArgument` otherwise."""
+    from conformance.vectors import VectorCase
+
+    return require_instance(case, "case", VectorCase)  # type: ignore[no-any-return]
+
+
+def _outcome(outcome: Any, name: str = "outcome") -> Outcome:
+    return require_instance(outcome, name, Outcome)  # type: ignore[no-any-return]
+
 
 Verdict = Literal[
     "unsafe", "fail", "io", "unavailable", "reason_mismatch", "equivalent", "deviation", "pass", "unsupported"
@@ -84,11 +97,13 @@ class Judgement:
 
 def expected_outcome(case: VectorCase) -> Outcome:
     """The reference's answer a vector records: its output, or its error reason path."""
+    case = _case(case)
     return Outcome.of_error(case.error or "") if case.expects_error else Outcome.of_value(case.output)
 
 
 def same(first: Outcome, second: Outcome) -> bool:
     """Whether two answers count as the same: equal values, or equal error reason paths."""
+    first, second = _outcome(first, "first"), _outcome(second, "second")
     if first.status != second.status:
         return False
     if first.status == "value":
@@ -100,6 +115,7 @@ def same(first: Outcome, second: Outcome) -> bool:
 
 def decisions(op_name: str, outcome: Outcome) -> tuple[bool, ...] | None:
     """Per judged item, whether ``outcome`` accepts it; ``None`` for ops that do not consume."""
+    op_name, outcome = require_str(op_name, "op_name"), _outcome(outcome)
     try:
         operation = catalog.op(op_name)
     except UsageError:
@@ -132,6 +148,7 @@ def _accepts_refused(op_name: str, expected: Outcome, actual: Outcome) -> bool:
 
 def security_relevant(case: VectorCase) -> bool:
     """Whether any of the vector's flags has a security-relevant bugType in its file's notes."""
+    case = _case(case)
     return bool(set(case.bug_types) & SECURITY_BUG_TYPES)
 
 
@@ -148,6 +165,7 @@ def _describe(outcome: Outcome) -> str:
 
 def judge(case: VectorCase, outcome: Outcome, *, declared: bool = False) -> Judgement:  # noqa: PLR0911 (a decision table)
     """The verdict of ``outcome`` for ``case``; ``declared`` says the implementation claimed the op."""
+    case, outcome, declared = _case(case), _outcome(outcome), require_bool(declared, "declared")
     if outcome.status == "unsupported":
         if declared:
             return Judgement("fail", f"declared {case.op} but answered unsupported")
@@ -183,8 +201,13 @@ def equivalence(pending: Judgement, consumed: Mapping[str, tuple[Outcome, Outcom
     """Settle a pending ``fail``. ``consumed`` maps each reference consumer to its answers for (the output, the
     reference's own output). ``equivalent`` when every one accepted both and recovered the same content; otherwise
     the ``fail`` stands, saying which consumer disagreed (or that none could decide)."""
+    pending = require_instance(pending, "pending", Judgement)
     if not pending.pending:
         return pending
+    consumed = require_mapping(consumed, "consumed")
+    for pair in consumed.values():
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(o, Outcome) for o in pair)):
+            raise InvalidArgument("consumed must map each consumer to a pair of Outcomes")
     if not consumed:
         return Judgement("fail", "a different value, and no reference consumer could check it")
     for name, (answer, reference) in consumed.items():
@@ -200,6 +223,7 @@ def equivalence(pending: Judgement, consumed: Mapping[str, tuple[Outcome, Outcom
 
 def interop(answer: Outcome, content: Any) -> Judgement:
     """The verdict of one consumer's answer to a producer's output in the interop matrix."""
+    answer = _outcome(answer, "answer")
     if answer.status == "value" and answer.value == content:
         return Judgement("pass")
     if answer.status in ("unsupported", "unavailable", "io"):
@@ -215,7 +239,11 @@ def cell_verdict(verdict: str, passed: int) -> Verdict:
 
 
 def worst(verdicts: Iterable[str], default: Verdict = "pass") -> Verdict:
-    """The most severe of ``verdicts`` (``default`` when there are none)."""
+    """The most severe of ``verdicts`` (``default`` when there are none). Raises :class:`InvalidArgument` for
+    what is not an iterable of verdict names."""
+    verdicts = require_strings(verdicts, "verdicts")
+    if default not in VERDICTS:
+        raise InvalidArgument("default must be a verdict name")
     return max(verdicts, key=lambda v: SEVERITY.get(v, SEVERITY["fail"]), default=default)  # type: ignore[return-value]
 
 
@@ -237,6 +265,9 @@ class Policy:
         ``unavailable``. Raises :class:`UsageError` for an unknown verdict name."""
         if strict is None:
             strict = ci_strict()
+        strict = require_bool(strict, "strict")
+        if fail_on is not None and not isinstance(fail_on, str):
+            fail_on = require_strings(fail_on, "--fail-on")
         names = (
             DEFAULT_FAIL_ON
             if fail_on is None
@@ -264,7 +295,10 @@ class Policy:
 
 def is_failure(verdict: str, fail_on: frozenset[str] | Policy) -> bool:
     """Whether ``verdict`` fails the gate under ``fail_on`` (a policy's set, or a policy's default set)."""
+    verdict = require_str(verdict, "verdict")
     names = fail_on.fail_on if isinstance(fail_on, Policy) else fail_on
+    if not isinstance(names, (set, frozenset)):
+        raise InvalidArgument("fail_on must be a Policy or a set of verdict names")
     return verdict in names
 
 

@@ -6,7 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from conformance.errors import ConformanceError, ReferenceFailure, ReferenceUnavailable, UnsupportedOperation
+from conformance.errors import (
+    ConformanceError,
+    InvalidArgument,
+    ReferenceFailure,
+    ReferenceUnavailable,
+    UnsupportedOperation,
+)
 
 Status = Literal["value", "error", "unsupported", "unavailable", "io"]
 
@@ -39,7 +45,9 @@ class Outcome:
 
     @classmethod
     def from_record(cls, data: Mapping[str, Any]) -> Outcome:
-        """The inverse of :meth:`record`."""
+        """The inverse of :meth:`record`. Raises :class:`InvalidArgument` for what is not a record (a mapping)."""
+        if not isinstance(data, Mapping):
+            raise InvalidArgument(f"an outcome record must be a mapping, got {type(data).__name__}")
         status = data.get("status", "io")
         if status == "value":
             return cls.of_value(data.get("value"))
@@ -63,6 +71,8 @@ def reason_path_of(exc: BaseException) -> str:
     ``raise EncryptionError() from BadPadding()`` gives ``EncryptionError/BadPadding``). Python's own exception
     classes (``TypeError``, ``KeyError``, ...) are marked ``Unexpected:``: they are bugs, never typed answers.
     """
+    if not isinstance(exc, BaseException):
+        raise InvalidArgument(f"exc must be an exception, got {type(exc).__name__}")
     method = getattr(exc, "reason_path", None)
     if callable(method):
         return str(method())
