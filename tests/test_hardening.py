@@ -12,7 +12,8 @@ import pytest
 from conformance import catalog, judge, matrix, registry, vectors
 from conformance.audit import gf128, guessing, khoros_cryptor
 from conformance.contract import from_python_object
-from conformance.errors import ConformanceError, InvalidArgument, MalformedToken, UnsupportedOperation
+from conformance.errors import ConformanceError, InvalidArgument, MalformedToken, PgpUnsupported, UnsupportedOperation
+from conformance.openpgp import encryption, packets
 from conformance.outcome import Outcome
 from conformance.results import InteropCell, RunRecord
 
@@ -51,6 +52,14 @@ EXAMPLES: dict[str, tuple[Callable[[], Any], type[ConformanceError], str]] = {
     ),
     "hs256_check on invalid base64": (lambda: guessing.hs256_check(f"a.{SECRET}.A"), MalformedToken, "signature"),
     "hs256_check(None)": (lambda: guessing.hs256_check(None), InvalidArgument, "token"),  # type: ignore[arg-type]
+    "encode_packet with tag 64": (lambda: packets.encode_packet(64, SECRET.encode()), InvalidArgument, "tag"),
+    "encode_mpi(-1)": (lambda: packets.encode_mpi(-1), InvalidArgument, "value"),
+    "an unknown cipher id": (lambda: encryption.encrypt_seipd(99, bytes(32), SECRET.encode()), PgpUnsupported, "id"),
+    "a session key of the wrong length": (
+        lambda: encryption.encrypt_seipd(encryption.AES_256, SECRET.encode(), b""),
+        InvalidArgument,
+        "session_key",
+    ),
 }
 
 

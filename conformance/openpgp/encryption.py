@@ -20,7 +20,8 @@ try:  # cryptography 48 moved CFB to the decrepit modes (OpenPGP's CFB is not a 
 except ImportError:  # pragma: no cover - older cryptography
     from cryptography.hazmat.primitives.ciphers.modes import CFB
 
-from conformance.errors import PgpDecryptionFailed, PgpIntegrityError, PgpUnsupported
+from conformance.arguments import require_bytes
+from conformance.errors import InvalidArgument, PgpDecryptionFailed, PgpIntegrityError, PgpUnsupported
 from conformance.openpgp.keys import FLAG_ENCRYPT, Key
 from conformance.openpgp.packets import Packet, Tag, encode_mpi, read_mpi
 
@@ -36,8 +37,27 @@ CIPHER_NAMES = {2: "3DES", 3: "CAST5", 7: "AES-128", 8: "AES-192", 9: "AES-256"}
 AES_256 = 9
 
 
+def _cipher(algorithm: Any) -> tuple[Any, int, int]:
+    """``(cipher class, key bytes, block bytes)`` of a symmetric algorithm id. Raises :class:`PgpUnsupported` for an
+    id this layer does not implement, :class:`InvalidArgument` for what is not an int."""
+    if isinstance(algorithm, bool) or not isinstance(algorithm, int):
+        raise InvalidArgument(f"algorithm must be a symmetric algorithm id (int), got {type(algorithm).__name__}")
+    if algorithm not in CIPHERS:
+        raise PgpUnsupported("the symmetric algorithm id is not one this layer implements")
+    return CIPHERS[algorithm]
+
+
+def _session_key(algorithm: Any, key: Any) -> bytes:
+    """``key`` when it is bytes of the algorithm's key size. Raises :class:`InvalidArgument` otherwise."""
+    size = _cipher(algorithm)[1]
+    if len(require_bytes(key, "session_key")) != size:
+        raise InvalidArgument(f"session_key must be {size} bytes for this algorithm, got {len(key)}")
+    return bytes(key)
+
+
 def _cfb(algorithm: int, key: bytes, data: bytes, *, encrypt: bool) -> bytes:
-    cipher, _, block = CIPHERS[algorithm]
+    cipher, _, block = _cipher(algorithm)
+    key, data = _session_key(algorithm, key), require_bytes(data, "data")
     context = Cipher(cipher(key), CFB(bytes(block)))
     operation = context.encryptor() if encrypt else context.decryptor()
     return operation.update(data) + operation.finalize()
@@ -45,7 +65,7 @@ def _cfb(algorithm: int, key: bytes, data: bytes, *, encrypt: bool) -> bytes:
 
 def new_session_key(algorithm: int = AES_256) -> bytes:
     """Return a fresh random session key for ``algorithm``."""
-    return secrets.token_bytes(CIPHERS[algorithm][1])
+    return secrets.token_bytes(_cipher(algorithm)[1])
 
 
 def encrypt_session_key(recipient: Key, algorithm: int, session_key: bytes) -> bytes:
@@ -104,12 +124,13 @@ def decrypt_session_key(candidates: list[tuple[Packet, Key]]) -> tuple[int, byte
 
 
 def _prefix(algorithm: int) -> bytes:
-    prefix = secrets.token_bytes(CIPHERS[algorithm][2])
+    prefix = secrets.token_bytes(_cipher(algorithm)[2])
     return prefix + prefix[-2:]
 
 
 def encrypt_seipd(algorithm: int, session_key: bytes, plain: bytes) -> bytes:
     """Return the body of a SEIPD v1 packet: random prefix, ``plain``, MDC packet, all in OpenPGP CFB."""
+    session_key, plain = _session_key(algorithm, session_key), require_bytes(plain, "plain")
     clear = _prefix(algorithm) + plain + b"\xd3\x14"
     clear += hashlib.sha1(clear).digest()
     return b"\x01" + _cfb(algorithm, session_key, clear, encrypt=True)
@@ -120,7 +141,7 @@ def decrypt_seipd(algorithm: int, session_key: bytes, data: bytes) -> bytes:
 
     Raises :class:`PgpIntegrityError` when truncated, when the quick check fails or when the MDC does not match.
     """
-    block = CIPHERS[algorithm][2]
+    block = _cipher(algorithm)[2]
     clear = _cfb(algorithm, session_key, data, encrypt=False)
     if len(clear) < block + 2 + 22:
         raise PgpIntegrityError("the encrypted data is truncated")

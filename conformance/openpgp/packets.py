@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
-from conformance.errors import PgpMalformed
+from conformance.arguments import require_bytes, require_int
+from conformance.errors import InvalidArgument, PgpMalformed
 
 
 class Tag(IntEnum):
@@ -97,8 +98,12 @@ def _new_length(data: bytes, offset: int, error: type[Exception]) -> tuple[int, 
 
 
 def encode_packet(tag: int, body: bytes) -> bytes:
-    """Return a new-format packet with a definite length."""
-    n = len(body)
+    """Return a new-format packet with a definite length. Raises :class:`InvalidArgument` for a tag outside 0 to 63
+    (a new-format header has six bits for it) or a body that is not bytes or longer than 4 GiB."""
+    tag = require_int(tag, "tag", minimum=0, maximum=63)
+    n = len(require_bytes(body, "body"))
+    if n >= 1 << 32:
+        raise InvalidArgument("body is longer than a packet length can say (4 GiB)")
     if n < 192:
         length = bytes([n])
     elif n < 8384:
@@ -121,5 +126,9 @@ def read_mpi(body: bytes, offset: int, error: type[Exception] = PgpMalformed) ->
 
 
 def encode_mpi(value: int) -> bytes:
-    """Return ``value`` as a multiprecision integer (bit count, then big-endian bytes)."""
+    """Return ``value`` as a multiprecision integer (bit count, then big-endian bytes). Raises
+    :class:`InvalidArgument` for a negative value or one of more than 65535 bits."""
+    value = require_int(value, "value", minimum=0)
+    if value.bit_length() > 0xFFFF:
+        raise InvalidArgument("value has more bits than a multiprecision integer can count (65535)")
     return value.bit_length().to_bytes(2, "big") + value.to_bytes((value.bit_length() + 7) // 8, "big")
