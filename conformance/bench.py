@@ -3,6 +3,7 @@
 ``python -m conformance.bench [--iterations N] [--skip-campaigns]`` (``nox -s bench``):
 
 * ``decrypt_string`` against the vendor's ``decryptString`` in a warmed loop inside the JVM (the speed of the port);
+* the BoldChat PGP campaign with 2 jobs beside RSA-2048 private-key operations a second on one core, its bound;
 * campaigns (``conformance fuzz``): a million ``khoros.skep.decrypt`` cases, Python against the vendor's Java, and
   each flow with a reference for up to ``--campaign-cases`` cases or ``--campaign-seconds``, whichever comes first
   (the speed of a whole differential campaign, generation, both sides and judging included).
@@ -14,6 +15,7 @@ import argparse
 import json
 import platform
 import sys
+import time
 import timeit
 
 from conformance import registry
@@ -83,6 +85,40 @@ def campaign(flow: str, ops: tuple[str, ...], cases: int, seconds: float | None,
         return str(exc)
 
 
+def rsa_private_operations_per_second(seconds: float = 2.0) -> float:
+    """RSA-2048 private-key operations (PKCS#1 v1.5 decryptions, OpenSSL through ``cryptography``) a second on one
+    core: the bound of a PGP campaign, whose every opened message costs one."""
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    sealed = key.public_key().encrypt(b"k" * 32, padding.PKCS1v15())
+    decrypt, count = key.decrypt, 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for _ in range(20):
+            decrypt(sealed, padding.PKCS1v15())
+        count += 20
+    return count / (time.perf_counter() - started)
+
+
+def pgp_bench(seconds: float, jobs: int = 2) -> None:
+    """The BoldChat PGP campaign with ``jobs`` processes for ``seconds``, beside the RSA-2048 limit measured here."""
+    rate = rsa_private_operations_per_second()
+    record = campaign("boldchat_pgp", (), 10_000_000, seconds, jobs)
+    print(f"\nboldchat_pgp with --jobs {jobs} against its first reference, {seconds:.0f} s")
+    limit = rate * 60 * jobs / 2  # a case opened on both sides costs two: the port's and the reference's
+    print(f"  RSA-2048 private-key operations (OpenSSL), one core: {rate:,.0f}/s")
+    print(f"  the limit: two per opened case on {jobs} cores = {limit:,.0f} cases/min (BouncyCastle's RSA is slower)")
+    if isinstance(record, str):
+        print(f"  not run: {record}")
+        return
+    per_minute = record.cases_per_second * 60
+    print(
+        f"  campaign: {record.cases:,} cases in {record.seconds:.1f} s = {per_minute:,.0f} cases/min, "
+        f"{record.divergence_count} divergences  (target >= 100,000/min or the RSA limit)"
+    )
+
+
 def campaign_bench(flows: list[str], cases: int, seconds: float, skep_cases: int, jobs: int) -> None:
     print(f"\ncampaigns: the Python port against each flow's reference, seed 1, {jobs} process(es); JVM and node")
     print("warm-up included; cases/s over the whole campaign")
@@ -123,12 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skep-cases", type=int, default=1_000_000, help="khoros.skep.decrypt cases (0: skip)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes per campaign")
     parser.add_argument("--flow", action="append", default=[], help="only these flows (repeatable)")
+    parser.add_argument("--pgp-seconds", type=float, default=30.0, help="the PGP campaign with 2 jobs (0: skip)")
     args = parser.parse_args(argv)
     if not args.skip_decrypt:
         decrypt_bench(args.iterations, args.size)
     if not args.skip_campaigns:
         flows = args.flow or [flow.id for flow in catalog.FLOWS]
         campaign_bench(flows, args.campaign_cases, args.campaign_seconds, args.skep_cases, args.jobs)
+    if args.pgp_seconds > 0:
+        pgp_bench(args.pgp_seconds)
     return 0
 
 
