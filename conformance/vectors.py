@@ -7,6 +7,7 @@ Files are bounded: at most :data:`MAX_FILE_BYTES` bytes and :data:`MAX_DEPTH` le
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import stat
@@ -78,6 +79,12 @@ def _depth_exceeds(document: Any, limit: int) -> bool:
 
 def _read_json(path: Path, what: str = "vector file") -> Any:
     """The JSON document in the regular file ``path``, bounded in size and depth. Raises :class:`VectorFileError`."""
+    return _read_document(path, what)[0]
+
+
+def _read_document(path: Path, what: str = "vector file") -> tuple[Any, str]:
+    """The JSON document in the regular file ``path`` and the SHA-256 of its bytes (hex). Raises
+    :class:`VectorFileError` as :func:`_read_json` does."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -108,7 +115,13 @@ def _read_json(path: Path, what: str = "vector file") -> Any:
         raise VectorFileError(f"{path}: not valid JSON ({type(exc).__name__}: a number out of range)") from None
     if _depth_exceeds(document, MAX_DEPTH):
         raise VectorFileError(f"{path}: nested deeper than {MAX_DEPTH} levels")
-    return document
+    return document, hashlib.sha256(data).hexdigest()
+
+
+# (SHA-256 of a file's bytes, the schema folder) pairs already found valid in this process: the schemas are read once
+# per folder (``_registry``), so the same bytes against the same folder give the same answer, and the project's
+# vectors, loaded by many callers, are validated once.
+_VALIDATED: set[tuple[str, Path]] = set()
 
 
 @lru_cache(maxsize=4)
@@ -159,15 +172,27 @@ def _problem(error: ValidationError) -> str:  # noqa: PLR0911 (a decision table)
     return f"fails the schema's {rule!r} rule ({_shown(expected, 80)})"
 
 
-def _validate(path: Path, document: Any, schema_dir: Path) -> None:
+@lru_cache(maxsize=64)
+def _validator(schema_dir: Path, name: str) -> Draft202012Validator:
+    """The checked validator of the schema ``name`` in the folder ``schema_dir`` (resolved). Raises
+    :class:`VectorFileError` for an unreadable folder, jsonschema's and referencing's errors for a bad schema."""
+    registry = _registry(schema_dir)
+    schema = registry.contents(name)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry)
+
+
+def _validate(path: Path, document: Any, schema_dir: Path, digest: str) -> None:
+    """Checks ``document`` (whose bytes have the SHA-256 ``digest``) against its schema in ``schema_dir``, once per
+    process for the same bytes and folder. Raises :class:`VectorFileError`."""
     name = document.get("schema") if isinstance(document, dict) else None
     if not isinstance(name, str) or not _NAME.fullmatch(name) or kind_of(schema_dir / name) != "file":
         raise VectorFileError(f"{path}: $.schema must name a schema file in {schema_dir}")
-    registry = _registry(schema_dir.resolve())
+    folder = schema_dir.resolve()
+    if (digest, folder) in _VALIDATED:
+        return
     try:
-        schema = registry.contents(name)
-        Draft202012Validator.check_schema(schema)
-        validator = Draft202012Validator(schema, registry=registry)
+        validator = _validator(folder, name)
         errors = sorted(
             validator.iter_errors(document), key=lambda e: [(isinstance(p, str), p) for p in e.absolute_path]
         )
@@ -180,6 +205,7 @@ def _validate(path: Path, document: Any, schema_dir: Path) -> None:
         raise VectorFileError(
             f"{path}: {_json_path(first.absolute_path)}: {_problem(first)} ({len(errors)} schema error(s))"
         )
+    _VALIDATED.add((digest, folder))
 
 
 def load_file(path: Path, schema_dir: Path | None = None) -> dict[str, Any]:
@@ -191,9 +217,9 @@ def load_file(path: Path, schema_dir: Path | None = None) -> dict[str, Any]:
     """
     path = require_path(path, "path")
     schema_dir = require_path(schema_dir, "schema_dir") if schema_dir is not None else path.parent / "schemas"
-    document = _read_json(path)
+    document, digest = _read_document(path)
     _check_schema_name(path, document)
-    _validate(path, document, schema_dir)
+    _validate(path, document, schema_dir, digest)
     counted = sum(len(group["tests"]) for group in document["testGroups"])
     if counted != document["numberOfTests"]:
         raise VectorFileError(f"{path}: $.numberOfTests is {document['numberOfTests']} but the file holds {counted}")
