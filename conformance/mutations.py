@@ -69,6 +69,16 @@ NORMALIZATION_BAIT = (
     "\u0344",
     "\u1e9b\u0323",
 )
+#: The code point ranges (half-open) of the text families where encoders disagree; ``tricky_char`` draws from them
+#: and the Hypothesis strategies of ``tests/strategies.py`` are built from them.
+CODE_POINTS = {
+    "ascii": (0x20, 0x7F),
+    "control": (0x00, 0x20),
+    "surrogate": (0xD800, 0xE000),
+    "astral": (0x10000, 0x110000),
+    "two-byte": (0x80, 0x800),
+    "three-byte": (0x800, 0xD800),
+}
 ASTRAL = ("\U0001f600", "\U00010000", "\U0010ffff", "\U0001d11e", "\U0002a6d6", "\U000e0001")
 #: Bytes that make UTF-8 decoders disagree: continuation, lead, overlong, surrogate and out-of-range leads.
 UTF8_BAIT = (0x80, 0xBF, 0xA0, 0x9F, 0x90, 0x8F, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF)
@@ -105,13 +115,13 @@ def tricky_char(rnd: random.Random) -> str:  # noqa: PLR0911 (one branch per fam
     """One character from the families where encoders disagree, ASCII most often."""
     pick = rnd.random()
     if pick < 0.40:
-        return chr(between(rnd, 0x20, 0x7F))
+        return chr(between(rnd, *CODE_POINTS["ascii"]))
     if pick < 0.47:
-        return chr(between(rnd, 0x00, 0x20))  # controls, NUL included
+        return chr(between(rnd, *CODE_POINTS["control"]))  # NUL included
     if pick < 0.57:
-        return chr(between(rnd, 0xD800, 0xE000))  # a lone surrogate
+        return chr(between(rnd, *CODE_POINTS["surrogate"]))  # a lone surrogate
     if pick < 0.67:
-        return one_of(rnd, ASTRAL) if rnd.random() < 0.5 else chr(between(rnd, 0x10000, 0x110000))
+        return one_of(rnd, ASTRAL) if rnd.random() < 0.5 else chr(between(rnd, *CODE_POINTS["astral"]))
     if pick < 0.75:
         return one_of(rnd, COMBINING)
     if pick < 0.82:
@@ -119,8 +129,8 @@ def tricky_char(rnd: random.Random) -> str:  # noqa: PLR0911 (one branch per fam
     if pick < 0.88:
         return one_of(rnd, NORMALIZATION_BAIT)
     if pick < 0.94:
-        return chr(between(rnd, 0x80, 0x800))
-    return chr(between(rnd, 0x800, 0xD800))
+        return chr(between(rnd, *CODE_POINTS["two-byte"]))
+    return chr(between(rnd, *CODE_POINTS["three-byte"]))
 
 
 def tricky_text(rnd: random.Random, max_size: int = 40) -> str:

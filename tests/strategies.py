@@ -1,26 +1,40 @@
-"""Hypothesis strategies shared by the differential tests."""
+"""Hypothesis strategies shared by the differential tests, built from the campaigns' input families
+(:mod:`conformance.mutations`): one source of tricky text, UTF-8-ish bytes, Base64 junk and mutations."""
 
 from __future__ import annotations
 
 import base64
+import random
 from typing import Any
 
 from hypothesis import strategies as st
 
+from conformance import mutations as m
 from conformance.judge import same
 
 #: Text as Java sees it: any code point, including lone surrogates and astral characters.
 java_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=64)
 
 
+def _family(name: str, top: int = 0x10FFFF) -> st.SearchStrategy[str]:
+    low, high = m.CODE_POINTS[name]
+    return st.characters(min_codepoint=low, max_codepoint=min(high - 1, top))
+
+
 def tricky_text_of(max_size: int = 40, bmp_max: int = 0xFFFF) -> st.SearchStrategy[str]:
-    """Text biased towards the places encoders disagree: lone surrogates, astral, multi-byte, ASCII."""
+    """Text biased towards the places encoders disagree, from the campaigns' families (:mod:`conformance.mutations`):
+    lone surrogates, astral, multi-byte, ASCII and controls, whitespace, combining marks and normalization bait.
+    ``bmp_max`` caps the multi-byte characters drawn outside the surrogates and the astral planes."""
+    baits = tuple(t for t in m.WHITESPACE + m.COMBINING + m.NORMALIZATION_BAIT if max(map(ord, t)) <= bmp_max)
     return st.lists(
         st.one_of(
-            st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
-            st.characters(min_codepoint=0x10000, max_codepoint=0x10FFFF),
-            st.characters(min_codepoint=0x80, max_codepoint=bmp_max),
-            st.characters(min_codepoint=0, max_codepoint=0x7F),
+            _family("surrogate"),
+            _family("astral"),
+            _family("two-byte", bmp_max),
+            *([_family("three-byte", bmp_max)] if bmp_max >= m.CODE_POINTS["three-byte"][0] else []),
+            _family("ascii"),
+            _family("control"),
+            st.sampled_from(baits),
         ),
         max_size=max_size,
     ).map("".join)
@@ -29,62 +43,31 @@ def tricky_text_of(max_size: int = 40, bmp_max: int = 0xFFFF) -> st.SearchStrate
 tricky_text = tricky_text_of()
 
 
-#: Bytes biased towards UTF-8 lead and continuation bytes and the surrogate range.
+#: Bytes biased towards UTF-8 lead and continuation bytes, the surrogate range and malformed sequences.
 utf8ish_bytes = st.lists(
     st.one_of(
-        st.integers(0, 255),
-        st.sampled_from(
-            [0x80, 0xBF, 0xA0, 0x9F, 0x90, 0x8F, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
-        ),
+        st.integers(0, 255).map(lambda b: bytes([b])),
+        st.sampled_from(m.UTF8_BAIT).map(lambda b: bytes([b])),
+        st.sampled_from(m.UTF8_SEQUENCES),
     ),
     max_size=40,
-).map(bytes)
+).map(b"".join)
 
-BASE64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_="
+BASE64_CHARS = m.BASE64_CHARS + "-_="
 
 #: Base64-looking text with junk: both alphabets, padding anywhere, whitespace, non-ASCII, surrogates.
-base64ish_text = st.lists(
-    st.one_of(
-        st.sampled_from(BASE64_CHARS),
-        st.sampled_from(list(" \t\r\n.!*%\0~\u00e9\u4e2d\U0001f600\ud800")),
-    ),
-    max_size=60,
-).map("".join)
+base64ish_text = st.lists(st.one_of(st.sampled_from(BASE64_CHARS), st.sampled_from(m.BASE64_JUNK)), max_size=60).map(
+    "".join
+)
 
 
-def _mutate(text: str, kind: str, position: int, junk: str) -> str:
-    if not text:
-        return junk if kind in {"insert", "append"} else text
-    i = position % (len(text) + 1)
-    swaps = str.maketrans("-_+/", "+/-_")
-    return {
-        "insert": text[:i] + junk + text[i:],
-        "append": text + junk,
-        "truncate": text[:i],
-        "delete": text[:i] + text[i + 1 :],
-        "alphabet": text.translate(swaps),
-        "pad": text + "=" * (i % 3 + 1),
-        "flip": text[:i]
-        + (BASE64_CHARS[(BASE64_CHARS.find(text[i]) + 1) % 64] if i < len(text) else "A")
-        + text[i + 1 :],
-        "whitespace": "\n".join(text[j : j + 4] for j in range(0, len(text), 4)),
-    }[kind]
-
-
-@st.composite
-def mutated(draw: st.DrawFn, text: str) -> str:
-    """Apply zero to three mutations to Base64 text."""
-    for _ in range(draw(st.integers(0, 3))):
-        kind = draw(
-            st.sampled_from(["insert", "append", "truncate", "delete", "alphabet", "pad", "flip", "whitespace"])
-        )
-        text = _mutate(
-            text,
-            kind,
-            draw(st.integers(0, 200)),
-            draw(st.sampled_from(["=", " ", "A", "==", "\u00e9", "$", "\ud800", "AAAA"])),
-        )
-    return text
+def mutated(text: str) -> st.SearchStrategy[str]:
+    """Base64 text after zero to three of the campaigns' mutations (:func:`conformance.mutations.mutate_base64`)."""
+    return st.builds(
+        lambda rounds, seed: m.mutate_base64(random.Random(seed), text, rounds),
+        st.integers(0, 3),
+        st.integers(0, 2**32),
+    )
 
 
 def b64(data: bytes) -> str:
