@@ -193,6 +193,8 @@ FACTORIES: dict[str, Callable[[], Implementation]] = _named(
     ("twilio-node", _sdk_node("twilio-node", "twilio")),
     ("twilio-python", _sdk_python("twilio-python")),
     ("twilio-java", _sdk_java("twilio-java")),
+    ("stream-node-8", _sdk_node("stream-node-8", "stream-8")),
+    ("twilio-node-5", _sdk_node("twilio-node-5", "twilio-5")),
 )
 
 

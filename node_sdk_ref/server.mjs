@@ -24,19 +24,23 @@ if (!(chosen in SDKS)) {
   process.exit(2);
 }
 const [packageName, family] = SDKS[chosen];
-const packageDir = join(dirname(new URL(import.meta.url).pathname), "node_modules", packageName);
+//: the SDK's entry file as node resolves it (for an alias, inside node_modules/<alias>), and the jsonwebtoken that
+//: the SDK itself resolves (nested or hoisted): the versions reported are those of the files actually loaded
+const entry = require.resolve(packageName);
+const jsonwebtokenEntry = createRequire(entry).resolve("jsonwebtoken");
 
-function versionAt(directory) {
-  return JSON.parse(readFileSync(join(directory, "package.json"), "utf8")).version;
-}
-
-function jsonwebtokenVersion() {
-  const nested = join(packageDir, "node_modules", "jsonwebtoken");
-  try {
-    return versionAt(nested);
-  } catch {
-    return versionAt(join(packageDir, "..", "jsonwebtoken"));
+//: the version in the package.json of the package that owns `file` (the nearest one up naming a version)
+function ownerVersion(file) {
+  for (let directory = dirname(file); directory !== dirname(directory); directory = dirname(directory)) {
+    let found;
+    try {
+      found = JSON.parse(readFileSync(join(directory, "package.json"), "utf8"));
+    } catch {
+      continue; // no package.json here: look one folder up
+    }
+    if (found.name && found.version) return found.version;
   }
+  return "unknown";
 }
 
 class OpError extends Error {
@@ -114,6 +118,13 @@ function streamOps() {
   };
 }
 
+//: the version compiled into the loaded bundle (its user agent reads "stream-chat-js-v<version>-node...")
+function streamBundleVersion() {
+  const { StreamChat } = require(packageName);
+  const agent = new StreamChat("handoff-conformance", "unused", { allowServerSideConnect: true }).getUserAgent();
+  return /^stream-chat-js-v([^-|]+)/.exec(agent)?.[1] ?? "unknown";
+}
+
 // --- Twilio: new AccessToken(accountSid, keySid, secret, {identity, ttl, nbf, region}) + grants, toJwt() ----------
 
 const GRANTS = {
@@ -160,8 +171,10 @@ write({
     ops: Object.keys(OPS),
     versions: {
       node: process.versions.node,
-      [family === "stream" ? "stream-chat" : "twilio"]: versionAt(packageDir),
-      jsonwebtoken: jsonwebtokenVersion(),
+      [family === "stream" ? "stream-chat" : "twilio"]: ownerVersion(entry),
+      ...(family === "stream" ? { "stream-chat-bundle": streamBundleVersion() } : {}),
+      package: packageName,
+      jsonwebtoken: ownerVersion(jsonwebtokenEntry),
     },
   },
 });

@@ -44,10 +44,12 @@ def _header(name: str, entry: Mapping[str, Any]) -> list[str]:
             if r.get("jdk")
         }
     )
+    nodes = sorted({str(r["node"]) for r in runtimes.values() if r.get("node")})
     lines = [
         f"Reference-version matrix: {name} — {summary['description']}",
         f"{summary['cases']} vectors, versions {versions}; run {summary['date']}"
-        + (f", JDK {', '.join(jdks)}" if jdks else ""),
+        + (f", JDK {', '.join(jdks)}" if jdks else "")
+        + (f", node {', '.join(nodes)}" if nodes else ""),
     ]
     for version, info in summary["byVersion"].items():
         lines.append(
@@ -117,13 +119,31 @@ def doc_path() -> Path:
     return REPO_ROOT / "docs" / "reference-versions.md"
 
 
+def _sections(markdown: str) -> dict[str, str]:
+    """:func:`format_markdown`'s rendering cut into its references' sections: name -> the section's text."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in markdown.strip().splitlines():
+        if line.startswith("### "):
+            current = sections.setdefault(line[4:].strip(), [])
+        if current is not None:
+            current.append(line)
+    return {name: "\n".join(lines).strip() for name, lines in sections.items()}
+
+
 def update_doc(matrix: Mapping[str, Any], path: Path | None = None) -> Path:
-    """Replace the generated block of ``docs/reference-versions.md`` with :func:`format_markdown`'s rendering."""
+    """Replace, in the generated block of ``docs/reference-versions.md``, the sections of the references in
+    ``matrix`` with :func:`format_markdown`'s rendering; the other references' sections stay, new ones come last.
+
+    Raises :class:`UsageError` when the file has no generated block.
+    """
     path = path or doc_path()
     text = path.read_text(encoding="utf-8")
     start, end = text.find(DOC_BEGIN), text.find(DOC_END)
     if start < 0 or end < start:
         raise UsageError(f"{path}: no generated block ({DOC_BEGIN} ... {DOC_END})")
-    block = f"{DOC_BEGIN}\n{format_markdown(matrix)}{DOC_END}"
+    sections = _sections(text[start + len(DOC_BEGIN) : end])
+    sections.update(_sections(format_markdown(matrix)))
+    block = f"{DOC_BEGIN}\n" + "\n\n".join(sections.values()) + f"\n{DOC_END}"
     path.write_text(text[:start] + block + text[end + len(DOC_END) :], encoding="utf-8")
     return path

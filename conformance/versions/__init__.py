@@ -17,7 +17,7 @@ from typing import Any
 
 from conformance import catalog, judge
 from conformance.contract import Implementation
-from conformance.errors import ReferenceUnavailable, UsageError
+from conformance.errors import ReferenceFailure, ReferenceUnavailable, UsageError
 from conformance.outcome import Outcome
 from conformance.results import VersionFinding
 from conformance.vectors import VectorCase
@@ -29,7 +29,9 @@ class VersionedReference:
     """A reference that can run under several versions of one dependency, each isolated from the others.
 
     ``make(version)`` gives the implementation for one version; ``prepare(version)`` fetches what it needs first and
-    raises :class:`ReferenceUnavailable` with the reason.
+    raises :class:`ReferenceUnavailable` with the reason. ``loaded`` names the keys of the implementation's
+    ``versions()`` that report, read at runtime, the version it actually loaded (each must equal the version asked
+    for, or the run stops).
     """
 
     name: str
@@ -40,6 +42,7 @@ class VersionedReference:
     prepare: Callable[[str], None] = lambda _version: None
     available: Callable[[], str | None] = lambda: None
     description: str = ""
+    loaded: tuple[str, ...] = ()
 
     def accepts(self, case: VectorCase) -> bool:
         return case.op in self.ops
@@ -61,6 +64,13 @@ def _registry_version(names: Mapping[str, str]) -> tuple[Callable[[str], Impleme
 
 _BC_NAMES = {"1.50": "bc150", "1.86": "bc-current"}
 _bc_make, _bc_prepare = _registry_version(_BC_NAMES)
+#: the vendors' node SDKs: the previous major release (node_sdk_ref's lockfile, an npm alias) and the pinned one.
+#: Every op of their flows' node SDK but none other: the SDKs read no wall clock here (Stream signs with noTimestamp
+#: and the vectors give ``iat``; Twilio's vectors freeze ``Date.now`` at ``now``), so each answer is deterministic.
+_STREAM_NAMES = {"8.60.0": "stream-node-8", "9.53.0": "stream-node"}
+_stream_make, _stream_prepare = _registry_version(_STREAM_NAMES)
+_TWILIO_NAMES = {"5.13.1": "twilio-node-5", "6.3.1": "twilio-node"}
+_twilio_make, _twilio_prepare = _registry_version(_TWILIO_NAMES)
 
 #: name -> versioned reference.
 VERSIONED: dict[str, VersionedReference] = {
@@ -84,6 +94,28 @@ VERSIONED: dict[str, VersionedReference] = {
         description="the project's BoldChat PGP helper (java_ref/bcpg) on bcpg/bcprov 1.50, the version the"
         " document's sample names, and the current release; one class loader per version",
     ),
+    "stream-chat": VersionedReference(
+        name="stream-chat",
+        versions=tuple(_STREAM_NAMES),
+        pinned="9.53.0",
+        ops=frozenset({"stream.token.create_node", "stream.token.dev_node"}),
+        make=_stream_make,
+        prepare=_stream_prepare,
+        description="Stream's node SDK (npm stream-chat), the previous major release and the pinned one; one node"
+        " process each",
+        loaded=("stream-chat", "stream-chat-bundle"),
+    ),
+    "twilio": VersionedReference(
+        name="twilio",
+        versions=tuple(_TWILIO_NAMES),
+        pinned="6.3.1",
+        ops=frozenset({"twilio.access_token.create_node"}),
+        make=_twilio_make,
+        prepare=_twilio_prepare,
+        description="Twilio's node SDK (npm twilio), the previous major release and the pinned one; one node process"
+        " each",
+        loaded=("twilio",),
+    ),
 }
 
 
@@ -104,6 +136,10 @@ def _run_version(reference: VersionedReference, version: str, cases: Sequence[Ve
     unavailable = [o for o in outcomes if o.status == "unavailable"]
     if unavailable:
         raise ReferenceUnavailable(f"{reference.name} {version}: {unavailable[0].message}")
+    wrong = {key: runtime.get(key) for key in reference.loaded if runtime.get(key) != version}
+    if wrong:
+        found = ", ".join(f"{key} {value}" for key, value in wrong.items())
+        raise ReferenceFailure(f"{reference.name} {version}: the runtime loaded {found}, not {version}")
     return outcomes, runtime
 
 
