@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from conformance.arguments import require_instance, require_str
 from conformance.kinds.base import (
     Allowance,
     Generator,
     Kind,
+    KindError,
     Mistake,
     Params,
     ProbeSet,
@@ -43,10 +45,11 @@ def _loaded() -> Mapping[str, Kind]:
 
 
 def kind(name: str) -> Kind:
-    """The registered kind ``name``. Raises ``ValueError`` naming the registered kinds (a catalog mistake)."""
+    """The registered kind ``name``. Raises :class:`KindError` (a ``ValueError``: a catalog mistake) naming the
+    registered kinds, ``InvalidArgument`` for a name that is not a ``str``."""
     kinds = _loaded()
-    if name not in kinds:
-        raise ValueError(f"unknown op kind {name!r}; kinds: {', '.join(sorted(kinds)) or '(none)'}")
+    if require_str(name, "name") not in kinds:
+        raise KindError(f"unknown op kind; kinds: {', '.join(sorted(kinds)) or '(none)'}")
     return kinds[name]
 
 
@@ -58,30 +61,36 @@ class Part:
     kind: Kind
     params: Params
 
+    def _kind(self) -> Kind:
+        """The part's kind; each part of the kind checks the params. Raises ``InvalidArgument`` for a part made
+        with something else than a :class:`Kind` (the catalog makes parts; a careless caller may not)."""
+        return require_instance(self.kind, "kind", Kind)  # type: ignore[no-any-return]
+
     def python(self) -> OpFunction:
-        return self.kind.python(self.params)
+        return self._kind().python(self.params)
 
     def schema(self) -> dict[str, Any]:
-        return self.kind.schema(self.params)
+        return self._kind().schema(self.params)
 
     def generator(self) -> Generator | None:
-        return self.kind.generator(self.params)
+        return self._kind().generator(self.params)
 
     def reducer(self) -> Reducer | None:
-        return self.kind.reducer(self.params)
+        return self._kind().reducer(self.params)
 
     def allowances(self) -> tuple[tuple[str, Allowance], ...]:
-        return self.kind.allowances(self.params)
+        return self._kind().allowances(self.params)
 
     def probes(self) -> ProbeSet | None:
-        return self.kind.probes(self.params)
+        return self._kind().probes(self.params)
 
     def mistakes(self) -> tuple[Mistake, ...]:
-        return self.kind.mistakes(self.params)
+        return self._kind().mistakes(self.params)
 
     def wire(self) -> dict[str, Any]:
         """What a JSON-lines request carries beside ``op`` and ``args``: ``kind`` and ``params``."""
-        return {"kind": self.kind.name, "params": dict(self.params)}
+        kind = self._kind()
+        return {"kind": kind.name, "params": dict(kind.require_params(self.params))}
 
 
 __all__ = [

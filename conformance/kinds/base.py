@@ -12,6 +12,7 @@ a role, a result kind, parameter docs) and refuses a name registered twice.
 
 from __future__ import annotations
 
+import inspect
 import random
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -19,6 +20,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, ClassVar
 
+from conformance.arguments import require_mapping
+from conformance.errors import InvalidArgument
 from conformance.outcome import OpFunction, Outcome
 
 Params = Mapping[str, Any]
@@ -64,6 +67,11 @@ class Mistake:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+class KindError(InvalidArgument, ValueError):
+    """A kind, a kind's parameters or a registration that cannot be honoured: a catalog mistake, found at import
+    (a ``ValueError`` too, as the catalog's other mistakes are)."""
+
+
 class Kind(ABC):
     """The base of every op kind. Subclasses set the class attributes and implement :meth:`schema` and
     :meth:`python`; the optional parts return ``None`` (or an empty tuple) where the kind has none."""
@@ -79,20 +87,42 @@ class Kind(ABC):
     # --- parameters ------------------------------------------------------------------------------------------------
 
     def resolve(self, params: Params) -> dict[str, Any]:
-        """``params`` with the defaults filled in. Raises ``ValueError`` (at import: a catalog mistake) for an
-        unknown or missing parameter, or a value :meth:`check_params` refuses."""
-        unknown = sorted(set(params) - set(self.parameters))
-        if unknown:
-            raise ValueError(f"kind {self.name}: unknown parameter(s) {', '.join(unknown)}")
+        """``params`` with the defaults filled in. Raises :class:`KindError` (at import: a catalog mistake) for an
+        unknown or missing parameter, or a value :meth:`check_params` refuses; ``InvalidArgument`` for params that
+        are not a mapping."""
+        params = require_mapping(params, "params")
+        unknown = len(set(params) - set(self.parameters))
+        if unknown:  # the unknown names are not quoted: a careless caller's mapping may hold anything
+            raise KindError(
+                f"kind {self.name}: {unknown} unknown parameter(s); its parameters: {', '.join(self.parameters)}"
+            )
         resolved = {**self.defaults, **params}
         missing = sorted(set(self.parameters) - set(resolved))
         if missing:
-            raise ValueError(f"kind {self.name}: missing parameter(s) {', '.join(missing)}")
+            raise KindError(f"kind {self.name}: missing parameter(s) {', '.join(missing)}")
         self.check_params(resolved)
         return resolved
 
-    def check_params(self, params: Params) -> None:  # noqa: B027 (optional hook)
-        """Refuse parameter values the kind cannot honour (``ValueError``); the default accepts all."""
+    def require_params(self, params: Any) -> Params:
+        """``params`` when it is a mapping that holds every parameter of the kind (resolved params, as
+        :class:`~conformance.kinds.Part` holds them). Raises ``NullArgument``, ``InvalidArgument`` for another
+        type, :class:`KindError` for a missing parameter."""
+        params = require_mapping(params, "params")
+        missing = [name for name in self.parameters if name not in params]
+        if missing:
+            raise KindError(f"params lacks {', '.join(sorted(missing))}, a parameter of kind {self.name}")
+        return params
+
+    def check_params(self, params: Params) -> None:
+        """Refuse parameter values the kind cannot honour (:class:`KindError`); the default checks only that
+        ``params`` holds every parameter (:meth:`require_params`)."""
+        self.require_params(params)
+
+    def checked(self, params: Any) -> Params:
+        """``params`` when :meth:`check_params` accepts them: what a public function of a kind module taking
+        ``params`` checks first. Raises what :meth:`require_params` and :meth:`check_params` raise."""
+        self.check_params(params)
+        return params  # type: ignore[no-any-return]
 
     # --- the parts every kind has ----------------------------------------------------------------------------------
 
@@ -102,6 +132,7 @@ class Kind(ABC):
 
     def output_schema(self, params: Params) -> dict[str, Any]:
         """The JSON Schema of the op's value in a vector file (by default from the result kind)."""
+        self.require_params(params)
         return {
             "text": {"type": "string"},
             "hex": {"$ref": "common.schema.json#/$defs/hex"},
@@ -116,23 +147,29 @@ class Kind(ABC):
 
     def decisions(self, params: Params, value: Any) -> tuple[bool, ...]:
         """A consumer's accept/refuse decision per item it judged, from its returned value (a value accepts)."""
+        self.require_params(params)
         return (True,)
 
-    # --- optional parts --------------------------------------------------------------------------------------------
+    # --- optional parts (each checks ``params`` as every part does) ------------------------------------------------
 
     def generator(self, params: Params) -> Generator | None:
+        self.require_params(params)
         return None
 
     def reducer(self, params: Params) -> Reducer | None:
+        self.require_params(params)
         return None
 
     def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
+        self.require_params(params)
         return ()
 
     def probes(self, params: Params) -> ProbeSet | None:
+        self.require_params(params)
         return None
 
     def mistakes(self, params: Params) -> tuple[Mistake, ...]:
+        self.require_params(params)
         return ()
 
 
@@ -140,20 +177,25 @@ _KINDS: dict[str, Kind] = {}
 
 
 def register(cls: type[Kind]) -> type[Kind]:
-    """Register a kind class (a decorator). Raises ``ValueError`` for a class without a name, role or result kind
-    of the vocabulary, an undocumented default, or a name registered twice."""
+    """Register a kind class (a decorator). Raises :class:`KindError` (a ``ValueError``) for what is not a concrete
+    :class:`Kind` subclass, a class without a name, role or result kind of the vocabulary, an undocumented default,
+    or a name registered twice."""
+    if not (isinstance(cls, type) and issubclass(cls, Kind)) or inspect.isabstract(cls):
+        raise KindError("register takes a concrete subclass of Kind")
     name = getattr(cls, "name", "")
     if not isinstance(name, str) or "." not in name:
-        raise ValueError(f"{cls.__name__}: a kind's name is 'family.action'")
+        raise KindError(f"{cls.__name__}: a kind's name is 'family.action'")
     if name in _KINDS:
-        raise ValueError(f"kind {name} is registered twice")
+        raise KindError(f"kind {name} is registered twice")
     if getattr(cls, "role", None) not in _ROLES:
-        raise ValueError(f"kind {name}: role must be one of {', '.join(_ROLES)}")
+        raise KindError(f"kind {name}: role must be one of {', '.join(_ROLES)}")
     if getattr(cls, "result", None) not in _RESULTS:
-        raise ValueError(f"kind {name}: result must be one of {', '.join(_RESULTS)}")
+        raise KindError(f"kind {name}: result must be one of {', '.join(_RESULTS)}")
+    if not isinstance(cls.parameters, Mapping) or not isinstance(cls.defaults, Mapping):
+        raise KindError(f"kind {name}: parameters and defaults are mappings")
     undocumented = sorted(set(cls.defaults) - set(cls.parameters))
     if undocumented:
-        raise ValueError(f"kind {name}: defaults for undocumented parameter(s) {', '.join(undocumented)}")
+        raise KindError(f"kind {name}: defaults for undocumented parameter(s) {', '.join(undocumented)}")
     _KINDS[name] = cls()
     return cls
 
@@ -168,6 +210,7 @@ __all__ = [
     "Args",
     "Generator",
     "Kind",
+    "KindError",
     "Mistake",
     "Params",
     "ProbeSet",

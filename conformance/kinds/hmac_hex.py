@@ -35,8 +35,9 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from conformance import mutations as m
+from conformance.arguments import require_str
 from conformance.errors import ConformanceError
-from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
+from conformance.kinds.base import Args, Generator, Kind, KindError, Mistake, Params, ProbeSet, Reducer, register
 from conformance.outcome import OpFunction
 from conformance.primitives import hmac_hex as primitive
 
@@ -53,11 +54,13 @@ PROBE_IDENTITY, OTHER_IDENTITY = "alice@example.com", "bob@example.com"
 
 def _check_shared(params: Params) -> None:
     if not isinstance(params["message"], str) or not params["message"]:
-        raise ValueError("message names the argument MACed")
+        raise KindError("message names the argument MACed")
+    if not isinstance(params["fallback"], str):
+        raise KindError("fallback names an argument, or is '' for none")
     if params["fallback"] == params["message"] or "secret" in (params["message"], params["fallback"]):
-        raise ValueError("message, fallback and secret are three different arguments")
+        raise KindError("message, fallback and secret are three different arguments")
     if params["key"] not in primitive.KEY_ENCODINGS:
-        raise ValueError(f"key must be one of {', '.join(primitive.KEY_ENCODINGS)}")
+        raise KindError(f"key must be one of {', '.join(primitive.KEY_ENCODINGS)}")
 
 
 def _fields(params: Params) -> tuple[str, ...]:
@@ -79,8 +82,9 @@ def _schema(params: Params, extra: dict[str, bool]) -> dict[str, Any]:
 
 def storable(text: str) -> str:
     """``text`` with an ``x`` between a lone high and a lone low surrogate: JSON would join them into one astral
-    character, so such text cannot cross to node (or live in a vector file) as itself."""
-    return _JOINED_PAIR.sub(r"\1x", text)
+    character, so such text cannot cross to node (or live in a vector file) as itself. Raises ``InvalidArgument``
+    for what is not a ``str``."""
+    return _JOINED_PAIR.sub(r"\1x", require_str(text, "text"))
 
 
 # --- campaign inputs ---------------------------------------------------------------------------------------------
@@ -347,27 +351,34 @@ class HmacHexSign(Kind):
     defaults: ClassVar[dict[str, Any]] = {"fallback": "", "key": "text", "hexCase": "lower"}
 
     def check_params(self, params: Params) -> None:
+        self.require_params(params)
         _check_shared(params)
         if params["hexCase"] not in primitive.HEX_CASES:
-            raise ValueError(f"hexCase must be one of {', '.join(primitive.HEX_CASES)}")
+            raise KindError(f"hexCase must be one of {', '.join(primitive.HEX_CASES)}")
 
     def schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         return _schema(params, {})
 
     def output_schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         return {"type": "string", "pattern": "^[0-9a-f]{64}$" if params["hexCase"] == "lower" else "^[0-9A-F]{64}$"}
 
     def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
         field, fallback, key, case = params["message"], params["fallback"] or None, params["key"], params["hexCase"]
         return lambda args: primitive.sign(args, field=field, fallback=fallback, key=key, hex_case=case)
 
     def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
         return lambda rnd: _identity_args(rnd, params)
 
     def reducer(self, params: Params) -> Reducer:
+        params = self.checked(params)
         return _reducer(self.schema(params))
 
     def mistakes(self, params: Params) -> tuple[Mistake, ...]:
+        params = self.checked(params)
         return _mistakes(params, consumer=False)
 
 
@@ -393,18 +404,23 @@ class HmacHexVerify(Kind):
     }
 
     def check_params(self, params: Params) -> None:
+        self.require_params(params)
         _check_shared(params)
+        if not isinstance(params["presented"], str):
+            raise KindError("presented names an argument")
         if params["presented"] in ("secret", *_fields(params)):
-            raise ValueError("presented names its own argument")
+            raise KindError("presented names its own argument")
         if params["accept"] not in primitive.ACCEPTS:
-            raise ValueError(f"accept must be one of {', '.join(primitive.ACCEPTS)}")
+            raise KindError(f"accept must be one of {', '.join(primitive.ACCEPTS)}")
         if params["unsigned"] not in ("refuse", "accept"):
-            raise ValueError("unsigned must be refuse or accept")
+            raise KindError("unsigned must be refuse or accept")
 
     def schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         return _schema(params, {params["presented"]: params["unsigned"] == "refuse"})
 
     def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
         options = {
             "field": params["message"],
             "fallback": params["fallback"] or None,
@@ -416,9 +432,11 @@ class HmacHexVerify(Kind):
         return lambda args: primitive.verify(args, **options)
 
     def decisions(self, params: Params, value: Any) -> tuple[bool, ...]:
+        self.require_params(params)
         return (value is True,)
 
     def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
         required = params["unsigned"] == "refuse"
 
         def make(rnd: random.Random) -> dict[str, Any]:
@@ -433,12 +451,15 @@ class HmacHexVerify(Kind):
         return make
 
     def reducer(self, params: Params) -> Reducer:
+        params = self.checked(params)
         return _reducer(self.schema(params))
 
     def probes(self, params: Params) -> ProbeSet:
+        params = self.checked(params)
         return probe_set(params)
 
     def mistakes(self, params: Params) -> tuple[Mistake, ...]:
+        params = self.checked(params)
         return _mistakes(params, consumer=True)
 
 
@@ -498,7 +519,9 @@ _PROBE_META = {
 
 
 def probe_set(params: Params) -> ProbeSet:
-    """The genuine input of a verifier with ``params`` and the attacks it must refuse (TEST secret only)."""
+    """The genuine input of a verifier with ``params`` and the attacks it must refuse (TEST secret only). Raises
+    :class:`KindError` for params the kind refuses."""
+    params = HmacHexVerify().checked(params)
     message, fallback, presented = params["message"], params["fallback"], params["presented"]
     secret = PROBE_SECRET.encode().hex() if params["key"] == "hex" else PROBE_SECRET
     identity = {"secret": secret, message: PROBE_IDENTITY}

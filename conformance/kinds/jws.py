@@ -28,6 +28,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from conformance import jsjson
+from conformance.arguments import require_instance, require_mapping, require_str
 from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     CertificateMismatch,
@@ -40,8 +41,17 @@ from conformance.errors import (
     MissingClaim,
     MissingKid,
 )
-from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
-from conformance.kinds.jwt import EXP_MODES, NOW, _check_header, _check_rules, _now, _reduce_claims, random_claims
+from conformance.kinds.base import Args, Generator, Kind, KindError, Mistake, Params, ProbeSet, Reducer, register
+from conformance.kinds.jwt import (
+    EXP_MODES,
+    NOW,
+    _check_header,
+    _check_rules,
+    _now,
+    _random_claims,
+    _reduce_claims,
+    _require_args,
+)
 from conformance.outcome import OpFunction
 from conformance.primitives import jwt as prim
 from conformance.primitives import rsa_jws
@@ -52,8 +62,8 @@ JWK_MEMBERS = ("kty", "kid", "alg", "use", "n", "e", "x5c")
 
 def _check_algorithms(params: Params, name: str) -> None:
     algorithms = params["algorithms"]
-    if not isinstance(algorithms, (list, tuple)) or not algorithms or set(algorithms) - set(ALGORITHMS):
-        raise ValueError(f"{name}: algorithms is a non-empty list of {', '.join(ALGORITHMS)}")
+    if not isinstance(algorithms, (list, tuple)) or not algorithms or not all(a in ALGORITHMS for a in algorithms):
+        raise KindError(f"{name}: algorithms is a non-empty list of {', '.join(ALGORITHMS)}")
 
 
 @register
@@ -71,12 +81,14 @@ class AsymJwsSign(Kind):
     defaults: ClassVar[Mapping[str, Any]] = {"kid": "required", "header": {}}
 
     def check_params(self, params: Params) -> None:
+        self.require_params(params)
         _check_algorithms(params, self.name)
         if params["kid"] not in ("required", "none"):
-            raise ValueError("asym_jws.sign: kid is required or none")
+            raise KindError("asym_jws.sign: kid is required or none")
         _check_header(params["header"], self.name)
 
     def schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         properties: dict[str, Any] = {
             "claims": {"type": "object"},
             "privateKeyPem": {"type": "string"},
@@ -93,15 +105,19 @@ class AsymJwsSign(Kind):
         }
 
     def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
+
         def sign(args: Args) -> str:
-            return sign_token(params, args).token
+            return _sign_token(params, args).token
 
         return sign
 
     def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
+
         def generate(rnd: random.Random) -> dict[str, Any]:
             now = NOW + rnd.randrange(-(10**6), 10**6)
-            claims = random_claims(rnd, {"sub": {"type": "string", "required": True}, "iss": {"type": "string"}})
+            claims = _random_claims(rnd, {"sub": {"type": "string", "required": True}, "iss": {"type": "string"}})
             if rnd.random() < 0.5:
                 claims["exp"] = now + rnd.randrange(-3600, 3600)
             if rnd.random() < 0.3:
@@ -122,6 +138,7 @@ class AsymJwsSign(Kind):
         return generate
 
     def reducer(self, params: Params) -> Reducer:
+        self.checked(params)
         return _reduce_claims
 
 
@@ -130,8 +147,18 @@ def sign_token(params: Params, args: Args) -> prim.JwsParts:
 
     Raises :class:`~conformance.errors.EmptyKey`, :class:`~conformance.errors.InvalidKeyMaterial` (not an RSA
     private key, under 2048 bits), :class:`InvalidArgument` (``alg`` not allowed, ``iat``/``exp``/``nbf`` not a
-    number, ``now`` not a positive integer).
+    number, ``now`` not a positive integer, arguments the op's schema refuses), :class:`KindError` for params the
+    kind refuses.
     """
+    params = AsymJwsSign().checked(params)
+    names = ("claims", "privateKeyPem", "alg", "now", *(("keyId",) if params["kid"] == "required" else ()))
+    args = _require_args(args, names)
+    require_mapping(args["claims"], "claims")
+    require_str(args["privateKeyPem"], "privateKeyPem")
+    return _sign_token(params, args)
+
+
+def _sign_token(params: Params, args: Args) -> prim.JwsParts:
     from conformance.errors import EmptyKey
 
     if args["alg"] not in params["algorithms"]:
@@ -147,7 +174,7 @@ def sign_token(params: Params, args: Args) -> prim.JwsParts:
         if name in claims and not prim.is_number(claims[name]):
             raise InvalidArgument(f'"{name}" should be a number of seconds')
     now = _now(args)
-    kid = args["keyId"] if params["kid"] == "required" else None
+    kid = require_str(args["keyId"], "keyId") if params["kid"] == "required" else None
     header = prim.sign_header(args["alg"], kid, params["header"])
     return rsa_jws.compact_rsa(header, prim.with_iat(claims, float(now)), pem, args["alg"])
 
@@ -182,22 +209,25 @@ class AsymJwsVerify(Kind):
     }
 
     def check_params(self, params: Params) -> None:
+        self.require_params(params)
         _check_algorithms(params, self.name)
         _check_header(params["header"], self.name)
-        if not isinstance(params["jwkFields"], (list, tuple)) or set(params["jwkFields"]) - set(JWK_MEMBERS):
-            raise ValueError(f"asym_jws.verify: jwkFields lists members among {', '.join(JWK_MEMBERS)}")
+        fields = params["jwkFields"]
+        if not isinstance(fields, (list, tuple)) or not all(f in JWK_MEMBERS for f in fields):
+            raise KindError(f"asym_jws.verify: jwkFields lists members among {', '.join(JWK_MEMBERS)}")
         if params["x5c"] not in ("match", "ignored") or params["issuer"] not in ("argument", "none"):
-            raise ValueError("asym_jws.verify: x5c is match or ignored, issuer is argument or none")
+            raise KindError("asym_jws.verify: x5c is match or ignored, issuer is argument or none")
         if params["exp"] not in EXP_MODES:
-            raise ValueError(f"asym_jws.verify: exp is one of {', '.join(EXP_MODES)}")
+            raise KindError(f"asym_jws.verify: exp is one of {', '.join(EXP_MODES)}")
         _check_rules(params["claims"])
         identity = params["identity"]
         if not isinstance(identity, (list, tuple)) or not all(isinstance(c, str) for c in identity):
-            raise ValueError("asym_jws.verify: identity is a list of claim names")
+            raise KindError("asym_jws.verify: identity is a list of claim names")
         if not (isinstance(params["maxKeys"], int) and params["maxKeys"] >= 1):
-            raise ValueError("asym_jws.verify: maxKeys is a positive integer")
+            raise KindError("asym_jws.verify: maxKeys is a positive integer")
 
     def schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         jwks = {
             "type": "object",
             "required": ["keys"],
@@ -216,18 +246,24 @@ class AsymJwsVerify(Kind):
         }
 
     def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
+
         def verify(args: Args) -> dict[str, Any]:
-            return verify_token(params, args)
+            return _verify_token(params, args)
 
         return verify
 
     def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
+
         def generate(rnd: random.Random) -> dict[str, Any]:
-            return verify_case(params, rnd)[0]
+            return _verify_case(params, rnd)[0]
 
         return generate
 
     def reducer(self, params: Params) -> Reducer:
+        self.checked(params)
+
         def reduce(args: Args) -> Iterator[dict[str, Any]]:
             keys = args["jwks"].get("keys", [])
             if len(keys) > 1:
@@ -242,6 +278,9 @@ class AsymJwsVerify(Kind):
 
     def mistakes(self, params: Params) -> tuple[Mistake, ...]:
         return verify_mistakes(params)
+
+
+_VERIFY = AsymJwsVerify()
 
 
 def find_jwk(header: Any, jwks: Mapping[str, Any], params: Params) -> dict[str, Any]:
@@ -277,7 +316,16 @@ def select_key(header: Any, jwks: Mapping[str, Any], params: Params) -> Any:
 
 
 def check_issuer(payload: Mapping[str, Any], params: Params, args: Args) -> None:
-    """Step 5's ``iss`` check. Raises :class:`MissingClaim`, :class:`IssuerMismatch`."""
+    """Step 5's ``iss`` check. Raises :class:`MissingClaim`, :class:`IssuerMismatch`; ``InvalidArgument`` for a
+    payload or args that are not mappings (``args`` without ``issuer`` when the params read it),
+    :class:`KindError` for params the kind refuses."""
+    params = _VERIFY.checked(params)
+    require_mapping(payload, "payload")
+    _require_args(args, ("issuer",) if params["issuer"] == "argument" else ())
+    _check_issuer(payload, params, args)
+
+
+def _check_issuer(payload: Mapping[str, Any], params: Params, args: Args) -> None:
     if params["issuer"] != "argument":
         return
     if "iss" not in payload:
@@ -290,15 +338,22 @@ def verify_token(params: Params, args: Args) -> dict[str, Any]:
     """The port of an ``asym_jws.verify`` op: the steps of the module's docstring, as node runs them.
 
     Returns ``{"claims", "identity"}``; raises the step's :class:`~conformance.errors.TokenError` (or an
-    :class:`InvalidArgument` for ``now`` and the keyset).
+    :class:`InvalidArgument` for ``now``, the keyset and arguments the op's schema refuses), :class:`KindError`
+    for params the kind refuses.
     """
+    params = _VERIFY.checked(params)
+    names = ("token", "now", "jwks", *(("issuer",) if params["issuer"] == "argument" else ()))
+    return _verify_token(params, _require_args(args, names))
+
+
+def _verify_token(params: Params, args: Args) -> dict[str, Any]:
     now = _now(args)
     decoded = prim.decode(args["token"])
     prim.check_jwt_header(decoded, tuple(params["algorithms"]), params["header"])
     key = select_key(decoded.header, args["jwks"], params)
     rsa_jws.verify_rsa(decoded, key, decoded.header["alg"])
     prim.check_nbf_exp(decoded.payload, float(now), exp=params["exp"] != "ignored")
-    check_issuer(decoded.payload, params, args)
+    _check_issuer(decoded.payload, params, args)
     return prim.check_claims(decoded.payload, now, {**params, "iatMaxAge": None}, times=False)
 
 
@@ -375,14 +430,26 @@ def _hs_confusion(header: Mapping[str, Any], claims: Any, jwk: Mapping[str, Any]
     return _encode({**header, "alg": "HS256"}, claims, jsjson.stringify(dict(jwk)))
 
 
-def verify_case(  # noqa: C901, PLR0915 - one branch per mutation
+def verify_case(params: Params, rnd: random.Random, mutation: str | None = None) -> tuple[dict[str, Any], str]:
+    """One campaign case of an ``asym_jws.verify`` op: its arguments and the mutation (a vector flag) it tries
+    (one of :data:`MUTATIONS`; ``None``: one drawn with ``rnd``).
+
+    Raises :class:`KindError` for params the kind refuses, ``InvalidArgument`` for ``rnd`` that is not a
+    ``random.Random`` or a ``mutation`` that is not a ``str``."""
+    params = _VERIFY.checked(params)
+    require_instance(rnd, "rnd", random.Random)
+    if mutation is not None:
+        require_str(mutation, "mutation")
+    return _verify_case(params, rnd, mutation)
+
+
+def _verify_case(  # noqa: C901, PLR0915 - one branch per mutation
     params: Params, rnd: random.Random, mutation: str | None = None
 ) -> tuple[dict[str, Any], str]:
-    """One campaign case of an ``asym_jws.verify`` op: its arguments and the mutation (a vector flag) it tries."""
     mutation = mutation or rnd.choice(MUTATIONS)
     now = NOW + rnd.randrange(-(10**6), 10**6)
     issuer = rnd.choice(("testIssuer", "https://brand.example", "brand-" + _random_kid(rnd)))
-    claims = random_claims(rnd, params["claims"], tuple(params["identity"]))
+    claims = _random_claims(rnd, params["claims"], tuple(params["identity"]))
     if params["issuer"] == "argument":
         claims["iss"] = issuer
     if rnd.random() < 0.5:
@@ -513,7 +580,9 @@ _PROBE_META: dict[str, tuple[str, str, str, str, str]] = {
 
 
 def verify_probes(params: Params) -> ProbeSet:
-    """A genuine token (every rule satisfied) and the attacks an RSA JWS verifier must refuse."""
+    """A genuine token (every rule satisfied) and the attacks an RSA JWS verifier must refuse. Raises
+    :class:`KindError` for params the kind refuses."""
+    params = _VERIFY.checked(params)
     alg = params["algorithms"][0]
     jwk = _jwk("brand-a", PROBE_KID, alg)
     claims: dict[str, Any] = {"iat": NOW - 60, "exp": NOW + 3600}
@@ -602,7 +671,9 @@ def _before_exp(args: Args) -> dict[str, Any] | None:
 
 def verify_mistakes(params: Params) -> tuple[Mistake, ...]:
     """Integrator mistakes on a token and its keyset: each attempt fixes one thing; the references accepting it
-    confirms it (the private key is not in a consumer's arguments, so nothing is re-signed)."""
+    confirms it (the private key is not in a consumer's arguments, so nothing is re-signed). Raises
+    :class:`KindError` for params the kind refuses."""
+    params = _VERIFY.checked(params)
     mistakes = [
         Mistake(
             "KeyAlgorithmMismatch",

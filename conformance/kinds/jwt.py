@@ -28,9 +28,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
 from conformance import jsjson
+from conformance.arguments import require_instance, require_mapping, require_str, require_strings
 from conformance.codecs import encode_base64_url_safe
 from conformance.errors import InvalidArgument
-from conformance.kinds.base import Args, Generator, Kind, Mistake, Params, ProbeSet, Reducer, register
+from conformance.kinds.base import Args, Generator, Kind, KindError, Mistake, Params, ProbeSet, Reducer, register
 from conformance.outcome import OpFunction
 from conformance.primitives import jwt as prim
 
@@ -44,17 +45,20 @@ _RESERVED_HEADER = {"alg", "kid"}
 
 def _check_header(header: Any, name: str) -> None:
     if not isinstance(header, Mapping) or not all(isinstance(v, str) for v in header.values()):
-        raise ValueError(f"{name}: header maps field names to string values")
+        raise KindError(f"{name}: header maps field names to string values")
     if _RESERVED_HEADER & set(header):
-        raise ValueError(f"{name}: header may not set alg or kid (they come from the kind)")
+        raise KindError(f"{name}: header may not set alg or kid (they come from the kind)")
 
 
 def _check_rules(claims: Any) -> None:
     if not isinstance(claims, Mapping):
-        raise ValueError("hs256_jwt.verify: claims maps a claim name to its rule")
-    for claim, rule in claims.items():
+        raise KindError("hs256_jwt.verify: claims maps a claim name to its rule")
+    for rule in claims.values():  # the claim is not named: a careless caller's mapping may hold anything
         if not isinstance(rule, Mapping) or set(rule) - _RULE_KEYS or rule.get("type") not in CLAIM_TYPES:
-            raise ValueError(f"hs256_jwt.verify: the rule of {claim} is {{type, required?, const?, maxLength?}}")
+            raise KindError("hs256_jwt.verify: a claim's rule is {type, required?, const?, maxLength?}")
+        limit = rule.get("maxLength")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10**6):
+            raise KindError("hs256_jwt.verify: a claim's maxLength is a whole number from 0 to 1000000")
 
 
 class _Hs256Jwt(Kind):
@@ -87,11 +91,13 @@ class Hs256JwtSign(_Hs256Jwt):
     defaults: ClassVar[Mapping[str, Any]] = {"kid": "none", "header": {}}
 
     def check_params(self, params: Params) -> None:
+        self.require_params(params)
         if params["kid"] not in SIGN_KID_MODES:
-            raise ValueError("hs256_jwt.sign: kid is required or none")
+            raise KindError("hs256_jwt.sign: kid is required or none")
         _check_header(params["header"], self.name)
 
     def schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         properties: dict[str, Any] = {
             "claims": {"type": "object"},
             "secret": {"type": "string"},
@@ -107,12 +113,16 @@ class Hs256JwtSign(_Hs256Jwt):
         }
 
     def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
+
         def sign(args: Args) -> str:
-            return sign_token(params, args).token
+            return _sign_token(params, args).token
 
         return sign
 
     def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
+
         def generate(rnd: random.Random) -> dict[str, Any]:
             args: dict[str, Any] = {
                 "claims": random_claims(rnd, {}),
@@ -130,22 +140,42 @@ class Hs256JwtSign(_Hs256Jwt):
         return generate
 
     def reducer(self, params: Params) -> Reducer:
+        self.checked(params)
         return _reduce_claims
+
+
+def _require_args(args: Any, names: tuple[str, ...]) -> Args:
+    """``args`` when it is a mapping (an op's JSON arguments) holding each of ``names``, as the op's schema makes
+    them: what a public function of a kind module taking ``args`` checks first. Raises ``NullArgument``,
+    ``InvalidArgument`` naming the missing argument."""
+    args = require_mapping(args, "args")
+    for name in names:
+        if name not in args:
+            raise InvalidArgument(f"args lacks {name}")
+    return args
 
 
 def sign_token(params: Params, args: Args) -> prim.JwsParts:
     """The token ``jwt.sign`` makes for an op of kind ``hs256_jwt.sign``, with its intermediate values.
 
     Raises :class:`EmptyKey`, :class:`SecretIsAsymmetricKey`, :class:`InvalidArgument` (``iat``, ``exp`` or ``nbf``
-    not a number, ``now`` not a positive integer).
+    not a number, ``now`` not a positive integer, arguments the op's schema refuses), :class:`KindError` for params
+    the kind refuses.
     """
+    params = _SIGN.checked(params)
+    args = _require_args(args, ("claims", "secret", "now", *(("keyId",) if params["kid"] == "required" else ())))
+    require_mapping(args["claims"], "claims")
+    return _sign_token(params, args)
+
+
+def _sign_token(params: Params, args: Args) -> prim.JwsParts:
     key = prim.hmac_key(args["secret"], parses_as=prim.is_private_pem)
     claims = args["claims"]
     for name in ("iat", "exp", "nbf"):
         if name in claims and not prim.is_number(claims[name]):
             raise InvalidArgument(f'"{name}" should be a number of seconds')
     now = _now(args)
-    kid = args["keyId"] if params["kid"] == "required" else None
+    kid = require_str(args["keyId"], "keyId") if params["kid"] == "required" else None
     header = prim.sign_header("HS256", kid, params["header"])
     return prim.compact_hs256(header, prim.with_iat(claims, float(now)), key)
 
@@ -189,22 +219,24 @@ class Hs256JwtVerify(_Hs256Jwt):
     }
 
     def check_params(self, params: Params) -> None:
+        self.require_params(params)
         if params["kid"] not in KID_MODES:
-            raise ValueError("hs256_jwt.verify: kid is required or ignored")
+            raise KindError("hs256_jwt.verify: kid is required or ignored")
         if params["exp"] not in EXP_MODES:
-            raise ValueError(f"hs256_jwt.verify: exp is one of {', '.join(EXP_MODES)}")
+            raise KindError(f"hs256_jwt.verify: exp is one of {', '.join(EXP_MODES)}")
         _check_header(params["header"], self.name)
         _check_rules(params["claims"])
         identity = params["identity"]
         if not isinstance(identity, (list, tuple)) or not all(isinstance(c, str) for c in identity):
-            raise ValueError("hs256_jwt.verify: identity is a list of claim names")
+            raise KindError("hs256_jwt.verify: identity is a list of claim names")
         age = params["iatMaxAge"]
         if age is not None and not (isinstance(age, int) and age > 0):
-            raise ValueError("hs256_jwt.verify: iatMaxAge is a positive number of seconds or null")
+            raise KindError("hs256_jwt.verify: iatMaxAge is a positive number of seconds or null")
         if not (isinstance(params["maxKeys"], int) and params["maxKeys"] >= 1):
-            raise ValueError("hs256_jwt.verify: maxKeys is a positive integer")
+            raise KindError("hs256_jwt.verify: maxKeys is a positive integer")
 
     def schema(self, params: Params) -> dict[str, Any]:
+        params = self.checked(params)
         properties: dict[str, Any] = {
             "token": {"type": "string"},
             "now": {"type": "integer"},
@@ -218,18 +250,24 @@ class Hs256JwtVerify(_Hs256Jwt):
         }
 
     def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
+
         def verify(args: Args) -> dict[str, Any]:
-            return verify_token(params, args)
+            return _verify_token(params, args)
 
         return verify
 
     def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
+
         def generate(rnd: random.Random) -> dict[str, Any]:
-            return verify_case(params, rnd)[0]
+            return _verify_case(params, rnd)[0]
 
         return generate
 
     def reducer(self, params: Params) -> Reducer:
+        self.checked(params)
+
         def reduce(args: Args) -> Iterator[dict[str, Any]]:
             if "keys" in args and len(args["keys"]) > 1:
                 kid = prim.field(_header_of(args["token"]), "kid")
@@ -242,15 +280,23 @@ class Hs256JwtVerify(_Hs256Jwt):
         return verify_probes(params)
 
     def mistakes(self, params: Params) -> tuple[Mistake, ...]:
-        return verify_mistakes(params)
+        return _verify_mistakes(self.checked(params))
+
+
+_SIGN, _VERIFY = Hs256JwtSign(), Hs256JwtVerify()
 
 
 def verify_token(params: Params, args: Args) -> dict[str, Any]:
     """The port of an ``hs256_jwt.verify`` op: the steps of the module's docstring, as node runs them.
 
     Returns ``{"claims", "identity"}``; raises the step's :class:`~conformance.errors.TokenError` (or
-    :class:`InvalidArgument` for ``now``).
+    :class:`InvalidArgument` for ``now`` and arguments the op's schema refuses), :class:`KindError` for params the
+    kind refuses.
     """
+    return _verify_token(_VERIFY.checked(params), _require_args(args, ("token", "now")))
+
+
+def _verify_token(params: Params, args: Args) -> dict[str, Any]:
     now = _now(args)
     decoded = prim.decode(args["token"])
     prim.check_jwt_header(decoded, "HS256", params["header"])
@@ -310,7 +356,17 @@ def _value_of(rule: Mapping[str, Any], rnd: random.Random) -> Any:
 
 
 def random_claims(rnd: random.Random, rules: Mapping[str, Any], identity: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Claims that satisfy ``rules`` (required claims always, optional ones half the time) and name an identity."""
+    """Claims that satisfy ``rules`` (required claims always, optional ones half the time) and name an identity.
+
+    Raises ``InvalidArgument`` when ``rnd`` is not a ``random.Random`` or ``identity`` not claim names,
+    :class:`KindError` for rules that are not the ``claims`` parameter's (claim name -> rule)."""
+    require_instance(rnd, "rnd", random.Random)
+    _check_rules(rules)
+    identity = require_strings(identity, "identity")
+    return _random_claims(rnd, rules, identity)
+
+
+def _random_claims(rnd: random.Random, rules: Mapping[str, Any], identity: tuple[str, ...] = ()) -> dict[str, Any]:
     claims: dict[str, Any] = {}
     for name, rule in rules.items():
         if rule.get("required") or rnd.random() < 0.5:
@@ -386,14 +442,26 @@ def _encode(header: Mapping[str, Any], payload: Any, secret: str, alg: str = "HS
     )
 
 
-def verify_case(  # noqa: C901, PLR0915 - one branch per mutation
+def verify_case(params: Params, rnd: random.Random, mutation: str | None = None) -> tuple[dict[str, Any], str]:
+    """One campaign case of an ``hs256_jwt.verify`` op: its arguments and the mutation (a vector flag) it tries
+    (one of :data:`MUTATIONS`; ``None``: one drawn with ``rnd``).
+
+    Raises :class:`KindError` for params the kind refuses, ``InvalidArgument`` for ``rnd`` that is not a
+    ``random.Random`` or a ``mutation`` that is not a ``str``."""
+    params = _VERIFY.checked(params)
+    require_instance(rnd, "rnd", random.Random)
+    if mutation is not None:
+        require_str(mutation, "mutation")
+    return _verify_case(params, rnd, mutation)
+
+
+def _verify_case(  # noqa: C901, PLR0915 - one branch per mutation
     params: Params, rnd: random.Random, mutation: str | None = None
 ) -> tuple[dict[str, Any], str]:
-    """One campaign case of an ``hs256_jwt.verify`` op: its arguments and the mutation (a vector flag) it tries."""
     mutation = mutation or rnd.choice(MUTATIONS)
     rules, identity = params["claims"], tuple(params["identity"])
     now = NOW + rnd.randrange(-(10**6), 10**6)
-    claims = random_claims(rnd, rules, identity)
+    claims = _random_claims(rnd, rules, identity)
     if params["iatMaxAge"] is not None or rnd.random() < 0.5:
         claims["iat"] = now - rnd.randrange(0, params["iatMaxAge"] or 3600)
     if params["exp"] == "required" or rnd.random() < 0.5:
@@ -533,9 +601,11 @@ _PROBE_META: dict[str, tuple[str, str, str, str, str]] = {
 
 
 def verify_probes(params: Params) -> ProbeSet:
-    """A genuine token (every rule satisfied) and the attacks an HS256 verifier must refuse."""
+    """A genuine token (every rule satisfied) and the attacks an HS256 verifier must refuse. Raises
+    :class:`KindError` for params the kind refuses."""
+    params = _VERIFY.checked(params)
     rnd = random.Random(16)
-    claims = random_claims(rnd, {n: {**r, "required": True} for n, r in params["claims"].items()}, ())
+    claims = _random_claims(rnd, {n: {**r, "required": True} for n, r in params["claims"].items()}, ())
     claims.update({"iat": NOW - 60, "exp": NOW + 3600})
     for name in params["identity"][:1]:
         claims.setdefault(name, "user-1")
@@ -576,7 +646,7 @@ def _resigned(params: Params, args: Args, change: Any) -> dict[str, Any] | None:
     return {**args, "token": _encode(header, claims, secret)}
 
 
-def verify_mistakes(params: Params) -> tuple[Mistake, ...]:
+def _verify_mistakes(params: Params) -> tuple[Mistake, ...]:
     """Integrator mistakes on a token: each attempt fixes one thing; the references accepting it confirms it."""
     rules = params["claims"]
 
