@@ -20,7 +20,10 @@ FORMS = ("artifact", "link", "key", "token", "secret", "key_id", "public_key", "
 _IDENTITY_FORMS = {"userId": "user_id", "email": "email", "identifier": "identifier"}
 _HEX64 = re.compile(r"\s*[0-9A-Fa-f]{64}\s*")
 _HEX128 = re.compile(r"[0-9A-Fa-f]{128}")
-_JWS = re.compile(r"\s*[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*\.[A-Za-z0-9_=\s-]*\s*")
+#: a compact JWS (a Stream development token's payload is standard Base64: '+' and '/' allowed there)
+_JWS = re.compile(r"\s*[A-Za-z0-9_=-]+\.[A-Za-z0-9_=+/-]*\.[A-Za-z0-9_=\s-]*\s*")
+TWILIO_CTY = "twilio-fpa;v=1"
+STREAM_DEV_SIGNATURE = "devtoken"
 
 
 def detect(artifact: str) -> str:
@@ -73,6 +76,59 @@ def _alg(token: str) -> str:
         raise UsageError("not a JWT/JWS: its header is not base64url JSON") from None
 
 
+def sdk_token_op(token: str) -> str | None:
+    """The verify op of a token made by a vendor's SDK: ``twilio.access_token.verify`` for a header with ``cty:
+    twilio-fpa;v=1``, ``stream.token.verify`` for a development token or a payload with ``user_id`` and no
+    ``kid`` in the header; ``None`` otherwise."""
+    from conformance.inspect.layers import jws_header, jws_payload
+
+    parts = token.strip().split(".")
+    try:
+        header = jws_header(token.strip())
+    except ValueError:
+        return None
+    if header.get("cty") == TWILIO_CTY:
+        return "twilio.access_token.verify"
+    if len(parts) == 3 and parts[2] == STREAM_DEV_SIGNATURE:
+        return "stream.token.verify"
+    try:
+        payload = jws_payload(token.strip())
+    except ValueError:
+        return None
+    if isinstance(payload, dict) and "user_id" in payload and "kid" not in header:
+        return "stream.token.verify"
+    return None
+
+
+def _token_form(forms: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The verify op and its arguments for ``--token``: a vendor SDK's token (detected), a Talkative JWS (with
+    ``--public-key``, or ES256 without ``--secret``), else a Khoros widget JWT."""
+    token = forms["token"]
+    alg = _alg(token)
+    sdk = None if "public_key" in forms else sdk_token_op(token)
+    if sdk is not None:
+        return sdk, _sdk_token_args(sdk, forms)
+    if "public_key" in forms or ("secret" not in forms and alg == "ES256"):
+        _need(forms, "an ES256 JWS (Talkative)", "public_key")
+        return "talkative.verify", {"token": token, "publicKeyPem": forms["public_key"]}
+    _need(forms, "an HS256 widget JWT (Khoros)", "secret", "key_id")
+    now = forms.get("now", int(time.time()))
+    return "khoros.widget_jwt.verify", {"token": token, "keyId": forms["key_id"], "secret": forms["secret"],
+                                        "now": now}  # fmt: skip
+
+
+def _sdk_token_args(op: str, forms: Mapping[str, Any]) -> dict[str, Any]:
+    """The verify op's arguments for an SDK's token: ``--secret`` (a development token needs none), ``--now``, and
+    the user id (Stream, ``--user-id``) or the API key SID (Twilio, ``--key-id``)."""
+    token, now = forms["token"], forms.get("now", int(time.time()))
+    if op == "stream.token.verify":
+        if token.strip().split(".")[-1] != STREAM_DEV_SIGNATURE:
+            _need(forms, "a Stream Chat user token", "secret")
+        return {"token": token, "secret": forms.get("secret", ""), "now": now, "userId": forms.get("user_id")}
+    _need(forms, "a Twilio Access Token", "secret")
+    return {"token": token, "secret": forms["secret"], "now": now, "keySid": forms.get("key_id")}
+
+
 def _aes_key(key: str) -> str:
     """A Khoros encryption key (Base64). Raises :class:`UsageError` for one that is not an AES key's size."""
     from conformance.codecs import decode_base64
@@ -113,15 +169,7 @@ def from_forms(forms: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         key = _aes_key(forms["key"])
         return "khoros.payload.decrypt", {"ivKey": iv, "encryptedPayload": payload, "encryptionKey": key}
     if "token" in forms:
-        token = forms["token"]
-        alg = _alg(token)
-        if "public_key" in forms or ("secret" not in forms and alg == "ES256"):
-            _need(forms, "an ES256 JWS (Talkative)", "public_key")
-            return "talkative.verify", {"token": token, "publicKeyPem": forms["public_key"]}
-        _need(forms, "an HS256 widget JWT (Khoros)", "secret", "key_id")
-        now = forms.get("now", int(time.time()))
-        return "khoros.widget_jwt.verify", {"token": token, "keyId": forms["key_id"], "secret": forms["secret"],
-                                            "now": now}  # fmt: skip
+        return _token_form(forms)
     if "user_id" in forms or "identifier" in forms:
         raise UsageError("a user hash: name its verifier with --op (an hmac_hex.verify op: conformance list)")
     if "email" in forms:

@@ -31,6 +31,8 @@ MODULES: tuple[str, ...] = (
     "conformance.inspect.mistakes.boldchat_validator",
     "conformance.inspect.mistakes.boldchat_pgp",
     "conformance.inspect.mistakes.hmac_hex",
+    "conformance.inspect.mistakes.stream_chat_token",
+    "conformance.inspect.mistakes.twilio_access_token",
 )
 
 Call = tuple[str, str, Mapping[str, Any]]  # (reference, op, args)

@@ -93,6 +93,26 @@ NOTES = {
     "AlgNone": {"bugType": "ALG_CONFUSION", "description": "alg none with an empty signature."},
     "Malformed": {"bugType": "MALFORMED", "description": "Not three Base64 segments of JSON objects."},
     "RandomInput": {"bugType": "BASIC", "description": "Seeded random user ids and claims."},
+    "SecretTrailingNewline": {
+        "bugType": "FUNCTIONALITY",
+        "description": "One side's API secret ends with the newline of the file or environment variable it was read"
+        " from: the HMAC keys differ, the signature does not verify.",
+    },
+    "UserIdCase": {
+        "bugType": "MODIFIED",
+        "description": "The token's user_id differs from the connecting user's only in letter case: user ids are"
+        " compared exactly.",
+    },
+    "UserIdType": {
+        "bugType": "MODIFIED",
+        "description": 'The token\'s user_id is a JSON number (42), not the string the user connects with ("42"):'
+        " the documented verifier wants a string.",
+    },
+    "ExpMilliseconds": {
+        "bugType": "WEAKNESS",
+        "description": "exp written in milliseconds (Date.now() + ms) where JWT wants seconds: the token is accepted"
+        " and lives about a thousand times longer than meant.",
+    },
 }
 
 SDK_OPS = STREAM_SDK_OPS
@@ -272,7 +292,24 @@ def build_all() -> dict[str, str]:
     builder.add(verify, model, "alg none", ["AlgNone"], {"token": unsecured, "secret": SECRET, "now": NOW})
     for junk in ("", "a.b", "a.b.c.d", "!!.e30.x"):
         builder.add(verify, model, "not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
+    _integration_mistakes(builder, verify, model, produced["node"][0])
     return {"stream_chat_token.json": builder.render()}
+
+
+def _integration_mistakes(
+    builder: VectorFileBuilder, verify: dict[str, Any], model: Mapping[str, Any], made: tuple[dict[str, Any], str]
+) -> None:
+    """Mistakes an integrator makes (what ``conformance inspect`` names): tokens by the node SDK or PyJWT."""
+    call, token = made
+    newline = {**_plain(call, token), "secret": call["secret"] + "\n"}
+    builder.add(verify, model, "the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
+    upper = jwt.encode({"user_id": "Alice"}, SECRET, algorithm="HS256")
+    case = {"token": upper, "secret": SECRET, "now": NOW, "userId": "alice"}
+    builder.add(verify, model, "user_id Alice, the user alice", ["UserIdCase"], case)
+    number = jwt.encode({"user_id": 42}, SECRET, algorithm="HS256")
+    builder.add(verify, model, "user_id 42 as a number", ["UserIdType"], {**case, "token": number, "userId": "42"})
+    millis = jwt.encode({"user_id": "alice", "exp": (NOW + 3600) * 1000}, SECRET, algorithm="HS256")
+    builder.add(verify, model, "exp in milliseconds", ["ExpMilliseconds"], {**case, "token": millis})
 
 
 def _plain(call: Mapping[str, Any], token: str) -> dict[str, Any]:

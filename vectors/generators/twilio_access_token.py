@@ -103,6 +103,16 @@ NOTES = {
     "WrongCty": {"bugType": "MODIFIED", "description": "The header's cty is not twilio-fpa;v=1."},
     "AlgNone": {"bugType": "ALG_CONFUSION", "description": "alg none with an empty signature."},
     "Malformed": {"bugType": "MALFORMED", "description": "Not three base64url segments of JSON objects."},
+    "SecretTrailingNewline": {
+        "bugType": "FUNCTIONALITY",
+        "description": "One side's API key secret ends with the newline of the file or environment variable it was"
+        " read from: the HMAC keys differ, the signature does not verify.",
+    },
+    "SwappedSids": {
+        "bugType": "MODIFIED",
+        "description": "The account SID and the API key SID swapped (AccessToken(accountSid, keySid, secret) called"
+        " with the key SID first): iss holds the AC... SID, sub the SK... SID.",
+    },
 }
 
 _ALL_GRANTS = [
@@ -278,6 +288,11 @@ def build_all() -> dict[str, str]:
     builder.add(verify, model, "alg none", ["AlgNone"], {"token": unsecured, "secret": SECRET, "now": NOW})
     for junk in ("", "a.b", "a.b.c.d", "!!.e30.x"):
         builder.add(verify, model, "not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
+    call, token, _, _ = made["node"][0]
+    newline = {**_plain(call, token), "secret": call["secret"] + "\n"}
+    builder.add(verify, model, "the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
+    swapped = _resigned(token, call["secret"], iss=call["accountSid"], sub=call["keySid"])
+    builder.add(verify, model, "iss and sub swapped", ["SwappedSids"], {**_plain(call, token), "token": swapped})
     return {"twilio_access_token.json": builder.render()}
 
 
