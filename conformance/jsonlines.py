@@ -178,10 +178,10 @@ class JsonLinesProcess:
                 if not text:
                     continue
                 try:
-                    lines.put(json.loads(text))
-                except json.JSONDecodeError:
+                    lines.put(strict_loads(text))
+                except (ValueError, RecursionError):
                     self.garbage.append(text[:200])
-                    lines.put(_Garbage(text[:200]))
+                    lines.put(_Broken(text) if text.startswith("{") else _Garbage(text[:200]))
         except (OSError, ValueError):  # the pipe was closed under us by close() or a kill
             pass
         lines.put(_EOF)
@@ -310,12 +310,26 @@ class JsonLinesProcess:
                 culprit = unanswered[0]
                 answers[culprit] = Outcome("io", message=f"{self.name}: {why}{self._diagnosis()}")
                 return sorted([*unanswered[1:], *pending[position:]])
+            if isinstance(message, _Broken):
+                self._answer_broken(message, in_flight, answers)
+                continue
             if not isinstance(message, dict):
                 continue
             request_id = message.get("id")
             if type(request_id) is int and request_id in in_flight:
                 answers[in_flight.pop(request_id)] = _to_outcome(message)
         return []
+
+    def _answer_broken(self, line: _Broken, in_flight: dict[int, int], answers: list[Outcome | None]) -> None:
+        """A line that opens an object but is not RFC 8259 JSON (``NaN``, ``Infinity``, a lone ``{``) is a protocol
+        error of the call it names (or, naming none, of the oldest unanswered one): ``io``, the line quoted."""
+        request_id = _id_of(line)
+        if request_id not in in_flight:
+            request_id = next(iter(in_flight), None)
+        if request_id is None:
+            return
+        message = f"{self.name}: answered a line that is not RFC 8259 JSON: {line[:200]}"
+        answers[in_flight.pop(request_id)] = Outcome("io", message=message)
 
     def _writer(self, outbox: queue.Queue[tuple[subprocess.Popen[str], list[tuple[int, str]]]]) -> None:
         """Write queued request lines to the process: an adapter that stops reading blocks only this thread."""
@@ -362,9 +376,34 @@ def _request_line(request_id: int, op: str, args: Mapping[str, Any]) -> str:
 
 
 class _Garbage(str):
-    """A stdout line that is not JSON."""
+    """A stdout line that is not JSON (a log line: skipped, kept for diagnoses)."""
 
     __slots__ = ()
+
+
+class _Broken(_Garbage):
+    """A stdout line that opens a JSON object but is not RFC 8259 JSON: a broken answer."""
+
+    __slots__ = ()
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def strict_loads(text: str) -> Any:
+    """``text`` as RFC 8259 JSON: ``NaN``, ``Infinity`` and ``-Infinity`` are refused (``ValueError``)."""
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _id_of(line: str) -> int | None:
+    """The ``id`` a broken answer line names, when a lenient parse can read one."""
+    try:
+        message = json.loads(line)
+    except (ValueError, RecursionError):
+        return None
+    request_id = message.get("id") if isinstance(message, dict) else None
+    return request_id if type(request_id) is int else None
 
 
 def unwrap(outcome: Outcome) -> Any:

@@ -1,6 +1,6 @@
 """The judge: the only code that decides what a case expects and which verdict an answer earns.
 
-Verdicts, most severe first (:data:`VERDICTS`):
+Verdicts, most severe first (their words and colours: :mod:`conformance.verdicts`):
 
 * ``unsafe``: it accepts (returns a value that accepts) what the reference refuses, on a vector whose flags the
   vector file's notes mark as security-relevant (:data:`SECURITY_BUG_TYPES`);
@@ -8,57 +8,59 @@ Verdicts, most severe first (:data:`VERDICTS`):
   on a vector that is not security-relevant; an op the implementation declared and then answered "unsupported";
 * ``io``: it crashed, hung or answered garbage; ``unavailable``: its runtime is missing;
 * ``reason_mismatch``: both refuse, for different reasons;
+* ``exceeds``: a producing op's output differs from the reference's, and a reference consumer of the flow accepts it
+  where it refuses the reference's own output (a PyJWT signer writes the ``kid`` that jsonwebtoken mangles). The
+  candidate does not reproduce a bug of the reference: not a failure of it by default, but never silent; it ranks
+  above ``equivalent`` because the two outputs are not interchangeable (``--fail-on exceeds`` where byte fidelity is
+  the promise);
 * ``equivalent``: a producing op's output differs in bytes from the reference's, but every reference consumer of
-  the flow accepts it and recovers the same content (decided by :func:`equivalence`, in the same run);
+  the flow answers it as it answers the reference's own output: the same content, or the same refusal (a signer that
+  orders the JWT header differently);
 * ``deviation``: an ``acceptable`` vector answered differently, as DEVIATIONS.md allows;
 * ``pass``: the same value, or the same error reason path; ``unsupported``: the implementation lacks the op.
 
-A gate fails on a configurable set of verdicts (:class:`Policy`, :func:`is_failure`).
+:func:`judge` gives a vector's verdict in one call; for a producing op's different value it needs what the flow's
+reference consumers answered (:func:`needs_consumers` says when; the runner asks them). :func:`interop` gives an
+interop cell's verdict, :func:`campaign` a campaign case's. A gate fails on a configurable set of verdicts
+(:class:`Policy`, :func:`is_failure`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from conformance import catalog
+from conformance import allowances, catalog, wording
 from conformance.arguments import require_bool, require_instance, require_mapping, require_str, require_strings
 from conformance.errors import InvalidArgument, UsageError
 from conformance.outcome import Outcome
+from conformance.verdicts import SEVERITY, VERDICTS, Verdict
 
 if TYPE_CHECKING:
     from conformance.vectors import VectorCase
 
-
-def _case(case: Any) -> VectorCase:
-    """``case`` when it is a :class:`~conformance.vectors.VectorCase`. Raises :class:`InvalidArgument` otherwise."""
-    from conformance.vectors import VectorCase
-
-    return require_instance(case, "case", VectorCase)  # type: ignore[no-any-return]
-
-
-def _outcome(outcome: Any, name: str = "outcome") -> Outcome:
-    return require_instance(outcome, name, Outcome)  # type: ignore[no-any-return]
-
-
-Verdict = Literal[
-    "unsafe", "fail", "io", "unavailable", "reason_mismatch", "equivalent", "deviation", "pass", "unsupported"
+__all__ = [
+    "DEFAULT_FAIL_ON",
+    "SECURITY_BUG_TYPES",
+    "SEVERITY",
+    "VERDICTS",
+    "CellJudgement",
+    "Judgement",
+    "Policy",
+    "Verdict",
+    "campaign",
+    "ci_strict",
+    "decisions",
+    "expected_outcome",
+    "interop",
+    "is_failure",
+    "judge",
+    "needs_consumers",
+    "same",
+    "worst",
 ]
-#: Every verdict, most severe first.
-VERDICTS: tuple[Verdict, ...] = (
-    "unsafe",
-    "fail",
-    "io",
-    "unavailable",
-    "reason_mismatch",
-    "equivalent",
-    "deviation",
-    "pass",
-    "unsupported",
-)
-SEVERITY: dict[str, int] = {verdict: len(VERDICTS) - index for index, verdict in enumerate(VERDICTS)}
 
 #: bugTypes (a vector file's ``notes``) whose acceptance by an implementation, where the reference refuses, is a
 #: security hole rather than a difference.
@@ -77,19 +79,49 @@ SECURITY_BUG_TYPES = frozenset(
 
 DEFAULT_FAIL_ON = frozenset({"unsafe", "fail", "io"})
 
+#: What the reference consumers answered for one producing case: consumer name -> (its answer to the candidate's
+#: output, its answer to the reference's own output).
+Consumed = Mapping[str, tuple[Outcome, Outcome]]
+
 
 @dataclass(frozen=True)
 class Judgement:
-    """A verdict and one line saying why; ``consumers`` names the reference consumers behind ``equivalent``.
-
-    ``pending`` marks a producing op's different value that :func:`equivalence` may still turn into
-    ``equivalent``; until then it is a ``fail``.
-    """
+    """A verdict and the words saying why; ``consumers`` names the reference consumers behind ``equivalent`` or
+    ``exceeds``; ``flag`` names the documented deviation a campaign case is."""
 
     verdict: Verdict
     why: str = ""
     consumers: tuple[str, ...] = ()
-    pending: bool = False
+    flag: str = ""
+
+
+def _case(case: Any) -> VectorCase:
+    """``case`` when it is a :class:`~conformance.vectors.VectorCase`. Raises :class:`InvalidArgument` otherwise."""
+    from conformance.vectors import VectorCase
+
+    return require_instance(case, "case", VectorCase)  # type: ignore[no-any-return]
+
+
+def _outcome(outcome: Any, name: str = "outcome") -> Outcome:
+    return require_instance(outcome, name, Outcome)  # type: ignore[no-any-return]
+
+
+def _outcomes(outcomes: Any, name: str) -> tuple[Outcome, ...]:
+    """``outcomes`` as a tuple when it is a sequence of Outcomes. Raises :class:`InvalidArgument` otherwise."""
+    if isinstance(outcomes, (str, bytes)) or not isinstance(outcomes, Sequence):
+        raise InvalidArgument(f"{name} must be a sequence of Outcomes")
+    return tuple(_outcome(item, name) for item in outcomes)
+
+
+def _consumed(consumed: Any) -> Consumed:
+    """``consumed`` when it maps each consumer's name to a pair of Outcomes. Raises :class:`InvalidArgument`."""
+    consumed = require_mapping(consumed, "consumed")
+    for name, pair in consumed.items():
+        if not isinstance(name, str) or not (
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(o, Outcome) for o in pair)
+        ):
+            raise InvalidArgument("consumed must map each consumer's name to a pair of Outcomes")
+    return consumed
 
 
 # --- what a case expects ----------------------------------------------------------------------------------------------
@@ -113,14 +145,18 @@ def same(first: Outcome, second: Outcome) -> bool:
     return True
 
 
+def _operation(op_name: str) -> catalog.Op | None:
+    try:
+        return catalog.op(op_name)
+    except UsageError:
+        return None
+
+
 def decisions(op_name: str, outcome: Outcome) -> tuple[bool, ...] | None:
     """Per judged item, whether ``outcome`` accepts it; ``None`` for ops that do not consume."""
     op_name, outcome = require_str(op_name, "op_name"), _outcome(outcome)
-    try:
-        operation = catalog.op(op_name)
-    except UsageError:
-        return None
-    if not operation.consumes:
+    operation = _operation(op_name)
+    if operation is None or not operation.consumes:
         return None
     if outcome.status != "value":
         return (False,)
@@ -132,6 +168,14 @@ def _refuses(op_name: str, outcome: Outcome) -> bool:
         return True
     decided = decisions(op_name, outcome)
     return decided is not None and not any(decided)
+
+
+def _accepts(op_name: str, outcome: Outcome) -> bool:
+    """Whether ``outcome`` accepts (a value; for a decision op, one that accepts every item)."""
+    if outcome.status != "value":
+        return False
+    decided = decisions(op_name, outcome)
+    return decided is None or all(decided)
 
 
 def _accepts_refused(op_name: str, expected: Outcome, actual: Outcome) -> bool:
@@ -152,20 +196,41 @@ def security_relevant(case: VectorCase) -> bool:
     return bool(set(case.bug_types) & SECURITY_BUG_TYPES)
 
 
-def _describe(outcome: Outcome) -> str:
-    if outcome.status == "value":
-        return "a value"
-    if outcome.status == "error":
-        return f"error {outcome.reason}"
-    return outcome.status
+def _answers(case: VectorCase, expected: Outcome, actual: Outcome) -> str:
+    return f"expected {wording.answer(expected, case.op)}, got {wording.answer(actual, case.op)}"
+
+
+def _with_notes(text: str, case: VectorCase) -> str:
+    meaning = wording.notes(case.notes) or ", ".join(case.flags)
+    return f"{text}; {meaning}" if meaning else text
 
 
 # --- the verdict of one answer ----------------------------------------------------------------------------------------
 
 
-def judge(case: VectorCase, outcome: Outcome, *, declared: bool = False) -> Judgement:  # noqa: PLR0911 (a decision table)
-    """The verdict of ``outcome`` for ``case``; ``declared`` says the implementation claimed the op."""
+def needs_consumers(case: VectorCase, outcome: Outcome) -> bool:
+    """Whether ``outcome``'s verdict depends on what the flow's reference consumers answer: a producing op's
+    value that differs from the value the vector records (on a non-``acceptable`` vector)."""
+    case, outcome = _case(case), _outcome(outcome)
+    operation = _operation(case.op)
+    return (
+        operation is not None
+        and operation.role == "produces"
+        and case.result != "acceptable"
+        and not case.expects_error
+        and outcome.status == "value"
+        and outcome.value != case.output
+    )
+
+
+def judge(  # noqa: PLR0911 (a decision table)
+    case: VectorCase, outcome: Outcome, *, declared: bool = False, consumed: Consumed | None = None
+) -> Judgement:
+    """The verdict of ``outcome`` for ``case``. ``declared`` says the implementation claimed the op; ``consumed``
+    is what the reference consumers answered when :func:`needs_consumers` (none asked: the different value fails).
+    Raises :class:`InvalidArgument` for arguments of the wrong types."""
     case, outcome, declared = _case(case), _outcome(outcome), require_bool(declared, "declared")
+    consumed = _consumed(consumed) if consumed is not None else None
     if outcome.status == "unsupported":
         if declared:
             return Judgement("fail", f"declared {case.op} but answered unsupported")
@@ -176,59 +241,141 @@ def judge(case: VectorCase, outcome: Outcome, *, declared: bool = False) -> Judg
     if same(expected, outcome):
         return Judgement("pass")
     if case.result == "acceptable":
-        return Judgement("deviation", f"acceptable vector: expected {_describe(expected)}, got {_describe(outcome)}")
+        return Judgement("deviation", _with_notes(f"acceptable vector: {_answers(case, expected, outcome)}", case))
     if _refuses(case.op, expected) and _refuses(case.op, outcome):
-        return Judgement("reason_mismatch", f"both refuse: expected {_describe(expected)}, got {_describe(outcome)}")
+        return Judgement("reason_mismatch", f"both refuse, for different reasons: {_answers(case, expected, outcome)}")
     if _accepts_refused(case.op, expected, outcome):
-        flags = ", ".join(case.flags)
-        if security_relevant(case):
-            return Judgement("unsafe", f"accepts what the reference refuses ({_describe(expected)}) [{flags}]")
-        return Judgement("fail", f"accepts what the reference refuses ({_describe(expected)}) [{flags}]")
+        verdict: Verdict = "unsafe" if security_relevant(case) else "fail"
+        return Judgement(
+            verdict, _with_notes(f"accepts what the reference refuses: {_answers(case, expected, outcome)}", case)
+        )
     if expected.status == "value" and outcome.status == "error":
-        return Judgement("fail", f"refuses what the reference accepts: {outcome.reason}")
-    producing = _producing(case.op)
-    return Judgement("fail", "a different value", pending=producing and expected.status == "value")
+        return Judgement("fail", f"refuses what the reference accepts: {_answers(case, expected, outcome)}")
+    if needs_consumers(case, outcome):
+        return _by_consumers(case, consumed or {})
+    return Judgement("fail", f"a different value{_where(expected, outcome)}: {_answers(case, expected, outcome)}")
 
 
-def _producing(op_name: str) -> bool:
-    try:
-        return catalog.op(op_name).role == "produces"
-    except UsageError:
-        return False
+def _where(expected: Outcome, actual: Outcome) -> str:
+    """`` at character N`` for two different strings (where the shortened words may not show it)."""
+    left, right = expected.value, actual.value
+    if not isinstance(left, str) or not isinstance(right, str):
+        return ""
+    index = next((i for i, (a, b) in enumerate(zip(left, right, strict=False)) if a != b), min(len(left), len(right)))
+    return f" from character {index} on"
 
 
-def equivalence(pending: Judgement, consumed: Mapping[str, tuple[Outcome, Outcome]]) -> Judgement:
-    """Settle a pending ``fail``. ``consumed`` maps each reference consumer to its answers for (the output, the
-    reference's own output). ``equivalent`` when every one accepted both and recovered the same content; otherwise
-    the ``fail`` stands, saying which consumer disagreed (or that none could decide)."""
-    pending = require_instance(pending, "pending", Judgement)
-    if not pending.pending:
-        return pending
-    consumed = require_mapping(consumed, "consumed")
-    for pair in consumed.values():
-        if not (isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(o, Outcome) for o in pair)):
-            raise InvalidArgument("consumed must map each consumer to a pair of Outcomes")
+def _by_consumers(case: VectorCase, consumed: Consumed) -> Judgement:
+    """A producing op's different value, judged by how each reference consumer answers it and the reference's own
+    output: ``equivalent`` when every one answers both alike, ``exceeds`` when one accepts it and refuses the
+    reference's (and none tells them apart otherwise), else ``fail`` naming the consumer that told them apart."""
     if not consumed:
         return Judgement("fail", "a different value, and no reference consumer could check it")
+    trip = catalog.round_trip_of(case.op)
+    consumer_op = trip.consumer_op if trip is not None else None
+    exceeded: list[str] = []
+    alike: list[str] = []
     for name, (answer, reference) in consumed.items():
-        if reference.status != "value":
-            return Judgement("fail", f"a different value; reference consumer {name} refuses the reference's own output")
-        if answer.status != "value":
-            return Judgement("fail", f"a different value, and reference consumer {name} answered {_describe(answer)}")
-        if answer.value != reference.value:
-            return Judgement("fail", f"a different value, and reference consumer {name} recovers other content")
+        mine, theirs = wording.answer(answer, consumer_op, 60), wording.answer(reference, consumer_op, 60)
+        if same(answer, reference):
+            alike.append(name)
+        elif _accepts(consumer_op or "", answer) and _refuses(consumer_op or "", reference):
+            exceeded.append(name)
+        else:
+            return Judgement(
+                "fail", f"a different value; reference consumer {name} answers it {mine}, the reference's own {theirs}"
+            )
     names = tuple(consumed)
-    return Judgement("equivalent", f"different bytes, accepted by {', '.join(names)} with the same content", names)
+    if exceeded:
+        first = consumed[exceeded[0]]
+        return Judgement(
+            "exceeds",
+            f"a different value that {', '.join(exceeded)} accepts ({wording.answer(first[0], consumer_op, 60)}) where "
+            f"it refuses the reference's own output ({wording.answer(first[1], consumer_op, 60)})",
+            names,
+        )
+    answer, reference = consumed[names[0]]
+    how = (
+        "the same content"
+        if reference.status == "value" and _accepts(consumer_op or "", reference)
+        else (f"the same refusal, as of the reference's own output: {wording.answer(reference, consumer_op, 60)}")
+    )
+    verb = "answers" if len(names) == 1 else "answer"
+    return Judgement("equivalent", f"different bytes; {', '.join(names)} {verb} both alike ({how})", names)
 
 
-def interop(answer: Outcome, content: Any) -> Judgement:
-    """The verdict of one consumer's answer to a producer's output in the interop matrix."""
-    answer = _outcome(answer, "answer")
-    if answer.status == "value" and answer.value == content:
+# --- interop cells and campaign cases ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellJudgement:
+    """An interop cell's verdict (the worst of its items), its counts, why, and which checked items failed."""
+
+    verdict: Verdict
+    passed: int
+    total: int
+    why: str
+    failed: tuple[int, ...]  # indexes into the consumer's answers
+
+
+def interop(
+    producer: str,
+    consumer: str,
+    produced: Sequence[Outcome],
+    answers: Sequence[tuple[Outcome, Any]],
+) -> CellJudgement:
+    """One interop cell: what ``producer`` made (``produced``, one per input) and ``consumer``'s answer to each
+    usable output with the content it must recover (``answers``). The cell takes the worst item's verdict; a cell
+    that checked nothing is never ``pass`` (it reads ``unsupported``, or the producer's failure). Raises
+    :class:`InvalidArgument` for arguments of the wrong types."""
+    producer, consumer = require_str(producer, "producer"), require_str(consumer, "consumer")
+    produced = _outcomes(produced, "produced")
+    if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
+        raise InvalidArgument("answers must be a sequence of (Outcome, content) pairs")
+    for item in answers:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], Outcome)):
+            raise InvalidArgument("answers must be a sequence of (Outcome, content) pairs")
+    verdict: Verdict = "pass"
+    why = ""
+
+    def worsen(candidate: Verdict, text: str) -> None:
+        nonlocal verdict, why
+        if SEVERITY[candidate] > SEVERITY[verdict]:
+            verdict, why = candidate, text
+
+    for out in produced:
+        if out.status != "value":
+            status: Verdict = out.status if out.status in {"unsupported", "unavailable", "io"} else "fail"  # type: ignore[assignment]
+            worsen(status, f"producer {producer}: {out.describe()[:200]}")
+    passed, failed = 0, []
+    for index, (answer, content) in enumerate(answers):
+        if answer.status == "value" and answer.value == content:
+            passed += 1
+            continue
+        failed.append(index)
+        status = answer.status if answer.status in {"unsupported", "unavailable", "io"} else "fail"  # type: ignore[assignment]
+        worsen(status, f"consumer {consumer}: {answer.describe()[:200]}")
+    if cell_verdict(verdict, passed) != verdict:
+        verdict = "unsupported"
+        why = why or f"no item checked: {producer} made no output {consumer} could check ({passed} of {len(answers)})"
+    return CellJudgement(verdict, passed, len(answers), why, tuple(failed))
+
+
+def campaign(op_name: str, args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> Judgement:
+    """A campaign case: ``pass`` when both answer alike, ``deviation`` (``flag`` named) when the difference is one
+    DEVIATIONS.md documents (:mod:`conformance.allowances`), else ``fail`` (a divergence). Raises
+    :class:`InvalidArgument` for arguments of the wrong types."""
+    op_name, args = require_str(op_name, "op_name"), require_mapping(args, "args")
+    reference, actual = _outcome(reference, "reference"), _outcome(actual, "actual")
+    if same(reference, actual):
         return Judgement("pass")
-    if answer.status in ("unsupported", "unavailable", "io"):
-        return Judgement(answer.status, answer.message or "")  # type: ignore[arg-type]
-    return Judgement("fail", f"consumer answered {_describe(answer)}")
+    flag = allowances.documented(op_name, args, reference, actual)
+    if flag is not None:
+        return Judgement("deviation", f"documented deviation {flag}", flag=flag)
+    return Judgement(
+        "fail",
+        f"expected {wording.answer(reference, op_name)}, got {wording.answer(actual, op_name)}",
+    )
 
 
 def cell_verdict(verdict: str, passed: int) -> Verdict:

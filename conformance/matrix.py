@@ -2,7 +2,8 @@
 
 A round trip (:class:`conformance.catalog.RoundTrip`) is one variant of a flow's N x N matrix: Khoros Cryptor has
 ``gcm`` and ``cbc``, BoldChat PGP one per compression setting. Producers and consumers are any implementations of
-the contract; each consumer's answer is judged by :func:`conformance.judge.interop`, and a cell takes the worst.
+the contract; the judge gives each cell its verdict (:func:`conformance.judge.interop`): the worst of its items, never ``pass``
+for a cell that checked nothing.
 """
 
 from __future__ import annotations
@@ -80,32 +81,28 @@ def interop_cell(
     inputs: Sequence[dict[str, Any]],
     produced: Sequence[Outcome],
 ) -> InteropCell:
-    """One cell: ``consumer``'s answers to what ``producer`` made from ``inputs``, judged and summed."""
-    cell = InteropCell(flow_id, producer, consumer.name, "pass", variant=trip.variant)
+    """One cell: ``consumer``'s answers to what ``producer`` made from ``inputs``, judged (:func:`judge.interop`)."""
     usable = [(args, out) for args, out in zip(inputs, produced, strict=True) if out.status == "value"]
-    for out in produced:
-        if out.status != "value":
-            status = out.status if out.status in {"unsupported", "unavailable", "io"} else "fail"
-            _worsen(cell, status, f"producer {producer}: {out.describe()[:200]}")
     consumed = consumer.call_many([(trip.consumer_op, trip.consumer_args(args, out.value)) for args, out in usable])
-    for (args, out), answer in zip(usable, consumed, strict=True):
-        cell.total += 1
-        expected = trip.expected(args)
-        verdict = judge.interop(answer, expected)
-        if verdict.verdict == "pass":
-            cell.passed += 1
-            continue
-        _worsen(cell, verdict.verdict, f"consumer {consumer.name}: {answer.describe()[:200]}")
-        if len(cell.examples) < EXAMPLES_PER_CELL:
-            cell.examples.append(
-                {"input": args, "produced": out.value, "consumed": answer.record(), "expected": expected}
-            )
-    if (verdict := judge.cell_verdict(cell.verdict, cell.passed)) != cell.verdict:
-        cell.verdict, cell.detail = verdict, cell.detail or f"no item checked: {cell.passed} of {cell.total} passed"
-    return cell
-
-
-def _worsen(cell: InteropCell, verdict: str, detail: str) -> None:
-    if judge.SEVERITY[verdict] > judge.SEVERITY[cell.verdict]:
-        cell.verdict = verdict  # type: ignore[assignment]
-        cell.detail = detail
+    expected = [trip.expected(args) for args, _ in usable]
+    verdict = judge.interop(producer, consumer.name, produced, list(zip(consumed, expected, strict=True)))
+    examples = [
+        {
+            "input": usable[index][0],
+            "produced": usable[index][1].value,
+            "consumed": consumed[index].record(),
+            "expected": expected[index],
+        }
+        for index in verdict.failed[:EXAMPLES_PER_CELL]
+    ]
+    return InteropCell(
+        flow_id,
+        producer,
+        consumer.name,
+        verdict.verdict,
+        passed=verdict.passed,
+        total=verdict.total,
+        detail=verdict.why,
+        examples=examples,
+        variant=trip.variant,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -90,14 +91,14 @@ def reason_path_of(exc: BaseException) -> str:
     return "/".join(parts)
 
 
-def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:
+def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:  # noqa: PLR0911 (one return per kind)
     """Run an op function and fold what it did into an :class:`Outcome`.
 
     The message of an exception that is not a :class:`ConformanceError` is dropped (it may quote an argument: a
     ``UnicodeEncodeError`` carries the whole text); its class names it.
     """
     try:
-        return Outcome.of_value(function(args))
+        value = function(args)
     except ReferenceUnavailable as exc:
         return Outcome("unavailable", message=str(exc))
     except ReferenceFailure as exc:
@@ -108,3 +109,17 @@ def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:
         return Outcome.of_error(exc.reason_path(), str(exc))
     except Exception as exc:
         return Outcome.of_error(reason_path_of(exc), f"{type(exc).__name__} raised")
+    if not is_json(value):
+        return Outcome(
+            "io", message=f"answered a {type(value).__name__} that is not RFC 8259 JSON (NaN, Infinity, bytes...)"
+        )
+    return Outcome.of_value(value)
+
+
+def is_json(value: Any) -> bool:
+    """Whether ``value`` is representable as RFC 8259 JSON (no NaN, no Infinity, only JSON types)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True

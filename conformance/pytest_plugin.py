@@ -42,7 +42,7 @@ from typing import Any
 
 import pytest
 
-from conformance import judge
+from conformance import judge, wording
 from conformance.arguments import require_instance, require_path, require_str, require_strings
 from conformance.contract import Implementation, from_python_object
 from conformance.errors import ConformanceError, InvalidArgument, UsageError
@@ -159,19 +159,17 @@ def check_vector(case: VectorCase, impl: Any, fail_on: frozenset[str] = judge.DE
     *unavailable*; xfails *deviation*, *equivalent* and *reason_mismatch* with the verdict and why.
     Raises as :func:`run_vector` does, and :class:`InvalidArgument` when ``fail_on`` is not a set of verdicts.
     """
-    from conformance.runner import settle_equivalence
+    from conformance.runner import judge_answers
 
-    fail_on = frozenset(require_strings(fail_on, "fail_on"))
-    unknown = sorted(fail_on - set(judge.VERDICTS))
-    if unknown:
-        raise InvalidArgument(f"fail_on holds unknown verdict(s); verdicts: {', '.join(judge.VERDICTS)}")
+    try:
+        fail_on = judge.Policy.from_options(require_strings(fail_on, "fail_on"), strict=False).fail_on
+    except UsageError as exc:
+        raise InvalidArgument(str(exc).replace("--fail-on", "fail_on")) from None
     outcome = run_vector(case, impl)
-    verdict = judge.judge(case, outcome)
-    if verdict.pending:
-        verdict = settle_equivalence([(case, outcome, verdict)])[0]
+    verdict = judge_answers([(case, outcome, False)])[0]
     if verdict.verdict == "pass":
         return
-    if verdict.verdict in fail_on:
+    if judge.is_failure(verdict.verdict, fail_on):
         pytest.fail(mismatch_report(case, outcome, verdict), pytrace=False)
     if verdict.verdict in {"unsupported", "unavailable"}:
         pytest.skip(f"{verdict.verdict}: {outcome.message}")
@@ -187,16 +185,16 @@ def mismatch_report(case: VectorCase, outcome: Outcome, verdict: judge.Judgement
     require_instance(outcome, "outcome", Outcome)
     if verdict is not None:
         require_instance(verdict, "verdict", judge.Judgement)
-    expected = judge.expected_outcome(case)
+    trace = outcome.message if outcome.status == "error" and "\n" in (outcome.message or "") else ""
+    shown = Outcome.of_error(outcome.reason or "") if trace else outcome
     lines = [
         f"{case.case_id} ({case.op}): {case.comment}",
         f"  result:   {case.result}" + (f"   flags: {', '.join(case.flags)}" if case.flags else ""),
         f"  input:    {_short(repr(case.input))}",
-        f"  expected: {_short(expected.describe())}",
     ]
-    trace = outcome.message if outcome.status == "error" and "\n" in (outcome.message or "") else ""
-    shown = Outcome.of_error(outcome.reason or "") if trace else outcome
-    lines.append(f"  actual:   {_short(shown.describe().rstrip(': '))}")
+    said = verdict is not None and wording.notes(case.notes) in verdict.why
+    rows = wording.explanation(case.op, judge.expected_outcome(case), shown, () if said else case.notes, limit=4000)
+    lines += [f"  {label + ':':<9} {_short(text)}" for label, text in rows]
     if verdict is not None:
         lines.append(f"  verdict:  {verdict.verdict}" + (f" ({verdict.why})" if verdict.why else ""))
     if trace:

@@ -12,12 +12,18 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from conformance.judge import VERDICTS, Policy, Verdict, cell_verdict, is_failure
+from conformance.judge import Policy, cell_verdict, is_failure
+from conformance.outcome import Outcome
+from conformance.verdicts import VERDICTS, Verdict
 
 
 @dataclass
 class CaseResult:
-    """One vector run on one implementation: the verdict and one line saying why."""
+    """One vector run on one implementation: the verdict and the words saying why.
+
+    ``expected`` (the vector's answer; ``None`` where nothing was answered) and ``actual`` are outcomes, and
+    ``kind`` is the op's result kind (``Op.result``): every report renders them from here.
+    """
 
     case_id: str  # "<flow>#<tcId>"
     file: str
@@ -30,11 +36,28 @@ class CaseResult:
     comment: str
     flags: list[str]
     input: dict[str, Any]
-    expected: dict[str, Any]  # {"output": ...} or {"error": reason}
-    actual: dict[str, Any]  # {"status": ..., "value"| "reason" + "message"}
+    expected: Outcome | None
+    actual: Outcome
+    kind: str = "json"  # the op's result kind: text, hex, json or boolean
     seconds: float = 0.0
     why: str = ""
-    consumers: list[str] = field(default_factory=list)  # the reference consumers behind an "equivalent"
+    consumers: list[str] = field(default_factory=list)  # the reference consumers behind "equivalent" / "exceeds"
+    notes: list[str] = field(default_factory=list)  # what the vector's flags mean (where the verdict is not pass)
+
+    def to_json(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["expected"] = self.expected.record() if self.expected is not None else None
+        data["actual"] = self.actual.record()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CaseResult:
+        """The inverse of :meth:`to_json`; also reads records whose expectation is ``{"output"}``/``{"error"}``."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["expected"] = _expected_from(data.get("expected"))
+        values["actual"] = Outcome.from_record(data.get("actual") or {})
+        return cls(**values)
 
     @property
     def flow(self) -> str:
@@ -79,6 +102,16 @@ class Failing:
     what: str  # "flow#tcId", "interop:<flow>/<variant>" or "implementation"
     verdict: str
     why: str
+
+
+def _expected_from(data: Any) -> Outcome | None:
+    if not isinstance(data, dict) or not data:
+        return None
+    if "status" in data:
+        return Outcome.from_record(data)
+    if "error" in data:
+        return Outcome.of_error(str(data["error"]))
+    return Outcome.of_value(data.get("output"))
 
 
 def _from_dict(cls: type, data: dict[str, Any]) -> Any:
@@ -140,7 +173,7 @@ class RunRecord:
             "metadata": self.metadata,
             "implementations": self.implementations,
             "summary": self.summary(),
-            "cases": [asdict(c) for c in self.cases],
+            "cases": [c.to_json() for c in self.cases],
             "interop": [asdict(c) for c in self.interop],
             "versionMatrix": self.version_matrix,
             "sdkMatrix": self.sdk_matrix,
@@ -151,7 +184,7 @@ class RunRecord:
         return cls(
             metadata=data["metadata"],
             implementations=data["implementations"],
-            cases=[_from_dict(CaseResult, c) for c in data.get("cases", [])],
+            cases=[CaseResult.from_json(c) for c in data.get("cases", [])],
             interop=[_checked_cell(_from_dict(InteropCell, c)) for c in data.get("interop", [])],
             version_matrix=data.get("versionMatrix", {}),
             sdk_matrix=data.get("sdkMatrix", {}),

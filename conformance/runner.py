@@ -1,8 +1,8 @@
 """The runner: every vector to every implementation that supports its op, judged; then the interop matrix.
 
 Each implementation answers its calls in batches through the contract; :mod:`conformance.judge` gives each answer
-its verdict. A producing op's different value is passed, in the same run, through the flow's reference consumers:
-if every one accepts it and recovers the same content, the verdict is ``equivalent``.
+its verdict, in one call. A producing op's different value is first passed, in the same run, through the flow's
+reference consumers (with the reference's own output), and the judge compares what they answered.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from conformance import catalog, judge, registry
+from conformance import catalog, judge, registry, wording
 from conformance.contract import Implementation
 from conformance.errors import ConformanceError
 from conformance.judge import Judgement, Policy
@@ -27,38 +26,21 @@ from conformance.vectors import VectorCase
 BATCH = 250
 
 
-def expected_of(case: VectorCase) -> dict[str, Any]:
-    """A vector's expectation as the record holds it: ``{"output": ...}`` or ``{"error": reason}``."""
-    return {"error": case.error} if case.expects_error else {"output": case.output}
-
-
-def actual_of(outcome: Outcome) -> dict[str, Any]:
-    """An outcome as the record holds it."""
-    return outcome.record()
-
-
-@dataclass
-class _Pending:
-    index: int  # into the results list
-    case: VectorCase
-    outcome: Outcome
-    judgement: Judgement
-
-
-def settle_equivalence(
-    pending: Sequence[tuple[VectorCase, Outcome, Judgement]],
+def consumer_answers(
+    items: Sequence[tuple[VectorCase, Outcome]],
     resolve: Callable[[str], Implementation] = registry.shared,
-) -> list[Judgement]:
-    """Settle pending ``fail``\\ s of producing ops: pass each output, and the reference's own output for the same
-    vector, through every reference consumer of the flow; ``equivalent`` when each accepts both with the same content.
+) -> list[dict[str, tuple[Outcome, Outcome]]]:
+    """For each (case, outcome) whose verdict needs them (:func:`judge.needs_consumers`), what every reference
+    consumer of the flow answers for (the output, the reference's own output for the same vector); ``{}`` for the
+    others.
 
     ``resolve`` gives the implementation of a reference name (the run's own instance when it has one). A reference
     that is unavailable here, or lacks the consumer op, is not asked.
     """
     work: dict[str, list[tuple[int, str, dict[str, Any], dict[str, Any]]]] = {}
-    for position, (case, outcome, judgement) in enumerate(pending):
+    for position, (case, outcome) in enumerate(items):
         trip = catalog.round_trip_of(case.op)
-        if not judgement.pending or trip is None:
+        if trip is None or not judge.needs_consumers(case, outcome):
             continue
         try:
             mine = trip.consumer_args(case.input, outcome.value)
@@ -67,19 +49,29 @@ def settle_equivalence(
             continue
         for name in catalog.flow_of(case.op).references:
             work.setdefault(name, []).append((position, trip.consumer_op, mine, theirs))
-    consumed: dict[int, dict[str, tuple[Outcome, Outcome]]] = {}
-    for name, items in work.items():
+    consumed: list[dict[str, tuple[Outcome, Outcome]]] = [{} for _ in items]
+    for name, calls_of in work.items():
         consumer = resolve(name)
         if consumer.unavailable() is not None:
             continue
-        calls = [call for _, op, mine, theirs in items for call in ((op, mine), (op, theirs))]
+        calls = [call for _, op, mine, theirs in calls_of for call in ((op, mine), (op, theirs))]
         outcomes = consumer.call_many(calls)
-        for index, (position, _, _, _) in enumerate(items):
+        for index, (position, _, _, _) in enumerate(calls_of):
             answer, reference = outcomes[2 * index], outcomes[2 * index + 1]
             if answer.status != "unsupported":
-                consumed.setdefault(position, {})[name] = (answer, reference)
+                consumed[position][name] = (answer, reference)
+    return consumed
+
+
+def judge_answers(
+    items: Sequence[tuple[VectorCase, Outcome, bool]],
+    resolve: Callable[[str], Implementation] = registry.shared,
+) -> list[Judgement]:
+    """The judge's verdict of each (case, outcome, declared), asking the reference consumers where it needs them."""
+    consumed = consumer_answers([(case, outcome) for case, outcome, _ in items], resolve)
     return [
-        judge.equivalence(judgement, consumed.get(position, {})) for position, (_, _, judgement) in enumerate(pending)
+        judge.judge(case, outcome, declared=declared, consumed=answers)
+        for (case, outcome, declared), answers in zip(items, consumed, strict=True)
     ]
 
 
@@ -90,9 +82,9 @@ def run_cases(
     progress: bool = True,
     resolve: Callable[[str], Implementation] | None = None,
 ) -> list[CaseResult]:
-    """Every case on every implementation, judged (equivalence settled through the reference consumers)."""
-    results: list[CaseResult] = []
-    pending: list[_Pending] = []
+    """Every case on every implementation, judged (producing ops' different values through the reference
+    consumers)."""
+    answered: list[tuple[VectorCase, str, Outcome, bool, float]] = []
     bar = Progress(len(cases) * len(implementations), "vectors", enabled=progress)
     for implementation in implementations:
         declared = implementation.ops() if not implementation.builtin else frozenset()
@@ -102,26 +94,25 @@ def run_cases(
             outcomes = implementation.call_many([(c.op, c.input) for c in chunk])
             each = (time.monotonic() - began) / max(len(chunk), 1)
             for case, outcome in zip(chunk, outcomes, strict=True):
-                judgement = judge.judge(case, outcome, declared=case.op in declared)
-                if judgement.pending:
-                    pending.append(_Pending(len(results), case, outcome, judgement))
-                results.append(_case_result(case, implementation.name, outcome, judgement, each))
+                answered.append((case, implementation.name, outcome, case.op in declared, each))
             bar.advance(len(chunk), implementation.name)
     bar.finish()
-    if pending:
-        by_name = {i.name: i for i in implementations if i.builtin}
-        lookup = resolve or (lambda name: by_name.get(name) or registry.shared(name))
-        settled = settle_equivalence([(p.case, p.outcome, p.judgement) for p in pending], lookup)
-        for item, judgement in zip(pending, settled, strict=True):
-            result = results[item.index]
-            result.verdict, result.why, result.consumers = judgement.verdict, judgement.why, list(judgement.consumers)
-    return results
+    by_name = {i.name: i for i in implementations if i.builtin}
+    lookup = resolve or (lambda name: by_name.get(name) or registry.shared(name))
+    judgements = judge_answers([(case, outcome, declared) for case, _, outcome, declared, _ in answered], lookup)
+    return [
+        case_result(case, name, outcome, judgement, each)
+        for (case, name, outcome, _, each), judgement in zip(answered, judgements, strict=True)
+    ]
 
 
-def _case_result(
-    case: VectorCase, implementation: str, outcome: Outcome, judgement: Judgement, seconds: float
+def case_result(
+    case: VectorCase, implementation: str, outcome: Outcome, judgement: Judgement, seconds: float = 0.0
 ) -> CaseResult:
+    """The record of one judged answer: expected and actual as outcomes, with the op's result kind; the vector's
+    input and flag notes only where something was answered."""
     answered = judgement.verdict not in {"unsupported", "unavailable"}
+    noted = judgement.verdict not in {"pass", "unsupported", "unavailable"}
     return CaseResult(
         case_id=case.case_id,
         file=Path(case.file).name,
@@ -134,11 +125,13 @@ def _case_result(
         comment=case.comment,
         flags=list(case.flags),
         input=case.input if answered else {},
-        expected=expected_of(case) if answered else {},
-        actual=actual_of(outcome),
+        expected=judge.expected_outcome(case) if answered else None,
+        actual=outcome,
+        kind=wording.kind_of(case.op),
         seconds=round(seconds, 6),
         why=judgement.why,
         consumers=list(judgement.consumers),
+        notes=list(case.notes) if noted else [],
     )
 
 

@@ -90,7 +90,7 @@ class VectorFileBuilder:
 
     def render(self) -> str:
         """Stable text: sorted notes, two-space indent, ASCII only (lone surrogates as ``\\uXXXX`` escapes)."""
-        return json.dumps(self.document(), indent=2, ensure_ascii=True) + "\n"
+        return json.dumps(self.document(), indent=2, ensure_ascii=True, allow_nan=False) + "\n"
 
     def write(self, path: Path) -> None:
         Path(path).write_text(self.render(), encoding="utf-8")

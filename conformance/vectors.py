@@ -49,6 +49,7 @@ class VectorCase:
     error: str | None
     source: dict[str, str]
     bug_types: tuple[str, ...] = ()  # the bugType of each flag, from the file's notes
+    notes: tuple[str, ...] = ()  # what each flag means, from the file's notes: "Flag: description (BUG_TYPE)"
 
     @property
     def flow(self) -> str:
@@ -277,6 +278,13 @@ def vector_files(directory: Path | None = None) -> list[Path]:
         raise VectorFileError(f"{directory}: cannot be listed ({exc.strerror or type(exc).__name__})") from None
 
 
+def _flag_note(flag: str, note: dict[str, Any]) -> str:
+    description = " ".join(str(note.get("description", "")).split())
+    return (
+        f"{flag}: {description} ({note.get('bugType', '')})" if description else f"{flag} ({note.get('bugType', '')})"
+    )
+
+
 def iter_cases(path: Path) -> Iterator[VectorCase]:
     """The cases of one vector file. Raises as :func:`load_file` does (when iteration starts)."""
     document = load_file(path)
@@ -296,6 +304,7 @@ def iter_cases(path: Path) -> Iterator[VectorCase]:
                 error=test.get("error"),
                 source=group["source"],
                 bug_types=tuple(notes[flag]["bugType"] for flag in test["flags"] if flag in notes),
+                notes=tuple(_flag_note(flag, notes[flag]) for flag in test["flags"] if flag in notes),
             )
 
 

@@ -15,12 +15,12 @@ from conformance import catalog
 from conformance.contract import from_python_object
 from conformance.errors import ReferenceFailure, UsageError
 from conformance.fuzz import engine, record, shards
-from conformance.fuzz.allowances import documented
 from conformance.fuzz.classes import ranked, signature
 from conformance.fuzz.generators import EXCLUDED, GENERATORS, generator
 from conformance.fuzz.minimize import minimize
 from conformance.fuzz.plan import Plan, check, select_ops
 from conformance.fuzz.reducers import ZERO_KEY_B64, _cbc_open
+from conformance.judge import campaign
 from conformance.outcome import Outcome
 from conformance.spec import ImplementationSpec
 
@@ -115,23 +115,21 @@ def test_org_json_leniency_is_counted_apart_but_other_differences_are_not() -> N
         return {"ivKey": ZERO_KEY_B64, "encryptionKey": ZERO_KEY_B64, "encryptedPayload": text}
 
     java_lenient = Outcome.of_value({})
-    assert (
-        documented("khoros.payload.decrypt", args_for(b"{}a"), java_lenient, Outcome.of_value(None))
-        == "OrgJsonLeniency"
-    )
-    assert documented("khoros.payload.decrypt", args_for(b"{}"), java_lenient, Outcome.of_value(None)) is None
-    assert documented("khoros.payload.decrypt", args_for(b"{}a"), java_lenient, Outcome.of_value({"a": 1})) is None
-    assert documented("khoros.skep.decrypt", args_for(b"{}a"), java_lenient, Outcome.of_value(None)) is None
+    lenient = campaign("khoros.payload.decrypt", args_for(b"{}a"), java_lenient, Outcome.of_value(None))
+    assert (lenient.verdict, lenient.flag) == ("deviation", "OrgJsonLeniency")
+    assert campaign("khoros.payload.decrypt", args_for(b"{}"), java_lenient, Outcome.of_value(None)).flag == ""
+    assert campaign("khoros.payload.decrypt", args_for(b"{}a"), java_lenient, Outcome.of_value({"a": 1})).flag == ""
+    assert campaign("khoros.skep.decrypt", args_for(b"{}a"), java_lenient, Outcome.of_value(None)).verdict == "fail"
 
 
 def test_an_empty_hashing_key_is_the_documented_deviation_only_when_empty() -> None:
     hashed, refused = Outcome.of_value("CF83..."), Outcome.of_error("EmptyKey", "the hashing key must not be empty")
     op = "boldchat.sha512.secure"
-    assert documented(op, {"encoded": "a=b", "hashingKey": ""}, hashed, refused) == "EmptyHashingKey"
-    assert documented(op, {"encoded": "a=b", "hashingKey": "k"}, hashed, refused) is None
-    assert documented(op, {"encoded": "a=b", "hashingKey": ""}, hashed, Outcome.of_value("other")) is None
+    assert campaign(op, {"encoded": "a=b", "hashingKey": ""}, hashed, refused).flag == "EmptyHashingKey"
+    assert campaign(op, {"encoded": "a=b", "hashingKey": "k"}, hashed, refused).flag == ""
+    assert campaign(op, {"encoded": "a=b", "hashingKey": ""}, hashed, Outcome.of_value("other")).flag == ""
     unencodable = Outcome.of_error("InvalidArgument", "not encodable as UTF-8")
-    assert documented(op, {"encoded": "\ud800", "hashingKey": ""}, unencodable, refused) == "EmptyHashingKey"
+    assert campaign(op, {"encoded": "\ud800", "hashingKey": ""}, unencodable, refused).flag == "EmptyHashingKey"
 
 
 # --- records ------------------------------------------------------------------------------------------------------

@@ -79,8 +79,8 @@ def test_failing_implementation_shows_expected_and_actual(inner: pytest.Pytester
         [
             "*khoros_cryptor#1 (khoros.cryptor.aes_hash_block)*",
             "*input:    {'s': ''}",
-            "*expected: value 'e3b0c44298fc1c149afbf4c8996fb924'",
-            "*actual:   value '00000000000000000000000000000000'",
+            '*expected: value "e3b0c44298fc1c149afbf4c8996fb924"',
+            '*actual:   value "00000000000000000000000000000000"',
         ]
     )
 

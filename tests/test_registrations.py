@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import catalog, registry
+from conformance import allowances, catalog, registry
 from conformance.audit import model, runner
-from conformance.fuzz import allowances, generators, reducers
+from conformance.fuzz import generators, reducers
 
 DECLARED = catalog.op_names()[0]
 

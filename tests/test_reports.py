@@ -14,8 +14,8 @@ import pytest
 
 from conformance import report
 from conformance.hexdiff import hex_diff
-from conformance.report.details import diff_operands
-from conformance.report.html import render_html, script_json, vendor_of
+from conformance.outcome import Outcome
+from conformance.report.html import render_html, script_json
 from conformance.results import CaseResult, InteropCell, RunRecord, VersionFinding
 from tests import browser
 
@@ -37,7 +37,7 @@ def _case(
     comment: str = "",
     error: str | None = None,
 ) -> CaseResult:
-    expected: dict[str, Any] = {"error": error} if error else {"output": output}
+    expected = Outcome.of_error(error) if error else Outcome.of_value(output)
     if actual is None:
         actual = {
             "pass": {"status": "value", "value": output} if not error else {"status": "error", "reason": error},
@@ -61,7 +61,8 @@ def _case(
         flags=["Flag"],
         input=input_ or {"key": "00" * 16, "value": f"text {tc_id}"},
         expected=expected,
-        actual=actual,
+        actual=Outcome.from_record(actual),
+        kind="hex" if op.startswith("khoros.cryptor") else "text",
         seconds=0.001,
     )
 
@@ -147,12 +148,14 @@ def test_junit_structure_and_counts(tmp_path: Path) -> None:
     root = ElementTree.parse(path).getroot()
     suites = _suites(path)
     assert list(suites) == ["python", "java", "node", "interop (producer -> consumer)"]
+    node_line = suites["node"].findtext("system-out") or ""
+    assert node_line == "1 vector(s) not run: node does not implement thread.x"  # one count line, no test
     counts = {
         name: {k: int(s.get(k, "-1")) for k in ("tests", "failures", "errors", "skipped")} for name, s in suites.items()
     }
     assert counts["python"] == {"tests": 5, "failures": 1, "errors": 0, "skipped": 0}
     assert counts["java"] == {"tests": 3, "failures": 1, "errors": 0, "skipped": 1}
-    assert counts["node"] == {"tests": 1, "failures": 0, "errors": 0, "skipped": 1}
+    assert counts["node"] == {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     assert counts["interop (producer -> consumer)"] == {"tests": 4, "failures": 1, "errors": 0, "skipped": 2}
     for key in ("tests", "failures", "errors", "skipped"):
         assert int(root.get(key, "-1")) == sum(c[key] for c in counts.values())
@@ -166,13 +169,12 @@ def test_junit_structure_and_counts(tmp_path: Path) -> None:
     assert first.get("name") == "khoros_cryptor#1 case 1"
     failure = python.find("testcase/failure")
     assert failure is not None and failure.get("type") == "fail"
-    assert failure.get("message", "").startswith('fail: expected value "00ff10", got value "00fe10"')
+    assert failure.get("message", "").startswith('fail: expected value "00ff10"; actual value "00fe10"')
     assert "00 FE 10" in (failure.text or "") and "!!" in (failure.text or "")  # the hex diff is in the body
     java_io = suites["java"].find("testcase/failure")
     assert java_io is not None and java_io.get("type") == "io"
     skipped = suites["java"].find("testcase/skipped")
     assert skipped is not None and "unavailable" in skipped.get("message", "")
-    assert "unsupported" in (suites["node"].find("testcase/skipped").get("message", ""))  # type: ignore[union-attr]
     deviation = next(t for t in python.findall("testcase") if t.get("name", "").startswith("khoros_cryptor#3"))
     assert deviation.find("failure") is None and "deviation" in (deviation.findtext("system-out") or "")
 
@@ -303,10 +305,11 @@ def test_diff_files_through_json(tmp_path: Path) -> None:
 # --- HTML --------------------------------------------------------------------------------------------------------------
 
 
-def test_vendor_of() -> None:
-    assert vendor_of("khoros-cryptor") == "khoros"
-    assert vendor_of("thread.messenger") == "thread"
-    assert vendor_of("talkative") == "talkative"
+def test_pass_share_words() -> None:
+    from conformance.report.html import pass_share
+
+    assert pass_share({"pass": 59, "deviation": 4, "unsupported": 7}) == "59 of 63 pass; 4 deviations"
+    assert pass_share({"pass": 1, "deviation": 1, "fail": 2}) == "1 of 4 pass; 1 deviation, 2 fail"
 
 
 def test_script_json_cannot_end_the_script_element() -> None:
@@ -329,17 +332,24 @@ def test_html_is_self_contained_and_escaped(tmp_path: Path) -> None:
     assert "If the vendor upgrades commons-codec, these inputs change" in text
     assert "1.14 (pinned)" in text and "error IllegalArgument" in text and "padded key" in text
     assert "ab" * 32 in text  # vector file SHA-256
-    vendors = text[text.index('<section id="vendors">') : text.index('<section id="flows">')]
-    assert '<td class="v-fail">2/4 pass (1 fail, 1 deviation)</td>' in vendors
-    assert '<td class="v-pass">1/1 pass</td>' in vendors and '<td class="v-unsupported">unsupported</td>' in vendors
+    summary = text[text.index('<section id="summary">') : text.index('<section id="flows">')]
+    assert "<th>flow</th>" in summary and "<th>vendor</th>" not in summary
+    assert '<td class="v-fail">2 of 4 pass; 1 fail, 1 deviation</td>' in summary
+    assert '<td class="v-pass">1 of 1 pass</td>' in summary
+    assert "<th>node</th>" not in summary and "implement none of the selected ops): node" in summary
     assert "0123456789ab" in text  # commit
 
 
-def test_python_diff_rule_matches_hexdiff() -> None:
-    assert diff_operands("00ff", "00fe") == (b"\x00\xff", b"\x00\xfe")
-    assert diff_operands("abc", "00") == (b"abc", b"00")
-    assert diff_operands(LONE, "x")[0] == LONE.encode("utf-8", "surrogatepass")
-    assert diff_operands({"b": 1, "a": "\u00e9"}, [1])[0] == b'{"a":"\\u00e9","b":1}'
+def test_byte_level_diff_only_for_bytes_and_text_outputs() -> None:
+    from conformance.wording import diff_operands
+
+    value = Outcome.of_value
+    assert diff_operands("hex", value("00ff"), value("00fe")) == (b"\x00\xff", b"\x00\xfe")
+    assert diff_operands("text", value("00ff"), value("00fe")) == (b"00ff", b"00fe")  # text is not re-guessed as hex
+    assert diff_operands("text", value(LONE), value("x"))[0] == LONE.encode("utf-8", "surrogatepass")  # type: ignore[index]
+    assert diff_operands("boolean", value(False), value(True)) is None  # no diff of "false" against "true"
+    assert diff_operands("json", value({"a": 1}), value({"a": 2})) is None
+    assert diff_operands("hex", value("00"), Outcome.of_error("BadTag")) is None
 
 
 def test_html_size_stays_reasonable_for_2000_cases_by_8_implementations(tmp_path: Path) -> None:

@@ -46,16 +46,17 @@ def compact_json(value: Any, level: int = 0) -> str:
     inner, outer = "  " * (level + 1), "  " * level
     if isinstance(value, Mapping) and value:
         items = [
-            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {compact_json(v, level + 1)}" for k, v in value.items()
+            f"{inner}{json.dumps(str(k), ensure_ascii=False, allow_nan=False)}: {compact_json(v, level + 1)}"
+            for k, v in value.items()
         ]
         return "{\n" + ",\n".join(items) + "\n" + outer + "}"
     if isinstance(value, list) and any(isinstance(item, (Mapping, list)) for item in value):
         return "[\n" + ",\n".join(inner + compact_json(item, level + 1) for item in value) + "\n" + outer + "]"
-    return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def dumps_json(record: AuditRecord) -> str:
-    return json.dumps(record.to_json(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(record.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_json(record: AuditRecord, path: str | Path) -> None:

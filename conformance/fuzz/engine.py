@@ -1,5 +1,5 @@
 """The campaign engine: generated cases, in batches, to the reference and the implementation through the contract
-(``call_many``), judged by :func:`conformance.judge.same`; divergences recorded and the first ones minimized.
+(``call_many``), judged by :func:`conformance.judge.campaign`; divergences recorded and the first ones minimized.
 
 The reference answers each batch in a thread while the implementation answers it in this one (the JVM and the
 subprocess references run outside the GIL), and the next batch is drawn meanwhile. ``jobs`` > 1 runs that many
@@ -26,16 +26,15 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance import judge
 from conformance.contract import Implementation
 from conformance.errors import ReferenceFailure
-from conformance.fuzz.allowances import documented
 from conformance.fuzz.classes import DivergenceClass, ranked, signature
 from conformance.fuzz.generators import generator
 from conformance.fuzz.minimize import minimize
 from conformance.fuzz.plan import Plan
 from conformance.fuzz.record import CampaignRecord, Divergence
 from conformance.fuzz.shards import BLOCK, Part, block_cases
-from conformance.judge import same
 from conformance.outcome import Outcome
 
 #: Seconds of work a batch aims at (its size follows the measured rate, up to the plan's batch size).
@@ -168,11 +167,11 @@ def _judge(
             )
         result.cases += 1
         result.per_op[op] += 1
-        if same(answer, mine):
+        verdict = judge.campaign(op, args, answer, mine)
+        if verdict.verdict == "pass":
             continue
-        flag = documented(op, args, answer, mine)
-        if flag is not None:
-            result.deviations[flag] += 1
+        if verdict.verdict == "deviation":
+            result.deviations[verdict.flag] += 1
             continue
         found += 1
         result.divergence_count += 1

@@ -18,9 +18,8 @@ from typing import Any
 from conformance import catalog
 from conformance.contract import Implementation
 from conformance.errors import ConformanceError
-from conformance.fuzz.allowances import documented
 from conformance.fuzz.reducers import REDUCERS
-from conformance.judge import same
+from conformance.judge import campaign
 from conformance.outcome import Outcome
 
 #: Candidates asked per batch, and calls to each side at most per divergence.
@@ -117,9 +116,8 @@ def minimize(
             for candidate, answer, mine in zip(batch, theirs, ours, strict=True):
                 if (
                     answer.status in ("value", "error")
-                    and not same(answer, mine)
                     and _shape(answer, mine) == wanted
-                    and documented(op, candidate, answer, mine) is None
+                    and campaign(op, candidate, answer, mine).verdict == "fail"
                 ):
                     current, best, improved = candidate, (answer, mine), True
                     steps += 1

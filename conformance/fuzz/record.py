@@ -157,7 +157,9 @@ class CampaignRecord:
 
     def write(self, path: Path) -> None:
         """Write the JSON (ASCII only: lone surrogates in arguments stay ``\\uXXXX`` escapes)."""
-        Path(path).write_text(json.dumps(self.to_json(), indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+        Path(path).write_text(
+            json.dumps(self.to_json(), indent=1, ensure_ascii=True, allow_nan=False) + "\n", encoding="utf-8"
+        )
 
 
 def load(path: Path) -> CampaignRecord:

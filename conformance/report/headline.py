@@ -6,30 +6,15 @@ Reports only read the record; which result fails the gate is the judge's policy 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from conformance.judge import VERDICTS
-from conformance.results import Failing, RunRecord
+from conformance.verdicts import NOTABLE, VERDICTS
+from conformance.verdicts import count as _count
 
-#: How verdict counts read in a sentence: (singular, plural).
-_WORDS = {
-    "unsafe": ("unsafe", "unsafe"),
-    "fail": ("fail", "fail"),
-    "io": ("IO error", "IO errors"),
-    "unavailable": ("unavailable", "unavailable"),
-    "reason_mismatch": ("reason mismatch", "reason mismatches"),
-    "equivalent": ("equivalent", "equivalent"),
-    "deviation": ("deviation", "deviations"),
-    "pass": ("pass", "pass"),
-    "unsupported": ("unsupported", "unsupported"),
-}
-#: Non-failing verdicts worth naming after the failing ones.
-_NOTABLE = ("io", "unavailable", "reason_mismatch", "equivalent", "deviation")
+if TYPE_CHECKING:
+    from conformance.results import Failing, RunRecord
+
 DEFAULT_LIMIT = 25
-
-
-def _count(verdict: str, number: int) -> str:
-    singular, plural = _WORDS.get(verdict, (verdict, verdict))
-    return f"{number} {singular if number == 1 else plural}"
 
 
 def headline(record: RunRecord) -> str:
@@ -38,7 +23,7 @@ def headline(record: RunRecord) -> str:
     failed = Counter(f.verdict for f in failing)
     failing_cases = {(f.implementation, f.what) for f in failing}
     notable = Counter(
-        c.verdict for c in record.cases if c.verdict in _NOTABLE and (c.implementation, c.case_id) not in failing_cases
+        c.verdict for c in record.cases if c.verdict in NOTABLE and (c.implementation, c.case_id) not in failing_cases
     )
     passed = sum(1 for c in record.cases if c.verdict == "pass")
     first = ", ".join(_count(v, failed[v]) for v in VERDICTS if failed[v])
@@ -64,15 +49,23 @@ def _line(item: Failing) -> str:
 
 
 def summary_table(record: RunRecord) -> str:
-    """The implementation x verdict counts, with each implementation's pass share over what it supports."""
+    """The implementation x verdict counts, with each implementation's pass share over what it answered.
+
+    An implementation that answered none of the selected vectors (it implements none of their ops) is one line
+    under the table, not a row; a verdict no row has is not a column."""
     summary = record.summary()
-    width = max([len(name) for name in summary] + [14])
-    header = f"{'implementation':<{width}}  " + " ".join(f"{v:>11}" for v in VERDICTS) + "   ok/answered"
+    answered = {name: sum(n for v, n in row.items() if v != "unsupported") for name, row in summary.items()}
+    rows = {name: row for name, row in summary.items() if answered[name]}
+    columns = [v for v in VERDICTS if v != "unsupported" and any(row[v] for row in rows.values())] or ["pass"]
+    width = max([len(name) for name in rows] + [14])
+    header = f"{'implementation':<{width}}  " + " ".join(f"{v:>11}" for v in columns) + "   ok/answered"
     lines = [header]
-    for name, row in summary.items():
-        answered = sum(n for v, n in row.items() if v != "unsupported")
-        share = f"{row['pass'] + row['equivalent'] + row['deviation']}/{answered}" if answered else "-"
-        lines.append(f"{name:<{width}}  " + " ".join(f"{row[v]:>11}" for v in VERDICTS) + f"   {share}")
+    for name, row in rows.items():
+        share = f"{row['pass'] + row['equivalent'] + row['deviation'] + row['exceeds']}/{answered[name]}"
+        lines.append(f"{name:<{width}}  " + " ".join(f"{row[v]:>11}" for v in columns) + f"   {share}")
+    idle = [name for name in summary if not answered[name]]
+    if idle:
+        lines.append(f"not applicable (implement none of the selected ops): {', '.join(idle)}")
     for name, described in record.implementations.items():
         if described.get("available"):
             lines.append(f"{name}: unavailable: {' '.join(str(described['available']).split())}")

@@ -1,4 +1,4 @@
-"""One self-contained HTML report: per-flow matrices, the interop matrices, vendor summary, metadata, version matrix.
+"""One self-contained HTML report: per-flow matrices, the interop matrices, a summary per flow, metadata, version matrix.
 
 Nothing is loaded from elsewhere (inline CSS and script, a CSP that forbids the rest). The case data travels as
 JSON in a ``<script type="application/json">`` block (``<``, ``>``, ``&``, U+2028/U+2029 and lone surrogates all as
@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from conformance import catalog
+from conformance import catalog, verdicts, wording
 from conformance.errors import UsageError
 from conformance.judge import SEVERITY, VERDICTS, worst
-from conformance.report.details import describe_actual
+from conformance.outcome import Outcome
 from conformance.report.headline import failing_lines, headline
 from conformance.report.html_assets import CSS, SCRIPT
 from conformance.results import CaseResult, RunRecord
@@ -32,14 +32,9 @@ TITLE_CHARS = 2000
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u2028\u2029]")
 
 
-def vendor_of(scheme: str) -> str:
-    """The vendor a scheme belongs to: its prefix before the first ``-`` or ``.``."""
-    return re.split(r"[-.]", scheme, maxsplit=1)[0]
-
-
 def script_json(data: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: pure ASCII, no ``<``, ``>`` or ``&``."""
-    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -58,11 +53,19 @@ def _implementation_names(record: RunRecord) -> list[str]:
     return list(names)
 
 
-def _compact_actual(case: CaseResult) -> Any:
-    """0 when a pass answered exactly the expected output (saves repeating it), else the actual answer."""
-    if case.verdict == "pass" and case.actual == {"status": "value", "value": case.expected.get("output")}:
+def _answer_data(case: CaseResult) -> Any:
+    """0 when a pass answered exactly the expected outcome (saves repeating it), else ``[actual record, words,
+    byte-level diff or None]``: the words and the diff come from :mod:`conformance.wording`, as in every report."""
+    if case.verdict == "pass" and case.expected is not None and case.actual == case.expected:
         return 0
-    return case.actual
+    diff = wording.value_diff(case.kind, case.expected, case.actual) if case.expected is not None else None
+    return [case.actual.record(), wording.answer(case.actual, case.op), diff]
+
+
+def _expected_data(case: CaseResult) -> Any:
+    if case.expected is None:
+        return None
+    return [case.expected.record(), wording.answer(case.expected, case.op)]
 
 
 def _flow_title(flow_id: str, fallback: str) -> str:
@@ -79,7 +82,7 @@ def _interop_label(flow: str, variant: str) -> str:
 
 def page_data(record: RunRecord) -> dict[str, Any]:
     """The data the page's script renders: vectors once each, results per (vector, implementation) as
-    ``[verdict index, actual or 0, seconds]``, flows grouped by op, interop cells."""
+    ``[verdict index, answer or 0, seconds, why]``, flows grouped by op, interop cells, and the verdict table."""
     impls = _implementation_names(record)
     impl_index = {name: i for i, name in enumerate(impls)}
     vectors: list[list[Any]] = []
@@ -91,14 +94,18 @@ def page_data(record: RunRecord) -> dict[str, Any]:
         if index is None:
             index = vector_index[case.case_id] = len(vectors)
             head = [case.case_id, case.file, case.scheme, case.op, case.tc_id, case.result, case.comment]
-            vectors.append([*head, case.flags, case.input, case.expected])
+            vectors.append([*head, case.flags, case.input, _expected_data(case), wording.notes(case.notes)])
             results.append([None] * len(impls))
             stem = Path(case.file).stem or case.scheme
             flow = flows.setdefault(stem, {"file": stem, "scheme": case.scheme, "groups": {}})
             flow["groups"].setdefault(case.op, []).append(index)
+        elif vectors[index][9] is None and case.expected is not None:
+            vectors[index][8:11] = [case.input, _expected_data(case), wording.notes(case.notes)]
+        elif not vectors[index][10] and case.notes:
+            vectors[index][10] = wording.notes(case.notes)
         results[index][impl_index[case.implementation]] = [
             VERDICTS.index(case.verdict),
-            _compact_actual(case),
+            _answer_data(case),
             round(case.seconds, 6),
             case.why,
         ]
@@ -110,18 +117,47 @@ def page_data(record: RunRecord) -> dict[str, Any]:
         ]
         flow_list.append({"file": stem, "scheme": _flow_title(stem, flow["scheme"]), "groups": groups})
     interop = [
-        [_interop_label(c.flow, c.variant), c.producer, c.consumer, c.verdict, c.passed, c.total, c.detail, c.examples]
+        [
+            _interop_label(c.flow, c.variant),
+            c.producer,
+            c.consumer,
+            c.verdict,
+            c.passed,
+            c.total,
+            c.detail,
+            [_interop_example(c.flow, example) for example in c.examples],
+        ]
         for c in record.interop
     ]
     return {
         "verdicts": list(VERDICTS),
         "severity": SEVERITY,
+        "short": {row.name: row.short for row in verdicts.TABLE},
+        "notable": [row.name for row in verdicts.TABLE if row.notable or row.name in {"unsafe", "fail"}],
         "impls": impls,
         "vectors": vectors,
         "results": results,
         "flows": flow_list,
         "interop": interop,
     }
+
+
+def _interop_example(flow_id: str, example: Mapping[str, Any]) -> dict[str, Any]:
+    """An interop example with the consumer's answer in words and, for a bytes or text consumer, the byte diff."""
+    shown = dict(example)
+    consumed = Outcome.from_record(example.get("consumed") or {})
+    op = _consumer_op(flow_id)
+    shown["diff"] = wording.value_diff(wording.kind_of(op), Outcome.of_value(example.get("expected")), consumed)
+    shown["consumedWords"] = wording.answer(consumed, op)
+    return shown
+
+
+def _consumer_op(flow_id: str) -> str | None:
+    try:
+        trips = catalog.flow(flow_id).round_trips
+    except UsageError:
+        return None
+    return trips[0].consumer_op if trips else None
 
 
 def _table(header: list[str], rows: Iterable[list[str]], css: str = "") -> str:
@@ -138,36 +174,50 @@ def _td(text: Any, css: str = "", title: str = "") -> str:
     return f"<td{attrs}>{_visible(text)}</td>"
 
 
-def vendor_summary(record: RunRecord) -> dict[str, dict[str, dict[str, int]]]:
-    """vendor -> implementation -> verdict -> count."""
+def flow_summary(record: RunRecord) -> dict[str, dict[str, dict[str, int]]]:
+    """flow -> implementation -> verdict -> count."""
     table: dict[str, dict[str, dict[str, int]]] = {}
     for case in record.cases:
-        row = table.setdefault(vendor_of(case.scheme), {}).setdefault(case.implementation, dict.fromkeys(VERDICTS, 0))
+        row = table.setdefault(case.flow, {}).setdefault(case.implementation, dict.fromkeys(VERDICTS, 0))
         row[case.verdict] += 1
     return table
 
 
-def _vendor_section(record: RunRecord) -> str:
-    impls = _implementation_names(record)
+def pass_share(counts: Mapping[str, int]) -> str:
+    """``59 of 63 pass; 4 deviations`` over what was answered (unsupported left out)."""
+    answered = sum(n for v, n in counts.items() if v != "unsupported")
+    extra = ", ".join(verdicts.count(v, n) for v, n in counts.items() if n and v not in {"pass", "unsupported"})
+    return f"{counts.get('pass', 0)} of {answered} pass" + (f"; {extra}" if extra else "")
+
+
+def _answered(counts: Mapping[str, int] | None) -> bool:
+    return bool(counts) and any(n for v, n in counts.items() if v != "unsupported")  # type: ignore[union-attr]
+
+
+def _flow_section(record: RunRecord) -> str:
+    summary = flow_summary(record)
+    names = _implementation_names(record)
+    impls = [n for n in names if any(_answered(by.get(n)) for by in summary.values())]
     rows = []
-    for vendor, by_impl in sorted(vendor_summary(record).items()):
-        cells = [f"<th>{_visible(vendor)}</th>"]
+    for flow, by_impl in sorted(summary.items()):
+        cells = [f"<th>{_visible(flow)}</th>"]
         for name in impls:
             counts = by_impl.get(name)
-            if not counts or not sum(counts.values()):
-                cells.append(_td("-", "v-none"))
+            if not counts or not _answered(counts):
+                cells.append(_td("-", "v-none", "implements none of this flow's ops"))
                 continue
-            verdict = worst((v for v, n in counts.items() if n), default="unsupported")
-            answered = sum(n for v, n in counts.items() if v != "unsupported")
-            if not answered:
-                cells.append(_td("unsupported", "v-unsupported"))
-                continue
-            extra = ", ".join(f"{n} {v}" for v, n in counts.items() if n and v not in {"pass", "unsupported"})
-            cells.append(_td(f"{counts['pass']}/{answered} pass" + (f" ({extra})" if extra else ""), f"v-{verdict}"))
+            verdict = worst((v for v, n in counts.items() if n and v != "unsupported"), default="unsupported")
+            cells.append(_td(pass_share(counts), f"v-{verdict}"))
         rows.append(cells)
     if not rows:
         return "<p>No cases in this run.</p>"
-    return _table(["vendor", *(_visible(n) for n in impls)], rows, "summary")
+    idle = [n for n in names if n not in impls]
+    note = ""
+    if idle:
+        note = (
+            '<p class="hint">Not shown (they implement none of the selected ops): ' + _visible(", ".join(idle)) + "</p>"
+        )
+    return _table(["flow", *(_visible(n) for n in impls)], rows, "summary") + note
 
 
 def _key_values(mapping: Mapping[str, Any]) -> str:
@@ -249,7 +299,7 @@ def _version_section(record: RunRecord) -> str:
             cells = [_td(case_id), _td(_short(what.strip())), _td(_short(given, 60), "mono", given)]
             for version in versions:
                 answer = answers.get(version, {})
-                text = describe_actual(answer) if answer else "-"
+                text = wording.answer(Outcome.from_record(answer), case.op if case else None) if answer else "-"
                 changed = json.dumps(answer, sort_keys=True) != first
                 cells.append(_td(_short(text, 60), "changed" if changed else "", text))
             rows.append(cells)
@@ -295,8 +345,12 @@ def _sdk_section(record: RunRecord) -> str:
 
 
 def _legend() -> str:
-    items = [(v, v.replace("_", " ")) for v in VERDICTS] + [("none", "not run")]
-    return '<p class="legend">' + "".join(f'<span class="cell v-{v}">{label}</span>' for v, label in items) + "</p>"
+    items = [(row.name, row.name.replace("_", " "), row.meaning) for row in verdicts.TABLE]
+    items.append(("none", "not run", "the implementation does not implement the op"))
+    spans = "".join(
+        f'<span class="cell v-{v}" title="{_visible(meaning)}">{_visible(label)}</span>' for v, label, meaning in items
+    )
+    return '<p class="legend">' + spans + "</p>"
 
 
 def _headline_section(record: RunRecord) -> str:
@@ -322,7 +376,7 @@ def render_html(record: RunRecord) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>handoff-conformance report {_visible(stamp)}</title>
-<style>{CSS}</style>
+<style>{CSS}{verdicts.css_rules()}</style>
 </head>
 <body data-selfcheck="pending">
 <header><h1>handoff-conformance report</h1>
@@ -332,7 +386,7 @@ def render_html(record: RunRecord) -> str:
 <pre id="report-errors" hidden></pre>
 <nav id="toc"></nav>
 <main>
-<section id="vendors"><h2>Summary per vendor</h2>{_vendor_section(record)}</section>
+<section id="summary"><h2>Summary per flow</h2>{_flow_section(record)}</section>
 <section id="flows"><h2>Vectors per flow</h2><p class="hint">Rows are grouped by op; click a group to list its
 vectors, click a cell for the input, both answers and a byte-level diff.</p><noscript>The matrices need
 JavaScript.</noscript></section>

@@ -1,4 +1,8 @@
-"""The HTML report's inline style and script (kept apart from the Python that fills the page)."""
+"""The HTML report's inline style and script (kept apart from the Python that fills the page).
+
+The verdicts' colours, cell labels and which are notable come from :mod:`conformance.verdicts` (the page's CSS and
+its data); the words for answers and the byte-level diffs come from :mod:`conformance.wording`, computed in Python.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +16,6 @@ table.matrix td.cell,table.interop td.cell{cursor:pointer;text-align:center;min-
 tr.group-row th{cursor:pointer;background:#fafafa}tr.vector-row th{font-weight:normal;padding-left:1.6em;
 max-width:38em;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .cell{display:table-cell}.legend .cell{display:inline-block;padding:1px 8px;margin-right:4px;border:1px solid #ccc}
-.v-pass{background:#c8e6c9;color:#1b5e20}.v-fail{background:#ef9a9a;color:#7f0000;font-weight:bold}
-.v-io{background:#ef9a9a;color:#7f0000;font-weight:bold;outline:2px dashed #b71c1c;outline-offset:-3px}
-.v-unsupported{background:#e0e0e0;color:#555}.v-unavailable{background:#ffe082;color:#6d4c00}
-.v-deviation{background:repeating-linear-gradient(45deg,#bbdefb 0 6px,#e3f2fd 6px 12px);color:#0d47a1}
-.v-unsafe{background:#4a0000;color:#fff;font-weight:bold;outline:2px solid #ff1744;outline-offset:-3px}
-.v-reason_mismatch{background:#fff3e0;color:#8a4b00}.v-equivalent{background:#dcedc8;color:#33691e;font-style:italic}
 .headline{font-size:1.3em;font-weight:bold;padding:.4em .6em;border-radius:4px;display:inline-block}
 .headline.gate-fail{background:#b71c1c;color:#fff}.headline.gate-pass{background:#1b5e20;color:#fff}
 .v-none{background:#fff;color:#aaa}td.selected{box-shadow:inset 0 0 0 3px #000}
@@ -47,8 +45,8 @@ SCRIPT = r"""
   var VERDICTS = DATA.verdicts;
   /* For summing cells: the worst verdict colours the cell; unsupported only shows when nothing ran. */
   var SEVERITY = DATA.severity;
-  var SHORT = {unsafe: "UNSAFE", fail: "FAIL", io: "IO", unavailable: "unavail", reason_mismatch: "reason",
-    equivalent: "equiv", deviation: "dev", pass: "pass", unsupported: "n/a"};
+  var SHORT = DATA.short;
+  var NOTABLE = DATA.notable;
   var caseIndex = {};
   DATA.vectors.forEach(function (v, i) { caseIndex[v[0]] = i; });
   var groupOf = {};
@@ -74,85 +72,8 @@ SCRIPT = r"""
   function pretty(value) { return JSON.stringify(value, null, 1); }
   function shorten(text, limit) { return text.length <= limit ? text : text.slice(0, limit - 3) + "..."; }
 
-  /* The byte-level diff: the same rule and layout as conformance.report.details / conformance.hexdiff. */
-  function utf8(text) {
-    var out = [];
-    for (var i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-        var d = text.charCodeAt(i + 1);
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          var cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          out.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63));
-          i++;
-          continue;
-        }
-      }
-      if (c < 0x80) { out.push(c); } else if (c < 0x800) { out.push(0xc0 | (c >> 6), 0x80 | (c & 63)); } else {
-        out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      }
-    }
-    return out;
-  }
-  function pyString(text) {
-    var out = "\"";
-    var named = {34: "\\\"", 92: "\\\\", 10: "\\n", 13: "\\r", 9: "\\t", 8: "\\b", 12: "\\f"};
-    for (var i = 0; i < text.length; i++) {
-      var c = text.charCodeAt(i);
-      if (named[c]) { out += named[c]; } else if (c < 0x20 || c > 0x7e) {
-        out += "\\u" + ("000" + c.toString(16)).slice(-4);
-      } else { out += text.charAt(i); }
-    }
-    return out + "\"";
-  }
-  function pyJson(value) {
-    if (value === null || value === undefined) { return "null"; }
-    if (typeof value === "boolean" || typeof value === "number") { return String(value); }
-    if (typeof value === "string") { return pyString(value); }
-    if (Array.isArray(value)) { return "[" + value.map(pyJson).join(",") + "]"; }
-    return "{" + Object.keys(value).sort().map(function (k) { return pyString(k) + ":" + pyJson(value[k]); }).join(",") + "}";
-  }
-  var HEX = /^(?:[0-9a-fA-F]{2})*$/;
-  function operands(expected, actual) {
-    var hexPair = typeof expected === "string" && typeof actual === "string" && HEX.test(expected) && HEX.test(actual);
-    function bytes(value) {
-      if (typeof value === "string") {
-        if (!hexPair) { return utf8(value); }
-        var out = [];
-        for (var i = 0; i < value.length; i += 2) { out.push(parseInt(value.substr(i, 2), 16)); }
-        return out;
-      }
-      return utf8(pyJson(value));
-    }
-    return [bytes(expected), bytes(actual)];
-  }
-  function hexByte(x, upper) { var s = ("0" + x.toString(16)).slice(-2); return upper ? s.toUpperCase() : s; }
-  function hexDiff(a, b, labels) {
-    var width = 16;
-    var rows = ["offset  " + labels[0].padEnd(width * 3) + "  " + labels[1]];
-    var differing = 0;
-    for (var offset = 0; offset < Math.max(a.length, b.length, 1); offset += width) {
-      var left = [], right = [], same = true;
-      for (var i = 0; i < width; i++) {
-        var x = offset + i < a.length ? a[offset + i] : null;
-        var y = offset + i < b.length ? b[offset + i] : null;
-        var mark = x !== y;
-        if (mark) { same = false; }
-        left.push(x === null ? "  " : hexByte(x, mark));
-        right.push(y === null ? "  " : hexByte(y, mark));
-      }
-      if (!same) { differing++; }
-      rows.push(("00000" + offset.toString(16)).slice(-6) + "  " + left.join(" ") + "  " + right.join(" ") + "  " +
-        (same ? "" : "!!"));
-    }
-    var equal = differing === 0;
-    rows.push(a.length + " vs " + b.length + " bytes: " + (equal ? "identical" :
-      "DIFFERENT (" + differing + " row(s) differ; differing bytes in UPPER case)"));
-    return rows.join("\n");
-  }
-  function diffBlock(expected, actual) {
-    var pair = operands(expected, actual);
-    var text = hexDiff(pair[0], pair[1], ["expected", "actual"]);
+  /* A byte-level diff, as conformance.wording made it (only for bytes and text outputs). */
+  function diffBlock(text) {
     var pre = el("pre", {"class": "hexdiff"});
     text.split("\n").forEach(function (line) {
       pre.appendChild(el("span", line.slice(-2) === "!!" ? {"class": "differs"} : {}, [line + "\n"]));
@@ -163,8 +84,9 @@ SCRIPT = r"""
   function resultOf(vi, ii) {
     var r = DATA.results[vi][ii];
     if (!r) { return null; }
-    var expected = DATA.vectors[vi][9];
-    return {verdict: VERDICTS[r[0]], actual: r[1] === 0 ? {status: "value", value: expected.output} : r[1], seconds: r[2],
+    var expected = DATA.vectors[vi][9] || [null, ""];
+    var answer = r[1] === 0 ? [expected[0], expected[1], null] : r[1];
+    return {verdict: VERDICTS[r[0]], actual: answer[0], words: answer[1], diff: answer[2], seconds: r[2],
       why: r[3] || ""};
   }
   function field(name, value) { return el("tr", {}, [el("th", {text: name}), el("td", {text: visible(value)})]); }
@@ -174,16 +96,18 @@ SCRIPT = r"""
     var v = DATA.vectors[vi], name = DATA.impls[ii], r = resultOf(vi, ii);
     var box = el("div", {"class": "case-details", "data-cell": name + "|" + v[0]});
     box.appendChild(el("h3", {}, [name + " \u2014 " + v[0] + " ", el("span", {"class": "cell v-" + (r ? r.verdict : "none"), text: r ? r.verdict : "not run"})]));
-    box.appendChild(el("table", {"class": "meta"}, [field("op", v[3]), field("file", v[1]), field("result", v[5]),
+    box.appendChild(el("table", {"class": "meta"}, [field("op", v[3]), field("file", v[1]), field("vector", v[5]),
       field("comment", v[6]), field("flags", v[7].join(", ") || "-"), field("why", r && r.why ? r.why : "-"),
       field("seconds", r ? r.seconds : "-")]));
-    block("input", v[8]).concat(block("expected", v[9])).forEach(function (n) { box.appendChild(n); });
+    var expected = v[9];
+    box.appendChild(el("table", {"class": "meta"}, [field("expected", expected ? expected[1] : "-"),
+      field("actual", r ? r.words : "not run"), field("flags mean", v[10] || "-")]));
+    block("input", v[8]).forEach(function (n) { box.appendChild(n); });
+    if (expected) { block("expected", expected[0]).forEach(function (n) { box.appendChild(n); }); }
     if (r) { block("actual (" + name + ")", r.actual).forEach(function (n) { box.appendChild(n); }); }
-    if (r && "output" in v[9] && r.actual.status === "value") {
+    if (r && r.diff) {
       box.appendChild(el("h4", {text: "byte-level diff (expected vs actual)"}));
-      box.appendChild(diffBlock(v[9].output, r.actual.value));
-    } else if (r && r.actual.status === "error" && "error" in v[9]) {
-      box.appendChild(el("p", {text: "reason: expected " + visible(v[9].error) + ", got " + visible(r.actual.reason)}));
+      box.appendChild(diffBlock(r.diff));
     }
     var others = el("table", {"class": "meta"});
     DATA.impls.forEach(function (other, oi) {
@@ -200,11 +124,12 @@ SCRIPT = r"""
     box.appendChild(el("h3", {}, [c[0] + ": " + c[1] + " \u2192 " + c[2] + " ", el("span", {"class": "cell v-" + c[3], text: c[3]})]));
     box.appendChild(el("table", {"class": "meta"}, [field("passed", c[4] + " of " + c[5]), field("detail", c[6] || "-")]));
     c[7].forEach(function (example, n) {
-      block("example " + (n + 1), example).forEach(function (node) { box.appendChild(node); });
-      var consumed = example.consumed || {};
-      if (consumed.status === "value" && "expected" in example) {
+      box.appendChild(el("h4", {text: "example " + (n + 1) + ": the consumer answered " + (example.consumedWords || "")}));
+      block("input, produced, consumed, expected", {input: example.input, produced: example.produced,
+        consumed: example.consumed, expected: example.expected}).slice(1).forEach(function (node) { box.appendChild(node); });
+      if (example.diff) {
         box.appendChild(el("h4", {text: "byte-level diff (expected vs consumed)"}));
-        box.appendChild(diffBlock(example.expected, consumed.value));
+        box.appendChild(diffBlock(example.diff));
       }
     });
     return box;
@@ -274,7 +199,7 @@ SCRIPT = r"""
         var needsLook = false;
         DATA.impls.forEach(function (name, ii) {
           var agg = aggregate(group.rows, ii);
-          needsLook = needsLook || ["unsafe", "fail", "io", "reason_mismatch", "equivalent", "deviation"].indexOf(agg.verdict) >= 0;
+          needsLook = needsLook || NOTABLE.indexOf(agg.verdict) >= 0;
           row.appendChild(el("td", {"class": "cell group-cell v-" + agg.verdict, title: name + ": " + agg.text + " pass", text: agg.text}));
         });
         body.appendChild(row);

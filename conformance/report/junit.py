@@ -1,8 +1,9 @@
 """JUnit XML: one ``<testsuite>`` per implementation, one ``<testcase>`` per (implementation, vector).
 
-A result is a ``<failure>`` (``type`` names its verdict) exactly when the run's gate policy fails it; *unsupported*
-and *unavailable* are otherwise ``<skipped>``; any other verdict that is not *pass* passes with a note.
-Interop pairs form one more suite.
+A result is a ``<failure>`` (``type`` names its verdict) exactly when the run's gate policy fails it; *unavailable*
+is otherwise ``<skipped>``; any other verdict that is not *pass* passes with a note. A vector whose op the
+implementation does not implement (*unsupported*) is no test case at all: its suite says how many, in one line
+(``<system-out>`` and the ``unsupported`` property). Interop pairs form one more suite.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from conformance import wording
 from conformance.judge import is_failure
-from conformance.report.details import describe_actual, describe_expected, value_diff
 from conformance.results import CaseResult, InteropCell, RunRecord
 
 INTEROP_SUITE = "interop (producer -> consumer)"
@@ -54,13 +55,17 @@ def _case_body(case: CaseResult) -> str:
         f"case     {case.case_id} ({case.result}; flags {', '.join(case.flags) or '-'})",
         f"op       {case.op}",
         f"input    {json.dumps(case.input, ensure_ascii=True, sort_keys=True)}",
-        f"expected {describe_expected(case.expected)}",
-        f"actual   {describe_actual(case.actual)}",
+        *(f"{label:<8} {text}" for label, text in wording.explanation(case.op, case.expected, case.actual, case.notes)),
     ]
-    diff = value_diff(case.expected, case.actual)
-    if diff:
-        lines += ["", diff]
+    if case.expected is not None:
+        diff = wording.value_diff(case.kind, case.expected, case.actual)
+        if diff:
+            lines += ["", diff]
     return "\n".join(lines)
+
+
+def _summary(case: CaseResult) -> str:
+    return "; ".join(f"{label} {text}" for label, text in wording.explanation(case.op, case.expected, case.actual))
 
 
 def _testcase(suite: ElementTree.Element, case: CaseResult, record: RunRecord) -> str:
@@ -73,26 +78,26 @@ def _testcase(suite: ElementTree.Element, case: CaseResult, record: RunRecord) -
         name=xml_text(f"{case.case_id} {case.comment}".strip()),
         time=f"{max(case.seconds, 0.0):.6f}",
     )
-    summary = f"expected {describe_expected(case.expected)}, got {describe_actual(case.actual)}"
     verdict = case.verdict
     if record.is_failing(case.implementation, verdict):
-        message = f"{verdict}: {case.why or summary}"
+        message = f"{verdict}: {case.why or _summary(case)}"
         failure = ElementTree.SubElement(element, "failure", message=xml_text(_shorten(message)), type=verdict)
         failure.text = xml_text(_case_body(case))
         return "failure"
-    if verdict in {"unsupported", "unavailable"}:
-        reason = case.actual.get("message") or ""
-        text = f"{verdict}: {case.implementation} " + (
-            "does not implement " + case.op if verdict == "unsupported" else "runtime is unavailable"
-        )
-        ElementTree.SubElement(
-            element, "skipped", message=xml_text(_shorten(f"{text}{': ' + reason if reason else ''}"))
-        )
+    if verdict == "unavailable":
+        reason = case.actual.message or ""
+        text = f"unavailable: {case.implementation} runtime is unavailable" + (f": {reason}" if reason else "")
+        ElementTree.SubElement(element, "skipped", message=xml_text(_shorten(text)))
         return "skipped"
     if verdict != "pass":
         out = ElementTree.SubElement(element, "system-out")
-        out.text = xml_text(f"{verdict} (does not fail the gate): {case.why or summary}")
+        out.text = xml_text(f"{verdict} (does not fail the gate): {case.why or _summary(case)}")
     return "passed"
+
+
+def _not_implemented(cases: list[CaseResult], record: RunRecord) -> list[CaseResult]:
+    """The cases that are no test: unsupported (the implementation does not implement the op), and not failing."""
+    return [c for c in cases if c.verdict == "unsupported" and not record.is_failing(c.implementation, c.verdict)]
 
 
 def _interop_testcase(suite: ElementTree.Element, cell: InteropCell, record: RunRecord) -> str:
@@ -151,7 +156,17 @@ def build_junit(record: RunRecord) -> ElementTree.ElementTree:
         suite = _suite(root, name, timestamp)
         described = record.implementations.get(name, {})
         _properties(suite, [*run_properties, *_flatten("implementation", described)])
-        states = [_testcase(suite, case, record) for case in cases]
+        left_out = _not_implemented(cases, record)
+        left = {id(case) for case in left_out}
+        counted = [case for case in cases if id(case) not in left]
+        states = [_testcase(suite, case, record) for case in counted]
+        if left_out:
+            ops = sorted({case.op for case in left_out})
+            line = f"{len(left_out)} vector(s) not run: {name} does not implement {', '.join(ops)}"
+            ElementTree.SubElement(suite, "system-out").text = xml_text(line)
+            suite.find("properties").append(  # type: ignore[union-attr]
+                ElementTree.Element("property", name="unsupported", value=str(len(left_out)))
+            )
         seconds = sum(max(case.seconds, 0.0) for case in cases)
         all_seconds += seconds
         for key, value in _count(suite, states, seconds).items():

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-from conformance.judge import VERDICTS
 from conformance.report.headline import failing_lines, headline
-from conformance.results import RunRecord
+from conformance.verdicts import VERDICTS, inline_style
 
-_COLOURS = {
-    "unsafe": "#4a0000;color:#fff",
-    "fail": "#ef9a9a",
-    "io": "#ef9a9a",
-    "unavailable": "#ffe082",
-    "reason_mismatch": "#fff3e0",
-    "equivalent": "#dcedc8",
-    "deviation": "#bbdefb",
-    "pass": "#c8e6c9",
-    "unsupported": "#e0e0e0",
-}
+if TYPE_CHECKING:
+    from conformance.results import RunRecord
 
 
 def _cell(verdict: str, text: str) -> str:
-    return f'<td style="background:{_COLOURS.get(verdict, "#fff")};padding:2px 6px">{html.escape(text)}</td>'
+    return f'<td style="{inline_style(verdict)};padding:2px 6px">{html.escape(text)}</td>'
 
 
 def record_html(record: RunRecord, failing_limit: int = 15) -> str:
@@ -34,6 +25,8 @@ def record_html(record: RunRecord, failing_limit: int = 15) -> str:
     head = "".join(f"<th>{v}</th>" for v in VERDICTS)
     rows = []
     for name, counts in summary.items():
+        if not any(counts[v] for v in VERDICTS if v != "unsupported"):
+            continue  # it implements none of the selected ops
         cells = "".join(_cell(v, str(counts[v])) if counts[v] else "<td></td>" for v in VERDICTS)
         rows.append(f"<tr><th>{html.escape(name)}</th>{cells}</tr>")
     parts.append(f"<table><tr><th>implementation</th>{head}</tr>{''.join(rows)}</table>")

@@ -11,14 +11,19 @@ One op per mode, one mistake per op, and the verdict it earns:
 
 * ``kid-blind`` (``khoros.widget_jwt.verify``): takes the key id from the token instead of checking it -> unsafe;
 * ``signature-blind`` (``talkative.verify``): decodes the payload without checking the signature -> unsafe;
-* ``header-order`` (``khoros.widget_jwt.sign``): writes the header {"typ","alg","kid"}, as PyJWT does -> equivalent;
+* ``header-order`` (``khoros.widget_jwt.sign``): writes the reference's header fields in another order,
+  {"typ","alg","kid"} (smooch-core's jsonwebtoken does) -> equivalent, also where the vendor's verifier refuses both
+  tokens alike (a kid jsonwebtoken mangles);
+* ``pyjwt`` (``khoros.widget_jwt.sign``): writes the header as PyJWT does (sorted keys, the kid as JSON escapes), so
+  a kid above U+00FF survives where jsonwebtoken mangles it -> exceeds (the vendor's verifier accepts its token and
+  refuses the reference's own);
 * ``random-ecdsa`` (``talkative.sign``): signs with randomized ECDSA, as jose's CompactSign does -> equivalent;
 * ``renamed-errors`` (``khoros.cryptor.decrypt_cbc``): calls a bad padding PaddingError, not BadPadding
   -> reason_mismatch;
 * ``wrong-decrypt`` (``khoros.skep.decrypt``): appends a character to the plaintext -> fail.
 
 The two *equivalent* modes are harmless differences: the bytes differ from the reference's, but every reference
-consumer accepts them with the same content. ``tests/test_verdicts.py`` runs every mode through the real CLI.
+consumer answers them as it answers the reference's own output (the same content, or the same refusal). ``tests/test_verdicts.py`` runs every mode through the real CLI.
 """
 
 from __future__ import annotations
@@ -89,13 +94,27 @@ def signature_blind(args: dict[str, Any]) -> Any:
 
 
 def header_order(args: dict[str, Any]) -> Any:
-    """Signs the same claims with the header fields in PyJWT's order, {"typ","alg","kid"}: other bytes, the same
-    token to any verifier."""
+    """Signs the same claims with the header fields in another order, {"typ","alg","kid"}: the reference's header
+    bytes with its first two members swapped (the kid's bytes untouched, mangled or not), re-signed."""
     token = port("khoros.widget_jwt.sign", args)
     header, payload, _ = token.split(".")
-    fields = json.loads(b64url_decode(header).decode("latin-1"))
-    reordered = json.dumps({k: fields[k] for k in ("typ", "alg", "kid")}, separators=(",", ":"), ensure_ascii=False)
-    signing_input = f"{b64url(reordered.encode('latin-1', 'replace'))}.{payload}"
+    raw, first = b64url_decode(header), b'{"alg":"HS256","typ":"JWT",'
+    if not raw.startswith(first):
+        raise Refused("Adapter:UnexpectedHeader")
+    reordered = b'{"typ":"JWT","alg":"HS256",' + raw[len(first) :]
+    signing_input = f"{b64url(reordered)}.{payload}"
+    secret = re.sub("[\ud800-\udfff]", "\ufffd", args["secret"]).encode("utf-8")
+    mac = hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
+    return f"{signing_input}.{b64url(mac)}"
+
+
+def pyjwt_header(args: dict[str, Any]) -> Any:
+    """Signs the reference's claims with PyJWT's header: ``json.dumps(sort_keys=True)``, ASCII with ``\\u``
+    escapes, so the kid is the one asked for (jsonwebtoken writes a character above U+00FF as its low byte)."""
+    token = port("khoros.widget_jwt.sign", args)
+    _, payload, _ = token.split(".")
+    header = json.dumps({"alg": "HS256", "typ": "JWT", "kid": args["keyId"]}, separators=(",", ":"), sort_keys=True)
+    signing_input = f"{b64url(header.encode('ascii'))}.{payload}"
     secret = re.sub("[\ud800-\udfff]", "\ufffd", args["secret"]).encode("utf-8")
     mac = hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
     return f"{signing_input}.{b64url(mac)}"
@@ -128,6 +147,7 @@ MODES: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
     "kid-blind": ("khoros.widget_jwt.verify", kid_blind),
     "signature-blind": ("talkative.verify", signature_blind),
     "header-order": ("khoros.widget_jwt.sign", header_order),
+    "pyjwt": ("khoros.widget_jwt.sign", pyjwt_header),
     "random-ecdsa": ("talkative.sign", random_ecdsa),
     "renamed-errors": ("khoros.cryptor.decrypt_cbc", renamed_errors),
     "wrong-decrypt": ("khoros.skep.decrypt", wrong_decrypt),
