@@ -90,7 +90,7 @@ TABLE: tuple[VerdictInfo, ...] = (
         "#ffe082",
         "#6d4c00",
         True,
-        "its runtime is missing (a user's adapter that cannot start always fails the gate)",
+        "its runtime is missing (a user's adapter that cannot start stops the run: one line, exit 3)",
     ),
     VerdictInfo(
         "reason_mismatch",

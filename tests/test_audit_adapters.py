@@ -15,6 +15,7 @@ from conformance.audit import talkative as talk
 from conformance.audit.evidence import accepted
 from conformance.audit.model import Finding
 from conformance.contract import JsonLinesImplementation, adapter, from_python_object
+from conformance.kinds.hmac_hex import probe_set
 from conformance.registry import python_ops
 from tests.conftest import require
 
@@ -76,7 +77,9 @@ def test_the_builtin_port_refutes_all_but_the_twin_which_it_treats_as_jose_does(
     findings = statuses(run_adapter(started, "port", "builtin_port.py"))
     twin = findings.pop(f"ADAPTER:port:ecdsa-twin:{TALKATIVE}")
     kind_probes = sum(len(probes.attacks) for part in catalog.kind_parts() if (probes := part.probes()) is not None)
-    assert set(findings.values()) == {"refuted"} and len(findings) == 6 + kind_probes  # seed probes and kinds' probes
+    thread_probes = len(probe_set(adapter_probes.THREAD_VERIFIER).attacks)
+    seed = 7 + thread_probes  # JWT 3, Talkative 3 (the twin popped), padding oracle 2, Thread's verifier
+    assert set(findings.values()) == {"refuted"} and len(findings) == seed + kind_probes  # and kinds' probes
     genuine = adapter_probes.talkative_probe_tokens()["genuine"]
     jose_twin = talk.jose_verify_many([talk.twin(genuine)])[0]
     assert twin == ("proved" if accepted(jose_twin) else "refuted")  # the port mirrors jose, malleability included
@@ -129,3 +132,52 @@ def test_the_probe_inputs_are_what_they_claim() -> None:
     inputs = adapter_probes.padding_probe_inputs()
     assert len(inputs["bad-padding"]) == 4 and len(inputs["not-json"]) == 2
     assert all(iv != adapter_probes.IV_B64 for iv, _ in inputs["bad-padding"])
+
+
+def _audit(tmp_path: Path, mode: str) -> tuple[int, str, dict[str, object], str]:
+    """``conformance audit --flow thread_messenger --adapter mine=<thread_verifier.py mode>``: exit code, headline,
+    JSON record, HTML."""
+    import io
+    import json
+    import shlex
+
+    from conformance.cli import main
+
+    command = " ".join(shlex.quote(part) for part in (sys.executable, str(ADAPTERS / "thread_verifier.py"), mode))
+    out = io.StringIO()
+    paths = {kind: tmp_path / f"audit.{kind}" for kind in ("json", "html")}
+    argv = ["audit", "--quiet", "--flow", "thread_messenger", "--adapter", f"mine={command}"]
+    code = main([*argv, "--json", str(paths["json"]), "--html", str(paths["html"])], out=out)
+    record = json.loads(paths["json"].read_text(encoding="utf-8"))
+    return code, out.getvalue().strip(), record, paths["html"].read_text(encoding="utf-8")
+
+
+def test_a_thread_verifier_that_accepts_truncated_keys_is_proved(tmp_path: Path) -> None:
+    """Issue 18: Thread had no probe, and such a verifier read ``0 finding(s)``. The headline counts proved
+    findings' severities only, and the HTML names the adapter and its command."""
+    require("php")
+    code, headline, record, html = _audit(tmp_path, "prefix")
+    mine = {f["id"]: f for f in record["findings"] if str(f["id"]).startswith("ADAPTER:mine:")}  # type: ignore[union-attr]
+    truncated = mine[f"ADAPTER:mine:truncated-hash:{adapter_probes.THREAD_OP}"]
+    assert truncated["status"] == "proved" and truncated["severity"] == "high"
+    assert {f["status"] for i, f in mine.items() if "truncated" not in i and "empty" not in i} == {"refuted"}
+    assert mine[f"ADAPTER:mine:empty-hash:{adapter_probes.THREAD_OP}"]["status"] == "proved"  # "" is a prefix too
+    proved = [f for f in record["findings"] if f["status"] == "proved"]  # type: ignore[union-attr]
+    by_severity = record["headline"]["by_severity"]  # type: ignore[index]
+    assert by_severity == {s: sum(f["severity"] == s for f in proved) for s in by_severity}
+    assert code == 0 and headline.startswith("audit: ") and "no probe" not in headline
+    assert "Adapter mine (" in html and "thread_verifier.py prefix" in html
+    assert record["metadata"]["adapters"]["mine"]["probed"] == [adapter_probes.THREAD_OP]  # type: ignore[index]
+    exact = _audit(tmp_path, "exact")[2]
+    assert {f["status"] for f in exact["findings"] if str(f["id"]).startswith("ADAPTER:")} == {"refuted"}  # type: ignore[union-attr]
+
+
+def test_an_adapter_whose_ops_have_no_probe_says_so_in_the_headline(tmp_path: Path) -> None:
+    require("php")
+    _, headline, record, _ = _audit(tmp_path, "signer")
+    assert not [f for f in record["findings"] if str(f["id"]).startswith("ADAPTER:")]  # type: ignore[union-attr]
+    assert record["metadata"]["adapters"]["mine"]["probed"] == []  # type: ignore[index]
+    ops, no_probe = adapter_probes.coverage(["thread.connection_key", "stream.token.verify", JWT])
+    assert (ops, no_probe) == ([JWT], ["stream.token.verify"]), "a producer has nothing to probe"
+    assert "; adapter mine: none of its ops has a probe (thread.connection_key)" in headline, headline
+    assert record["headline"]["unprobed"] == {"mine": ["thread.connection_key"]}  # type: ignore[index]

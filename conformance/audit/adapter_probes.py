@@ -7,7 +7,12 @@ failure (a padding oracle)?
 
 * ``khoros.widget_jwt.verify``: ``alg-none``, ``wrong-kid``, ``tampered-token``;
 * ``talkative.verify``: ``alg-none``, ``ecdsa-twin``, ``tampered-token``;
-* ``khoros.payload.decrypt`` (else ``khoros.skep.decrypt``): ``padding-oracle``.
+* ``khoros.payload.decrypt`` and ``khoros.skep.decrypt``: ``padding-oracle``;
+* ``thread.verify_connection_key``: the HMAC-hex verifier's probes (forged, other identity, other secret, truncated
+  and empty key);
+* every op of a kind that declares probes (:meth:`conformance.kinds.base.Kind.probes`).
+
+:func:`coverage` says which declared consumer ops have probes and which have none.
 
 A probe whose genuine input the implementation refuses, or that could not run (crashed, timed out, unsupported),
 is ``not_reproduced`` with the reason; an implementation that does not start gives one ``not_reproduced`` finding,
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance import catalog
@@ -28,6 +33,7 @@ from conformance.audit.model import Finding, Severity, Status
 from conformance.audit.segments import b64url_json, token_parts
 from conformance.codecs import encode_base64_url_safe as _b64url
 from conformance.contract import Implementation
+from conformance.errors import UsageError
 from conformance.kinds import ProbeSet
 from conformance.outcome import Outcome
 from conformance.vendors import talkative
@@ -297,6 +303,64 @@ def _kind_probes(implementation: Implementation, op: str, probes: ProbeSet) -> l
     return findings
 
 
+#: The parameters of Thread's connectionKey verifier as an HMAC-hex verifier: ``hash_equals(hash_hmac('sha256',
+#: email, secret), key)``, the same attacks as every kind's HMAC-hex verifier.
+THREAD_VERIFIER = {
+    "message": "email",
+    "fallback": "",
+    "presented": "key",
+    "key": "text",
+    "accept": "lower",
+    "unsigned": "refuse",
+}
+THREAD_OP = "thread.verify_connection_key"
+
+Prober = Callable[[Implementation, str], list[Finding]]
+
+
+def _probers() -> dict[str, Prober]:
+    """Each consumer op that has probes, and how to run them."""
+    from conformance.kinds.hmac_hex import probe_set
+
+    def jwt(implementation: Implementation, op: str) -> list[Finding]:
+        base = {"keyId": JWT_KID, "secret": JWT_SECRET, "now": JWT_NOW}
+        return _token_probes(implementation, op, jwt_probe_tokens(), base)
+
+    def talkative_tokens(implementation: Implementation, op: str) -> list[Finding]:
+        return _token_probes(implementation, op, talkative_probe_tokens(), {"publicKeyPem": talk.TEST_PUBLIC_KEY_PEM})
+
+    def padding(implementation: Implementation, op: str) -> list[Finding]:
+        return [_padding_probe(implementation, op)]
+
+    table: dict[str, Prober] = {
+        JWT_OP: jwt,
+        TALKATIVE_OP: talkative_tokens,
+        PAYLOAD_OP: padding,
+        SKEP_OP: padding,
+        THREAD_OP: lambda implementation, op: _kind_probes(implementation, op, probe_set(THREAD_VERIFIER)),
+    }
+    for found in catalog.kind_parts():
+        probes = found.probes()
+        if probes is not None:
+            table[found.op] = lambda implementation, op, probes=probes: _kind_probes(implementation, op, probes)
+    return table
+
+
+def coverage(ops: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Of the consumer ops among ``ops``: those with probes and those without (each sorted). An op that does not
+    consume (a signer, an encoder) has nothing to probe and is in neither."""
+    probers = _probers()
+    consuming = sorted(op for op in ops if (found := _declared(op)) is not None and found.consumes)
+    return [op for op in consuming if op in probers], [op for op in consuming if op not in probers]
+
+
+def _declared(op: str) -> catalog.Op | None:
+    try:
+        return catalog.op(op)
+    except UsageError:
+        return None
+
+
 def probe(implementation: Implementation) -> list[Finding]:
     """Run every probe whose op ``implementation`` declares; one finding per probe (none for undeclared ops).
 
@@ -305,21 +369,8 @@ def probe(implementation: Implementation) -> list[Finding]:
     if problem is not None:
         return [_unavailable_finding(implementation, problem)]
     ops = implementation.ops()
-    findings: list[Finding] = []
-    if JWT_OP in ops:
-        base = {"keyId": JWT_KID, "secret": JWT_SECRET, "now": JWT_NOW}
-        findings += _token_probes(implementation, JWT_OP, jwt_probe_tokens(), base)
-    if TALKATIVE_OP in ops:
-        base = {"publicKeyPem": talk.TEST_PUBLIC_KEY_PEM}
-        findings += _token_probes(implementation, TALKATIVE_OP, talkative_probe_tokens(), base)
-    decrypt_op = PAYLOAD_OP if PAYLOAD_OP in ops else SKEP_OP if SKEP_OP in ops else None
-    if decrypt_op is not None:
-        findings.append(_padding_probe(implementation, decrypt_op))
-    for found in catalog.kind_parts():
-        probes = found.probes() if found.op in ops else None
-        if probes is not None:
-            findings += _kind_probes(implementation, found.op, probes)
-    return findings
+    probers = _probers()
+    return [finding for op in sorted(ops) if op in probers for finding in probers[op](implementation, op)]
 
 
 def probe_all(implementations: Sequence[Implementation]) -> list[Finding]:
@@ -327,4 +378,12 @@ def probe_all(implementations: Sequence[Implementation]) -> list[Finding]:
     return [finding for implementation in implementations for finding in probe(implementation)]
 
 
-__all__ = ["jwt_probe_tokens", "padding_probe_inputs", "probe", "probe_all", "talkative_probe_tokens", "tamper"]
+__all__ = [
+    "coverage",
+    "jwt_probe_tokens",
+    "padding_probe_inputs",
+    "probe",
+    "probe_all",
+    "talkative_probe_tokens",
+    "tamper",
+]

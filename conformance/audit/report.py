@@ -11,20 +11,23 @@ from pathlib import Path
 from typing import Any
 
 from conformance.audit.model import SEVERITIES, STATUSES, Finding
-from conformance.audit.runner import AuditRecord
+from conformance.audit.runner import AuditRecord, unprobed_note
 
 #: Lists longer than this are shortened in Markdown and HTML (the JSON keeps them whole).
 SHOWN_ITEMS = 16
 
 
 def headline_text(record: AuditRecord) -> str:
-    """One line: ``audit: 9 findings: 7 proved, 1 refuted, 1 not_reproduced; high 2, medium 3 ... (12.3 s)``."""
+    """One line: ``audit: 9 findings: 7 proved, 1 refuted, 1 not_reproduced; proved: high 2, medium 3 (12.3 s)``,
+    then, per adapter with a declared consumer op that no probe covers, ``; adapter mine: no probe for ...``."""
     counts = record.headline()
     statuses = ", ".join(f"{n} {status}" for status, n in counts["by_status"].items())
     severities = ", ".join(f"{severity} {n}" for severity, n in counts["by_severity"].items() if n)
     seconds = record.metadata.get("seconds")
     timing = f" ({seconds:.1f} s)" if isinstance(seconds, (int, float)) else ""
-    return f"audit: {counts['findings']} findings: {statuses}; {severities or 'none'}{timing}"
+    adapters = record.metadata.get("adapters") or {}
+    gaps = "".join(unprobed_note(name, about) for name, about in adapters.items())
+    return f"audit: {counts['findings']} findings: {statuses}; proved: {severities or 'none'}{gaps}{timing}"
 
 
 def shortened(value: Any, limit: int = SHOWN_ITEMS) -> Any:
@@ -136,6 +139,15 @@ def notes(meta: Mapping[str, Any]) -> list[str]:
     found = []
     if meta.get("flowsWithoutProofs"):
         found.append(f"Selected flows with no proof: {', '.join(meta['flowsWithoutProofs'])}.")
+    for name, about in (meta.get("adapters") or {}).items():
+        probed, unprobed = about.get("probed") or [], about.get("unprobed") or []
+        line = f"Adapter {name} ({about.get('command', '')})"
+        if about.get("available"):
+            line += f": could not start ({about['available']})"
+        else:
+            line += f": probed {', '.join(probed) or 'no op'}"
+            line += f"; no probe for {', '.join(unprobed)}" if unprobed else ""
+        found.append(line + ".")
     return found
 
 

@@ -69,16 +69,33 @@ class AuditRecord:
     metadata: dict[str, Any] = field(default_factory=dict)
 
     def headline(self) -> dict[str, Any]:
-        """Counts by status, by severity, and by severity x status (every key present, zeros included)."""
+        """Counts by status, by severity of the *proved* findings (a refuted critical finding is no critical
+        finding), and by severity x status (every key present, zeros included); ``unprobed``: per adapter with a gap,
+        its declared consumer ops that no probe covers (all its ops when none has a probe)."""
         by_status = {status: sum(f.status == status for f in self.findings) for status in STATUSES}
-        by_severity = {severity: sum(f.severity == severity for f in self.findings) for severity in SEVERITIES}
+        by_severity = {
+            severity: sum(f.severity == severity and f.status == "proved" for f in self.findings)
+            for severity in SEVERITIES
+        }
         matrix = {
             severity: {
                 status: sum(f.severity == severity and f.status == status for f in self.findings) for status in STATUSES
             }
             for severity in SEVERITIES
         }
-        return {"findings": len(self.findings), "by_status": by_status, "by_severity": by_severity, "matrix": matrix}
+        adapters = self.metadata.get("adapters") or {}
+        unprobed = {
+            name: list(about.get("unprobed") or about.get("ops") or [])
+            for name, about in adapters.items()
+            if unprobed_note(name, about)
+        }
+        return {
+            "findings": len(self.findings),
+            "by_status": by_status,
+            "by_severity": by_severity,
+            "matrix": matrix,
+            "unprobed": unprobed,
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,6 +184,9 @@ def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Fin
     try:
         about["available"] = implementation.unavailable()
         about["versions"] = implementation.versions()
+        if about["available"] is None:
+            about["ops"] = sorted(implementation.ops())
+            about["probed"], about["unprobed"] = adapter_probes.coverage(about["ops"])
         try:
             findings = list(adapter_probes.probe(implementation))
         except ConformanceError as exc:
@@ -174,8 +194,19 @@ def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Fin
     finally:
         implementation.close()
     if progress:
-        progress(f"audit: adapter {name}: {len(findings)} finding(s)")
+        progress(f"audit: adapter {name}: {len(findings)} finding(s){unprobed_note(name, about)}")
     return findings, about
+
+
+def unprobed_note(name: str, about: dict[str, Any]) -> str:
+    """``"; adapter mine: no probe for thread.x"`` when a declared consumer op of a started adapter has no probe;
+    ``"; adapter mine: none of its ops has a probe (...)"`` when nothing of it was probed."""
+    if about.get("available") or "ops" not in about:
+        return ""
+    missing = about.get("unprobed") or []
+    if not about.get("probed"):
+        return f"; adapter {name}: none of its ops has a probe ({', '.join(about['ops']) or 'it declares none'})"
+    return f"; adapter {name}: no probe for {', '.join(missing)}" if missing else ""
 
 
 def _adapter_finding(name: str, why: str) -> Finding:
@@ -224,4 +255,5 @@ __all__ = [
     "run_audit",
     "run_one",
     "select",
+    "unprobed_note",
 ]

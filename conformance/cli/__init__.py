@@ -2,7 +2,8 @@
 per subcommand.
 
 Exit codes: 0 all passing; 1 failures; 2 a regression against ``--baseline`` (or in ``diff``); 3 a usage or
-environment error, always one line on stderr and never a traceback.
+environment error, always one line on stderr and never a traceback. A reader that closes the output early
+(``| head -1``) is no error: the rest of the output is dropped and the exit code is still the gate's.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def build_parser() -> Parser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    out = out or _ClosablePipe(sys.stdout)
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (3)
@@ -48,9 +49,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write(f"conformance {args.command}: interrupted\n")
         return EXIT_USAGE
-    except BrokenPipeError:  # the reader of the output went away (| head): nothing more can be written
-        if out is sys.stdout:
-            _silence_stdout()
+    except BrokenPipeError:  # a write past ``out`` (a report written to a closed pipe): nothing more can be written
+        _silence_stdout()
+        sys.stderr.write(f"conformance {args.command}: its output was closed before it finished\n")
         return EXIT_USAGE
     except Exception as exc:
         # A bug, not a usage error. Its message may hold a key or a plaintext: only its class is shown.
@@ -61,6 +62,37 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             f"with the command line ({DEBUG_ENV}=1 shows the traceback)\n"
         )
         return EXIT_USAGE
+
+
+class _ClosablePipe:
+    """``stdout`` for a command: once its reader has gone (``| head``), further output is dropped, not an error, so
+    the command runs to the end and exits with its own code."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._reader_gone()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._reader_gone()
+
+    def _reader_gone(self) -> None:
+        self.closed_by_reader = True
+        _silence_stdout()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
 
 
 def _silence_stdout() -> None:

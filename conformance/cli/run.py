@@ -1,19 +1,23 @@
 """``conformance run``: every vector against every selected implementation, the interop matrix, the reports.
 
 Everything that can be checked before the run is: the filters, the implementations and adapter specs, the output
-paths and the baseline. The headline comes first, then the summary, the interop matrices and the failing vectors.
+paths, the baseline, and that each user's adapter starts. The headline comes first, then the summary, the interop matrices and the failing vectors.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, csv, seconds
+from conformance.cli.common import EXIT_FAILURES, EXIT_OK, EXIT_REGRESSION, csv, one_line, seconds
 from conformance.cli.outputs import load_record, readable_dir, writable
 from conformance.errors import UsageError
 from conformance.results import RunRecord
+
+if TYPE_CHECKING:
+    from conformance.contract import Implementation
 
 NAME = "run"
 HELP = "run the vectors against implementations and write reports"
@@ -70,6 +74,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     baseline = load_record(args.baseline, "--baseline") if args.baseline else None
     cases, files = _cases(args)
     chosen = spec.build_all(args.impl, args.adapter, timeout=args.adapter_timeout)
+    started(chosen)
     options = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "command"}
     try:
         record = runner.run(
@@ -98,6 +103,20 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if record.gate_passes() else EXIT_FAILURES
 
 
+def started(chosen: Sequence[Implementation]) -> None:
+    """Start each user's adapter before the run. Raises :class:`UsageError` (one line, exit 3), naming the
+    adapter and the cause, for one that cannot start or sends no hello: nothing of it could be judged."""
+    for implementation in chosen:
+        if implementation.builtin:
+            continue
+        problem = implementation.unavailable()
+        if problem is not None:
+            for each in chosen:
+                each.close()
+            cause = one_line(problem).removeprefix(f"{implementation.name}: ")
+            raise UsageError(f"adapter {implementation.name} cannot start: {cause}")
+
+
 def print_record(record: RunRecord, out: TextIO, *, show_all: bool = False) -> None:
     """The CLI view: headline, summary table, interop, version matrix, failing vectors (the caller repeats the
     headline last, after the reports are written)."""
@@ -105,7 +124,7 @@ def print_record(record: RunRecord, out: TextIO, *, show_all: bool = False) -> N
     from conformance.report.matrices import interop_text
 
     line = headline.headline(record)
-    out.write(f"\n{line}\n\n{headline.summary_table(record)}\n")
+    out.write(f"{line}\n\n{headline.summary_table(record)}\n")
     interop = interop_text(record)
     if interop:
         out.write(interop + "\n")

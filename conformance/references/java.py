@@ -1,6 +1,9 @@
 """The JPype bridge: the vendor's Java classes, in this process, beside the Python port.
 
-One JVM per process, started with ``convertStrings=False`` and never shut down. Strings cross as UTF-16 code units
+One JVM per process, started with ``convertStrings=False`` and never shut down. Signals stay Python's
+(``interrupt=False`` and ``-Xrs``): JPype's own SIGINT/SIGTERM handler calls back into Python from a Java thread, and
+a SIGTERM that reaches a finalizing interpreter (a Jupyter kernel shut down, a subprocess terminated) crashed the
+JVM in ``PyObject_RichCompare`` with a fatal-error banner and an ``hs_err_pid*.log`` in the working directory. Strings cross as UTF-16 code units
 through a ``char[]`` (``dev.handoff.ref.JStrings``), so lone surrogates survive both ways. Java exceptions become
 reason paths in the vocabulary of :mod:`conformance.errors`, so a failure on both sides is a comparable result.
 """
@@ -22,7 +25,7 @@ from conformance.references.building import build
 JAR_NAME = "handoff-java-ref.jar"
 #: The platform charset matters: the vendor calls ``String.getBytes()`` without a charset. UTF-8 is the JDK 18+
 #: default (JEP 400) and what the Python port assumes; see DEVIATIONS.md.
-JVM_OPTIONS = ("-Dfile.encoding=UTF-8", "-Xss4m")
+JVM_OPTIONS = ("-Dfile.encoding=UTF-8", "-Xss4m", "-Xrs")
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"started": False}
@@ -108,7 +111,7 @@ def start() -> None:
             if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
                 raise ReferenceUnavailable("no Java runtime: install a JDK 17")
             try:
-                jpype.startJVM(*JVM_OPTIONS, classpath=classpath(), convertStrings=False)
+                jpype.startJVM(*JVM_OPTIONS, classpath=classpath(), convertStrings=False, interrupt=False)
             except OSError as exc:
                 raise ReferenceUnavailable(f"the JVM did not start: {' '.join(str(exc).split())}") from exc
         _state["started"] = True
