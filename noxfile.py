@@ -11,10 +11,13 @@ nox.options.sessions = ["lint", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 ROOT = Path(__file__).resolve().parent
 PYTEST = ["pytest", "-p", "no:faulthandler"]
+#: Every distribution the project needs, pinned (tools/pin_constraints.py writes it; tests/test_packaging.py checks
+#: that it pins each requirement of pyproject.toml).
+CONSTRAINTS = ["-c", str(ROOT / "constraints.txt")]
 
 
 def _install(session: nox.Session, extras: str = "test") -> None:
-    session.install("-e", f".[{extras}]")
+    session.install(*CONSTRAINTS, "-e", f".[{extras}]")
     for node_dir in (ROOT / "node_ref", ROOT / "node_sdk_ref"):
         if (node_dir / "package.json").exists() and shutil.which("npm"):
             session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node_dir), external=True, silent=True)
@@ -76,7 +79,7 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    session.install("ruff>=0.6", "nbstripout>=0.7")
+    session.install(*CONSTRAINTS, "ruff>=0.6", "nbstripout>=0.7")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     notebooks = [str(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))]

@@ -27,8 +27,9 @@ A raised exception that is not typed (Python's own ``TypeError``, ``KeyError`` .
 
 Verdicts come from :mod:`conformance.judge`, as in ``conformance run``: a verdict the gate policy fails
 (``--handoff-fail-on``, default ``unsafe,fail,io``) -> failed, with the vector's input, both answers and why;
-``unsupported`` / ``unavailable`` -> skipped; ``deviation``, ``equivalent`` and ``reason_mismatch`` -> xfailed with
-the verdict and why; ``pass`` -> passed.
+``unsupported`` / ``unavailable`` -> skipped; ``deviation``, ``equivalent``, ``exceeds`` and ``reason_mismatch`` ->
+xfailed with the verdict and why; ``pass`` -> passed. With ``--handoff-impl``, a vector whose op the implementation
+does not declare is no test: the terminal summary says how many, in one line (a CI dashboard shows no skips for it).
 """
 
 from __future__ import annotations
@@ -240,6 +241,7 @@ def handoff_impl(request: pytest.FixtureRequest) -> Any:
 _IMPL_KEY = pytest.StashKey[Any]()
 _SPEC_KEY = pytest.StashKey[str]()
 _FAIL_ON_KEY = pytest.StashKey[frozenset[str]]()
+_LEFT_OUT_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -385,5 +387,18 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if impl is None:
         return
     cases = _cases(config, _vectors_path(config), _cli_selection(config))
+    declared = impl.ops() if impl.unavailable() is None else frozenset()
+    left_out = [case for case in cases if declared and case.op not in declared]
+    if left_out:
+        ops = ", ".join(sorted({case.op for case in left_out}))
+        config.stash[_LEFT_OUT_KEY] = f"{len(left_out)} vector(s) not run: {impl.name} does not implement {ops}"
+        cases = [case for case in cases if case.op in declared]
     collector = HandoffVectors.from_parent(session, name="handoff", nodeid="handoff", cases=cases, impl=impl)
     items.extend(session.genitems(collector))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line for the vectors whose op the ``--handoff-impl`` implementation does not declare (no test each)."""
+    line = config.stash.get(_LEFT_OUT_KEY, None)
+    if line:
+        terminalreporter.write_line(f"handoff: {line}")

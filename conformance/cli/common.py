@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 EXIT_OK, EXIT_FAILURES, EXIT_REGRESSION, EXIT_USAGE = 0, 1, 2, 3
 
@@ -11,6 +13,22 @@ EXIT_OK, EXIT_FAILURES, EXIT_REGRESSION, EXIT_USAGE = 0, 1, 2, 3
 class Parser(argparse.ArgumentParser):
     """argparse exits 2 on a usage error by default; 2 means "regression" here, so this one exits 3, and it says
     so in one line (the usage is one ``--help`` away)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("description"):  # the docstrings' reStructuredText literals: ``run`` reads run
+            kwargs["description"] = re.sub(r"``([^`]+)``", r"\1", kwargs["description"])
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> Any:  # type: ignore[override]
+        """As argparse, but an argument no parser knows points to the subcommand's own ``--help``."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            command = getattr(parsed, "command", None)
+            where = f"{self.prog} {command}" if command else self.prog
+            self.exit(
+                EXIT_USAGE, f"{self.prog}: error: unrecognized arguments: {' '.join(extras)} (see {where} --help)\n"
+            )
+        return parsed
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
