@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -118,6 +119,11 @@ def capture(function: OpFunction, args: Mapping[str, Any]) -> Outcome:  # noqa: 
 
 def is_json(value: Any) -> bool:
     """Whether ``value`` is representable as RFC 8259 JSON (no NaN, no Infinity, only JSON types)."""
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or value is None:  # an op's usual answer, decided at once
+        return True
+    if kind is float:
+        return math.isfinite(value)
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError, RecursionError):

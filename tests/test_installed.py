@@ -110,6 +110,7 @@ def test_run_against_the_vendors_java(installed: dict[str, Path]) -> None:
     result = _run(installed, "run", "--impl", "python,java", "--flow", "khoros_secure_transfer", "--quiet")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "GATE PASS" in result.stdout
-    assert re.search(r"^java\s+0\s+0\s+0\s+0\s", result.stdout, re.MULTILINE), result.stdout
+    # the table shows only the verdicts that occur: java has no deviation, and passes every case it answered
+    assert re.search(r"^java\s+0\s+(\d+)\s+\1/\1\s*$", result.stdout, re.MULTILINE), result.stdout
     _assert_quiet_build(result)
     assert "building" not in result.stderr, "the second use must not build again"

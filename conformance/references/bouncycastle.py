@@ -23,7 +23,7 @@ from conformance.errors import InvalidArgument, ReferenceUnavailable
 from conformance.paths import java_ref_dir, shown
 from conformance.primitives.pgp_params import check_compression, decode_plaintext, encoded_params
 from conformance.references import java
-from conformance.references.building import build
+from conformance.references.building import build, ready
 
 HELPER_CLASS = "dev.handoff.bcpg.BoldChatPgp"
 JAR_NAME = "handoff-bcpg.jar"
@@ -61,7 +61,8 @@ def ensure_built(flavor: str) -> Path:
     Raises :class:`ReferenceUnavailable` (one line) when Maven is missing or the build fails.
     """
     target = target_dir(flavor)
-    if not _stale(target / JAR_NAME):
+    stamp = target / ".handoff-complete"
+    if ready(stamp, lambda: not _stale(target / JAR_NAME)):
         return target
     if shutil.which("mvn") is None:
         raise ReferenceUnavailable(
@@ -73,6 +74,7 @@ def ensure_built(flavor: str) -> Path:
         project_dir(),
         build_command(flavor),
         done=lambda: not _stale(target / JAR_NAME),
+        stamp=stamp,
         duration="about half a minute",
     )
     return target

@@ -45,24 +45,36 @@ def summary(output: str, limit: int = REASON_LIMIT) -> str:
     return key if len(key) <= limit else key[: limit - 3] + "..."
 
 
+def ready(stamp: Path, done: Callable[[], bool]) -> bool:
+    """Whether a build's output can be used: its ``stamp`` (written when the last build finished) exists and
+    ``done()`` holds. Without the stamp, a jar written before its libraries were copied (another process in the
+    middle of the build) would look ready."""
+    return stamp.is_file() and done()
+
+
 def build(
     what: str,
     directory: Path,
     command: Sequence[str],
     *,
     done: Callable[[], bool],
+    stamp: Path,
+    before: Callable[[], None] | None = None,
     duration: str = "about a minute",
     timeout: float = 1800,
 ) -> None:
-    """Run ``command`` in ``directory`` unless ``done()`` already holds (checked again under a lock, so two processes
-    never build at once), printing one progress line. Raises :class:`ReferenceUnavailable` (one line) when the build
-    fails or leaves ``done()`` false."""
+    """Run ``command`` in ``directory`` unless :func:`ready` (checked again under a lock, so two processes never build
+    at once), printing one progress line: ``before()`` first, and ``stamp`` written when it succeeded. Raises
+    :class:`ReferenceUnavailable` (one line) when the build fails or leaves ``done()`` false."""
     attempt = (str(directory), tuple(command))
     if attempt in _failed:
         raise ReferenceUnavailable(_failed[attempt])
     with cache_lock(f"build-{directory.name}"):
-        if done():
+        if ready(stamp, done):
             return
+        stamp.unlink(missing_ok=True)
+        if before is not None:
+            before()
         sys.stderr.write(f"conformance: building {what} in {shown(directory)} (first use, {duration})\n")
         sys.stderr.flush()
         environment = {**os.environ, "NO_COLOR": "1"}
@@ -87,3 +99,5 @@ def build(
             reason = summary(f"{result.stdout}\n{result.stderr}")
             _failed[attempt] = f"building {what} in {shown(directory)} failed: {reason}"
             raise ReferenceUnavailable(_failed[attempt])
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()

@@ -20,7 +20,7 @@ from typing import Any
 from conformance.errors import ConformanceError, ReferenceUnavailable
 from conformance.outcome import Outcome
 from conformance.paths import java_ref_dir, shown
-from conformance.references.building import build
+from conformance.references.building import build, ready
 
 JAR_NAME = "handoff-java-ref.jar"
 #: The platform charset matters: the vendor calls ``String.getBytes()`` without a charset. UTF-8 is the JDK 18+
@@ -54,6 +54,10 @@ def _sources_newer_than(jar: Path) -> bool:
     return any(path.stat().st_mtime > built for path in sources)
 
 
+def _stamp() -> Path:
+    return java_ref_dir() / "target" / ".handoff-complete"
+
+
 def _built() -> bool:
     jar = jar_path()
     return jar.exists() and not _sources_newer_than(jar)
@@ -66,7 +70,7 @@ def ensure_built() -> Path:
     :class:`ReferenceUnavailable` (one line) when Maven is missing or the build fails.
     """
     jar = jar_path()
-    if _built():
+    if ready(_stamp(), _built):
         return jar
     mvn = shutil.which("mvn")
     if mvn is None:
@@ -74,7 +78,7 @@ def ensure_built() -> Path:
             f"Maven (mvn) is not installed: it builds the Java reference in {shown(java_ref_dir())} on first use"
         )
     command = [mvn, "-q", "-B", "-f", str(java_ref_dir() / "pom.xml"), "package", "-DskipTests"]
-    build("the Java reference", java_ref_dir(), command, done=_built)
+    build("the Java reference", java_ref_dir(), command, done=_built, stamp=_stamp())
     return jar
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conformance.errors import ReferenceUnavailable
 from conformance.paths import java_ref_dir, shown
-from conformance.references.building import build
+from conformance.references.building import build, ready
 
 ARTIFACT = re.compile(r"^(?P<artifact>.+?)-(?P<version>\d[^-]*(?:-[A-Za-z0-9.]+)?)\.jar$")
 
@@ -33,14 +33,21 @@ def _built() -> bool:
 def ensure_built() -> Path:
     """Run ``mvn package`` in ``java_ref/sdks`` when its classpath is missing or older than its pom; return the lib
     folder. Raises :class:`ReferenceUnavailable` (one line) when Maven is missing or the build fails."""
-    if _built():
+    stamp = project_dir() / "target" / ".handoff-complete"
+    if ready(stamp, _built):
         return lib_dir()
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ReferenceUnavailable(f"Maven (mvn) is not installed: it fetches the Java SDKs in {shown(project_dir())}")
-    shutil.rmtree(lib_dir(), ignore_errors=True)
     command = [mvn, "-q", "-B", "-f", str(project_dir() / "pom.xml"), "package"]
-    build("the vendors' Java SDKs", project_dir(), command, done=_built)
+    build(
+        "the vendors' Java SDKs",
+        project_dir(),
+        command,
+        done=_built,
+        stamp=stamp,
+        before=lambda: shutil.rmtree(lib_dir(), ignore_errors=True),
+    )
     return lib_dir()
 
 

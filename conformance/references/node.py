@@ -18,7 +18,7 @@ from conformance import paths
 from conformance.errors import ReferenceUnavailable
 from conformance.jsonlines import JsonLinesProcess, unwrap
 from conformance.outcome import Outcome
-from conformance.references.building import build
+from conformance.references.building import build, ready
 
 PACKAGES = ("jsonwebtoken", "jose")
 
@@ -41,7 +41,8 @@ def ensure_installed() -> Path:
     Raises :class:`ReferenceUnavailable` (one line) when npm is missing or the install fails.
     """
     directory = node_ref_dir()
-    if _installed():
+    stamp = directory / "node_modules" / ".handoff-complete"
+    if ready(stamp, _installed):
         return directory
     npm = shutil.which("npm")
     if npm is None:
@@ -49,7 +50,7 @@ def ensure_installed() -> Path:
             f"npm is not installed: it installs {' and '.join(PACKAGES)} into {paths.shown(directory)} on first use"
         )
     command = [npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"]
-    build("the node reference (npm ci)", directory, command, done=_installed, duration="a few seconds")
+    build("the node reference (npm ci)", directory, command, done=_installed, stamp=stamp, duration="a few seconds")
     return directory
 
 

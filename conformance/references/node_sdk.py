@@ -14,7 +14,7 @@ from collections.abc import Callable
 from conformance import paths
 from conformance.errors import ReferenceUnavailable
 from conformance.jsonlines import JsonLinesProcess
-from conformance.references.building import build
+from conformance.references.building import build, ready
 
 PACKAGES = ("twilio", "twilio-5", "stream-chat", "stream-chat-8")
 #: the server's argument for each SDK process (an older release's name ends with its major version)
@@ -31,13 +31,21 @@ def _installed() -> bool:
 
 def ensure_installed() -> None:
     """``npm ci`` in ``node_sdk_ref`` when the pinned SDKs are missing. Raises :class:`ReferenceUnavailable`."""
-    if _installed():
+    stamp = paths.node_sdk_ref_dir() / "node_modules" / ".handoff-complete"
+    if ready(stamp, _installed):
         return
     npm = shutil.which("npm")
     if npm is None:
         raise ReferenceUnavailable("npm is not installed: it installs the vendors' node SDKs on first use")
     command = [npm, "ci", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", "--loglevel=error"]
-    build("the vendors' node SDKs (npm ci)", paths.node_sdk_ref_dir(), command, done=_installed, duration="seconds")
+    build(
+        "the vendors' node SDKs (npm ci)",
+        paths.node_sdk_ref_dir(),
+        command,
+        done=_installed,
+        stamp=stamp,
+        duration="seconds",
+    )
 
 
 def available() -> str | None:
