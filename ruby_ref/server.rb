@@ -1,6 +1,6 @@
 # frozen_string_literal: true
 
-# The Ruby reference for handoff-conformance: the vendors' own Ruby snippets behind the JSON-lines protocol of
+# The Ruby reference for handoff-conformance: the vendors' own Ruby snippets (OpenSSL::HMAC, ruby-jwt) behind the JSON-lines protocol of
 # conformance/jsonlines.py. A hello line, then {"id","op","kind","params","args"} ->
 # {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit. Messages never hold argument values.
 #
@@ -13,6 +13,7 @@
 #   OPS:   handlers for single op names (the hello lists them under "ops").
 require 'json'
 require 'openssl'
+require 'jwt'
 
 STDOUT.sync = true
 
@@ -89,9 +90,161 @@ def hmac_hex_verify(params, args)
   OpenSSL.secure_compare(expected, given.b)
 end
 
+# --- hs256_jwt: the brand's JWT.encode and the vendor's documented check with ruby-jwt (conformance/kinds/jwt.py) --
+
+# ruby-jwt reads the clock as Time.now; a call runs with the op's `now` pinned, as node pins Date.now.
+module PinnedClock
+  def now(*args, **kwargs)
+    pinned = Thread.current[:handoff_now]
+    pinned.nil? ? super : at(pinned)
+  end
+end
+Time.singleton_class.prepend(PinnedClock)
+
+def with_clock(now)
+  Thread.current[:handoff_now] = now
+  yield
+ensure
+  Thread.current[:handoff_now] = nil
+end
+
+def positive_seconds(args)
+  now = args['now']
+  raise RefError.new('InvalidArgument', 'now must be a positive whole number of seconds') unless now.is_a?(Integer) && now.positive?
+
+  now
+end
+
+# The brand's JWT.encode(claims, secret, 'HS256', {alg: 'HS256', typ: 'JWT', kid:, ...header}): the header the
+# vendors document, in the kind's order (ruby-jwt sets alg in place; without it, it would write alg last). The kind's
+# iat rule (claims.iat, or now when absent or 0) is the brand's line before the call.
+def hs256_sign(params, args)
+  secret = text_arg(args, 'secret')
+  now = positive_seconds(args)
+  claims = args['claims']
+  raise RefError.new('InvalidArgument', 'claims must be a JSON object') unless claims.is_a?(Hash)
+
+  header = { 'alg' => 'HS256', 'typ' => 'JWT' }
+  header['kid'] = text_arg(args, 'keyId') if params['kid'] == 'required'
+  header.merge!(params['header'] || {})
+  payload = claims.dup
+  payload['iat'] = now if !payload.key?('iat') || payload['iat'] == 0 # rubocop:disable Style/NumericPredicate
+  begin
+    with_clock(now) { JWT.encode(payload, secret, 'HS256', header) }
+  rescue JWT::InvalidPayload => e
+    raise RefError.new('InvalidArgument', e.message)
+  rescue JWT::DecodeError => e
+    raise RefError.new(secret.empty? ? 'EmptyKey' : "Ruby:#{e.class}", e.message)
+  end
+end
+
+def js_type?(value, type)
+  case type
+  when 'string' then value.is_a?(String)
+  when 'boolean' then [true, false].include?(value)
+  when 'integer' then value.is_a?(Integer) || (value.is_a?(Float) && value.finite? && value == value.floor)
+  else value.is_a?(Numeric)
+  end
+end
+
+# Step 1: ruby-jwt's unverified read (JWT.decode(token, nil, false)).
+def unverified(token)
+  payload, header = JWT.decode(token, nil, false)
+  raise RefError.new('MalformedToken', 'the payload is not a JSON object') unless payload.is_a?(Hash)
+
+  [payload, header.is_a?(Hash) ? header : {}]
+rescue JWT::DecodeError
+  raise RefError.new('MalformedToken', 'the token is not a JWT ruby-jwt can read')
+end
+
+# Steps 2-4: alg, a signature, the required header fields, the secret (by kid among the keys, or the one secret).
+def hs256_secret(params, args, token, header)
+  alg = header['alg']
+  raise RefError.new(alg == 'none' ? 'AlgNone' : 'AlgorithmNotAllowed', 'only HS256 is accepted') unless alg == 'HS256'
+  raise RefError.new('UnsignedToken', 'the token has no signature') if token.split('.', -1)[2] == ''
+
+  (params['header'] || {}).each do |name, value|
+    raise RefError.new('InvalidHeader', "the header's #{name} is not the required value") unless header[name] == value
+  end
+  secret = if params['kid'] == 'required'
+             raise RefError.new('MissingKid', 'the header has no kid') unless header.key?('kid')
+
+             kid = header['kid']
+             found = args['keys'].find { |key| kid.is_a?(String) && key['kid'] == kid }
+             raise RefError.new('KidMismatch', "the header's kid names no key of the keyset") if found.nil?
+
+             found['secret']
+           else
+             text_arg(args, 'secret')
+           end
+  raise RefError.new('EmptyKey', 'the secret must not be empty') if secret.nil? || secret.empty?
+
+  secret
+end
+
+HS256_ERRORS = {
+  JWT::VerificationError => 'BadSignature',
+  JWT::ExpiredSignature => 'TokenExpired',
+  JWT::ImmatureSignature => 'TokenNotYetValid',
+  JWT::IncorrectAlgorithm => 'AlgorithmNotAllowed',
+  JWT::DecodeError => 'MalformedToken'
+}.freeze
+
+# Step 5: ruby-jwt checks the signature, then exp (unless ignored) and nbf, its leeway 0, at the pinned clock.
+def hs256_verified(params, token, secret, now)
+  options = { algorithm: 'HS256', verify_expiration: params['exp'] != 'ignored', verify_not_before: true, leeway: 0 }
+  with_clock(now) { JWT.decode(token, secret, true, options) }.first
+rescue JWT::DecodeError => e
+  reason = HS256_ERRORS.find { |error, _| e.is_a?(error) }&.last
+  raise RefError.new(reason, 'ruby-jwt refused the token')
+end
+
+# Steps 5 (exp required) to 8: the iat window, each claim rule in order, the identity.
+def hs256_claims(params, claims, now)
+  raise RefError.new('MissingClaim', 'the token has no exp') if params['exp'] == 'required' && !claims.key?('exp')
+
+  window = params['iatMaxAge']
+  unless window.nil?
+    raise RefError.new('MissingClaim', 'the token has no numeric iat') unless claims['iat'].is_a?(Numeric)
+    raise RefError.new('TokenTooOld', "the token's iat is older than the allowed window") if now >= claims['iat'] + window
+  end
+  (params['claims'] || {}).each do |name, rule|
+    unless claims.key?(name)
+      raise RefError.new('MissingClaim', "the token has no #{name}") if rule['required']
+
+      next
+    end
+    value = claims[name]
+    raise RefError.new('ClaimType', "#{name} is not a #{rule['type']}") unless js_type?(value, rule['type'])
+    raise RefError.new('ClaimValue', "#{name} does not hold its required value") if rule.key?('const') && value != rule['const']
+    if rule.key?('maxLength') && value.length > rule['maxLength']
+      raise RefError.new('ClaimTooLong', "#{name} is longer than #{rule['maxLength']} characters")
+    end
+  end
+  identity = {}
+  names = params['identity'] || []
+  unless names.empty?
+    name = names.find { |n| !claims[n].nil? }
+    raise RefError.new('MissingClaim', 'the token names no identity') if name.nil?
+
+    identity[name] = claims[name]
+  end
+  { claims: claims, identity: identity }
+end
+
+def hs256_verify(params, args)
+  token = text_arg(args, 'token')
+  now = positive_seconds(args)
+  _payload, header = unverified(token)
+  secret = hs256_secret(params, args, token, header)
+  hs256_claims(params, hs256_verified(params, token, secret, now), now)
+end
+
 KINDS = {
   'hmac_hex.sign' => method(:hmac_hex_sign),
-  'hmac_hex.verify' => method(:hmac_hex_verify)
+  'hmac_hex.verify' => method(:hmac_hex_verify),
+  'hs256_jwt.sign' => method(:hs256_sign),
+  'hs256_jwt.verify' => method(:hs256_verify)
 }.freeze
 
 OPS = {}.freeze
@@ -125,7 +278,8 @@ send_line(hello: {
               rubyPlatform: RUBY_PLATFORM,
               openssl: OpenSSL::VERSION,
               opensslLibrary: OpenSSL::OPENSSL_LIBRARY_VERSION,
-              json: JSON::VERSION
+              json: JSON::VERSION,
+              'ruby-jwt': JWT::VERSION::STRING
             }
           })
 

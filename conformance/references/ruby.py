@@ -1,8 +1,8 @@
-"""The Ruby reference: ``ruby_ref/server.rb``, the vendors' Ruby snippets (``OpenSSL::HMAC.hexdigest``) behind the
-JSON-lines protocol (:mod:`conformance.jsonlines`).
+"""The Ruby reference: ``ruby_ref/server.rb``, the vendors' Ruby snippets (``OpenSSL::HMAC.hexdigest``, and
+ruby-jwt's ``JWT.encode``/``JWT.decode`` for the HS256 JWTs) behind the JSON-lines protocol (:mod:`conformance.jsonlines`).
 
 Intercom's identity verification, Front, Help Scout and Chatwoot document the user hash in Ruby (Intercom's own
-Rails gem computes it so). One long-lived ``ruby`` process per Python process, started on first use. The script
+Rails gem computes it so, and signs its Messenger JWT with ruby-jwt; Debian's ``ruby-jwt`` package). One long-lived ``ruby`` process per Python process, started on first use. The script
 implements op *kinds* (its hello lists them under ``"kinds"``): every catalog op of such a kind is answered by one
 handler, called with the op's params. Text crosses as hex (:mod:`conformance.references.text_wire`).
 """
@@ -20,10 +20,11 @@ from conformance import paths
 from conformance.errors import ConformanceError
 from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import Outcome
+from conformance.primitives.jwt import JWS_SHAPE
 from conformance.references.text_wire import wire_args
 
 #: The kinds the script must offer for the reference to count as available.
-KINDS = ("hmac_hex.sign", "hmac_hex.verify")
+KINDS = ("hmac_hex.sign", "hmac_hex.verify", "hs256_jwt.sign", "hs256_jwt.verify")
 
 _lock = threading.Lock()
 _state: dict[str, JsonLinesProcess] = {}
@@ -48,7 +49,7 @@ def process() -> JsonLinesProcess:
 def available() -> str | None:
     """``None`` when ``ruby`` runs the script here and it offers the kinds, else the reason it cannot."""
     if ruby_binary() is None:
-        return "ruby is not installed (apt-get install ruby)"
+        return "ruby is not installed (apt-get install ruby ruby-jwt)"
     if not paths.ruby_ref_script().is_file():
         return f"the Ruby reference script is missing: {paths.shown(paths.ruby_ref_script())}"
     try:
@@ -60,7 +61,7 @@ def available() -> str | None:
 
 
 def versions() -> dict[str, str]:
-    """The exact versions behind the answers: Ruby, its openssl gem and the OpenSSL library, json."""
+    """The exact versions behind the answers: Ruby, its openssl gem and the OpenSSL library, json, ruby-jwt."""
     return {str(k): str(v) for k, v in process().start().get("versions", {}).items()}
 
 
@@ -69,4 +70,20 @@ def call_many(calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
     return process().call_many([(op, wire_args(op, args)) for op, args in calls])
 
 
-__all__ = ["KINDS", "available", "call_many", "process", "ruby_binary", "versions", "wire_args"]
+def lenient_base64(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> bool:
+    """``RubyLenientBase64`` (DEVIATIONS.md), the one way ruby-jwt answers an ``hs256_jwt.verify`` vector otherwise
+    than jsonwebtoken and the port: the token holds a character outside base64url, which ruby-jwt's RFC 2045 Base64
+    skips, so it refuses the token at the signature (``BadSignature`` for ``reference``, here Ruby) where the port
+    (``actual``) finds no JWS (``MalformedToken``). Both refuse it. Shaped as a campaign allowance."""
+    token = args.get("token") if isinstance(args, Mapping) else None
+    return (
+        isinstance(token, str)
+        and JWS_SHAPE.fullmatch(token) is None
+        and reference.status == "error"
+        and reference.reason == "BadSignature"
+        and actual.status == "error"
+        and actual.reason == "MalformedToken"
+    )
+
+
+__all__ = ["KINDS", "available", "call_many", "lenient_base64", "process", "ruby_binary", "versions", "wire_args"]

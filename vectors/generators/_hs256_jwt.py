@@ -2,8 +2,11 @@
 
 A flow's generator names its ops, its document's own examples and a seed; this module adds the kind's common cases
 (every mutation of :data:`conformance.kinds.jwt.MUTATIONS`, claim types and lengths, key sets, time edges) and asks
-each expected output of the flow's first reference through the contract. Inputs are made here with a fixed seed, so
-the file is reproducible byte for byte (HS256 is deterministic).
+each expected output of the flow's first reference through the contract. Every other reference of the flow then
+answers each vector, judged as a run judges it (a token in other bytes is settled through the flow's consumers):
+where one disagrees, the vector is ``acceptable`` with the flag of that documented disagreement
+(:data:`DISAGREEMENTS`); any other disagreement stops generation. Inputs are made here with a fixed seed, so the file
+is reproducible byte for byte (HS256 is deterministic).
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance import catalog, registry
+from conformance import catalog, judge, registry, runner
+from conformance.errors import ConformanceError
 from conformance.kinds.jwt import MUTATIONS, NOW, verify_case
+from conformance.outcome import Outcome
 from conformance.primitives.jwt import b64_lenient
+from conformance.results import CaseResult
 from conformance.vectorgen import VectorFileBuilder
+from conformance.vectors import VectorCase
 
 NOTES: dict[str, dict[str, str]] = {
     "DocumentExample": {"bugType": "BASIC", "description": "The vendor document's own claim set and call."},
@@ -112,6 +119,46 @@ NOTES: dict[str, dict[str, str]] = {
 }
 
 
+DISAGREEMENT_NOTES: dict[str, dict[str, str]] = {
+    "RubyLenientBase64": {
+        "bugType": "MALFORMED",
+        "description": "References disagree (acceptable): a character outside base64url in a segment. jsonwebtoken"
+        " (and the port) refuse the token as not a JWS (MalformedToken); ruby-jwt 2.5 decodes the segment as RFC 2045"
+        " Base64, skipping the character, and refuses the token at its signature (BadSignature). Both refuse it.",
+    },
+    "RubyJsonNumbers": {
+        "bugType": "ENCODING",
+        "description": "References disagree (acceptable): Ruby's JSON writes an integer beyond 2**53 exactly and a"
+        " float as Ruby prints it (1.0e+21, -0.0); jsonwebtoken writes JavaScript's nearest double (9007199254740992,"
+        " 1e+21, 0). A consumer that keeps integers exact (PyJWT, ruby-jwt) recovers another number.",
+    },
+}
+
+
+def _lenient_base64(case: VectorCase, result: CaseResult) -> bool:
+    from conformance.references import ruby
+
+    answered = Outcome.from_record(result.actual)
+    return result.implementation == "ruby" and ruby.lenient_base64(case.input, answered, judge.expected_outcome(case))
+
+
+def _ruby_numbers(case: VectorCase, result: CaseResult) -> bool:
+    def numbers(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(numbers(v) for v in value.values())
+        if isinstance(value, list):
+            return any(numbers(v) for v in value)
+        return isinstance(value, float) or (
+            isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53
+        )
+
+    return result.implementation == "ruby" and catalog.op(case.op).role == "produces" and numbers(case.input["claims"])
+
+
+#: flag -> whether a reference's answer to a vector is that documented disagreement (DEVIATIONS.md).
+DISAGREEMENTS = {"RubyLenientBase64": _lenient_base64, "RubyJsonNumbers": _ruby_numbers}
+
+
 @dataclass
 class FlowVectors:
     """What a flow of the HS256 kinds gives its vector file: ops, header lines, its document's examples."""
@@ -160,7 +207,7 @@ def build(spec: FlowVectors) -> VectorFileBuilder:
     b = VectorFileBuilder(
         spec.flow,
         entry.schema_file,
-        {**NOTES, **{k: dict(v) for k, v in spec.extra_notes.items()}},
+        {**NOTES, **DISAGREEMENT_NOTES, **{k: dict(v) for k, v in spec.extra_notes.items()}},
         header=[*spec.header, f"Every test fixes the clock: now = {NOW} (seconds) unless its input says otherwise."],
     )
     rnd = random.Random(spec.seed)
@@ -204,7 +251,47 @@ def build(spec: FlowVectors) -> VectorFileBuilder:
     if params["kid"] == "required":
         _ten_keys(b, verify, ref, params)
     _claim_edges(b, verify, ref, params, rnd)
+    _cross_check(b, entry.references[1:])
     return b
+
+
+def _cross_check(b: VectorFileBuilder, others: tuple[str, ...]) -> None:
+    """Every other reference answers each vector as recorded (``pass``, or ``equivalent`` bytes); a documented
+    disagreement makes the vector ``acceptable`` with its flag. Raises :class:`ConformanceError` for any other."""
+    tests: dict[int, dict[str, Any]] = {}
+    cases: list[VectorCase] = []
+    for group in b.groups:
+        for test in group["tests"]:
+            tests[test["tcId"]] = test
+            cases.append(_vector_case(b, group, test))
+    by_id = {case.tc_id: case for case in cases}
+    implementations = [registry.shared(name) for name in others]
+    for result in runner.run_cases(cases, implementations, progress=False):
+        if result.verdict in ("pass", "equivalent", "unsupported"):  # unsupported: a reference without the op
+            continue
+        case, test = by_id[result.tc_id], tests[result.tc_id]
+        flag = next((flag for flag, matches in DISAGREEMENTS.items() if matches(case, result)), None)
+        if flag is None:
+            raise ConformanceError(f"{result.case_id} ({case.comment}): {result.implementation} {result.why}")
+        test["result"] = "acceptable"
+        test["flags"] = [*test["flags"], flag]  # a new list: a sign test's flags are shared with its verify test
+
+
+def _vector_case(b: VectorFileBuilder, group: dict[str, Any], test: dict[str, Any]) -> VectorCase:
+    return VectorCase(
+        file=f"{b.scheme}.json",
+        scheme=b.scheme,
+        op=group["op"],
+        tc_id=test["tcId"],
+        comment=test["comment"],
+        flags=tuple(test["flags"]),
+        input=test["input"],
+        result=test["result"],
+        output=test.get("output"),
+        error=test.get("error"),
+        source=group["source"],
+        bug_types=tuple(b.notes[flag]["bugType"] for flag in test["flags"]),
+    )
 
 
 def _ten_keys(b: VectorFileBuilder, group: dict[str, Any], ref: Any, params: Mapping[str, Any]) -> None:
