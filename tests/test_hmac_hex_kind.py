@@ -180,10 +180,13 @@ def test_missing_ruby_is_unavailable_here_and_a_failure_in_ci(monkeypatch: pytes
 
 
 def test_ci_installs_ruby() -> None:
-    """``.ci/run`` installs Debian's ruby (its bundled openssl and json serve ruby_ref/server.rb) when it is missing."""
+    """``.ci/run`` installs Debian's ruby (its bundled openssl and json) and ruby-jwt, what ruby_ref/server.rb
+    requires, when they are missing."""
     script = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert "command -v ruby >/dev/null 2>&1 || missing+=(ruby)" in script
-    assert {"json", "openssl"} == set(re.findall(r"^require '(\w+)'", paths.ruby_ref_script().read_text(), re.M))
+    assert """ruby -e 'require "jwt"' >/dev/null 2>&1 || missing+=(ruby-jwt)""" in script
+    required = set(re.findall(r"^require '(\w+)'", paths.ruby_ref_script().read_text(), re.M))
+    assert {"json", "openssl", "jwt"} == required
 
 
 def test_front_python_snippet_as_published_raises_type_error() -> None:
