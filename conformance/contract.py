@@ -14,12 +14,12 @@ runs, in every built-in implementation; an external adapter receives its argumen
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from conformance import catalog
-from conformance.errors import ConformanceError, InvalidArgument, UsageError
+from conformance.errors import ConformanceError, InvalidArgument, UnsupportedOperation, UsageError
 from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import OpFunction, Outcome, capture
 
@@ -253,53 +253,34 @@ def _traced(function: OpFunction) -> OpFunction:
             return function(args)
         except ConformanceError:
             raise
+        except NotImplementedError as exc:
+            raise UnsupportedOperation(f"{type(exc).__name__}: the implementation does not support this op") from None
         except Exception as exc:
             raise UserException(reason_path_of(exc), "".join(traceback.format_exception(exc))) from None
 
     return run
 
 
-def from_python_object(target: Any, op: str | None = None, label: str | None = None) -> OpTableImplementation:
-    """An in-process implementation around a user's Python object (the pytest plugin's contract).
+def from_python_object(target: Any, label: str | None = None) -> OpTableImplementation:
+    """An in-process implementation around a user's op table (the pytest plugin's contract).
 
-    ``target`` is a mapping op -> callable(args), an object or module with such an ``OPS`` mapping, an object with
-    ``call(op, args)`` (and optionally ``ops``; ``NotImplementedError`` means unsupported), or, when ``op`` is given,
-    a plain ``callable(args)`` implementing that op. Raises :class:`UsageError` for anything else.
+    The one shape: a mapping op name -> ``function(args)``, given itself or as the ``OPS`` attribute of a module or
+    an object (as ``conformance/vendors/*.py`` have). A function raising ``NotImplementedError`` or
+    :class:`~conformance.errors.UnsupportedOperation` answers unsupported. Raises :class:`UsageError` for anything
+    else (an object with ``call(op, args)`` included: give it an ``OPS`` table).
     """
-    from conformance.errors import UnsupportedOperation
-
     name = label or getattr(target, "__name__", None) or type(target).__name__
     if isinstance(target, OpTableImplementation):
         return target
     table = target if isinstance(target, Mapping) else getattr(target, "OPS", None)
-    if isinstance(table, Mapping):
-        fixed = {name: _traced(function) for name, function in table.items()}
-        return OpTableImplementation(name, lambda: fixed, builtin=False, validate=False)
-    caller = getattr(target, "call", None)
-    if callable(caller):
-        declared = getattr(target, "ops", None)
-        names = declared() if callable(declared) else declared
-        if names is None:
-            ops = catalog.op_names()
-        elif isinstance(names, (str, bytes)) or not isinstance(names, Iterable):
-            raise UsageError(f"{name}: ops must be an iterable of op names, got {type(names).__name__}")
-        else:
-            ops = tuple(names)
-            if not all(isinstance(op_name, str) for op_name in ops):
-                raise UsageError(f"{name}: ops must hold op names (str)")
-
-        def forward(op_name: str) -> OpFunction:
-            def run(args: Mapping[str, Any]) -> Any:
-                try:
-                    return caller(op_name, args)
-                except NotImplementedError as exc:
-                    raise UnsupportedOperation(f"{name} raised NotImplementedError for {op_name}") from exc
-
-            return run
-
-        forwarded = {op_name: _traced(forward(op_name)) for op_name in ops}
-        return OpTableImplementation(name, lambda: forwarded, builtin=False, validate=False)
-    if op is not None and callable(target):
-        single = {op: _traced(target)}
-        return OpTableImplementation(name, lambda: single, builtin=False, validate=False)
-    raise UsageError(f"{name}: an implementation needs an OPS mapping or a call(op, args) method")
+    if not isinstance(table, Mapping):
+        hint = (
+            "; an object with call(op, args) is no longer taken: give it OPS = {op: function(args), ...}"
+            if callable(getattr(target, "call", None))
+            else ""
+        )
+        raise UsageError(f"{name}: an implementation is an OPS mapping, op name -> function(args){hint}")
+    if not all(isinstance(op_name, str) and callable(function) for op_name, function in table.items()):
+        raise UsageError(f"{name}: OPS must map op names (str) to functions of the op's args")
+    fixed = {op_name: _traced(function) for op_name, function in table.items()}
+    return OpTableImplementation(name, lambda: fixed, builtin=False, validate=False)

@@ -8,13 +8,10 @@ Registered through the ``pytest11`` entry point, so installing the package is en
 * in a test module: ``@handoff_vectors(op="khoros.skep.*")`` on a test that takes the ``handoff_case`` fixture
   parametrizes it over the vectors (ids are the case ids); the test calls ``check_vector(handoff_case, impl)``.
 
-The implementation contract (any one of):
-
-* an object or module with ``OPS``, a mapping op name -> ``callable(args)`` (as ``conformance/vendors/*.py``);
-* a mapping of that shape itself;
-* an object with ``call(op, args)`` and, optionally, ``ops`` (the op names it supports; without it every op is
-  tried, and ``NotImplementedError`` means unsupported);
-* for :func:`check_vector` only: a plain ``callable(args)``, taken to implement the vector's op.
+The implementation contract (:func:`conformance.contract.from_python_object`, one shape): an op table, a mapping
+op name -> ``function(args)``, given itself or as the ``OPS`` of a module or object (as ``conformance/vendors/*.py``);
+``NotImplementedError`` means unsupported. For :func:`check_vector` only, a plain ``function(args)`` is taken as the
+table of the vector's op.
 
 ``--handoff-impl=module:attr`` names it; a class is instantiated without arguments. An op function takes the
 vector's JSON ``input`` object and returns a JSON value (bytes as lowercase hex, as in the vectors), or raises.
@@ -34,22 +31,21 @@ does not declare is no test: the terminal summary says how many, in one line (a 
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conformance import judge, wording
-from conformance.arguments import require_instance, require_path, require_str, require_strings
+from conformance.arguments import require_instance, require_strings
 from conformance.contract import Implementation, from_python_object
 from conformance.errors import ConformanceError, InvalidArgument, UsageError
 from conformance.outcome import Outcome
 from conformance.paths import vectors_dir
 from conformance.selection import RESULTS, CaseFilter, select_cases
+from conformance.spec import ImplementationSpec
+from conformance.spec import load_object as load_impl
 from conformance.vectors import VectorCase
 
 __all__ = [
@@ -79,61 +75,13 @@ def _split(values: Sequence[str] | str | None) -> tuple[str, ...]:
 # --- implementations ---------------------------------------------------------------------------------------------
 
 
-def _one_line(exc: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _import(module_name: str, search_path: Collection[Path]) -> Any:
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        extra = [str(p) for p in search_path if str(p) not in sys.path]
-        if exc.name != module_name.split(".", maxsplit=1)[0] or not extra:
-            raise
-        sys.path.extend(extra)
-        return importlib.import_module(module_name)
-
-
-def load_impl(spec: str, search_path: Collection[Path] = ()) -> Any:
-    """Import ``module[:attr[.attr]]``; a class is instantiated without arguments. Returns the object.
-
-    ``search_path`` directories are tried when the module is not importable as it stands (for ``pytest`` run
-    from a project directory that is not on ``sys.path``). Raises :class:`UsageError` (one line) when the module
-    cannot be imported, an attribute is missing or a class cannot be instantiated without arguments.
-    """
-    spec = require_str(spec, "spec")
-    if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
-        raise InvalidArgument("search_path must be a collection of directories")
-    search = [require_path(p, "search_path entry") for p in search_path]
-    module_name, _, attribute = spec.partition(":")
-    if not module_name.strip() or "\0" in spec:
-        raise UsageError(f"{spec!r}: give module[:attr], e.g. mypkg.adapter:Impl")
-    try:
-        target: Any = _import(module_name, search)
-    except ConformanceError:
-        raise
-    except Exception as exc:  # the module is missing, or raised while it was imported (the user's code)
-        raise UsageError(f"{spec}: cannot import {module_name} ({type(exc).__name__}: {_one_line(exc)})") from None
-    for part in filter(None, attribute.split(".")):
-        if not hasattr(target, part):
-            raise UsageError(f"{spec}: {module_name} has no attribute {part!r}")
-        target = getattr(target, part)
-    if not inspect.isclass(target):
-        return target
-    try:
-        return target()
-    except ConformanceError:
-        raise
-    except Exception as exc:
-        raise UsageError(f"{spec}: {target.__name__}() failed ({type(exc).__name__}: {_one_line(exc)})") from None
-
-
 def _implementation(impl: Any, op: str | None = None) -> Implementation:
     """``impl`` under the implementation contract. Raises :class:`UsageError` when it does not fit it."""
     if isinstance(impl, Implementation):
         return impl
-    return from_python_object(impl, op)
+    if op is not None and callable(impl) and not isinstance(impl, Mapping) and getattr(impl, "OPS", None) is None:
+        return from_python_object({op: impl}, label=getattr(impl, "__name__", None))  # check_vector's one function
+    return from_python_object(impl)
 
 
 def _case(case: Any) -> VectorCase:
@@ -284,7 +232,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     search = (config.invocation_params.dir, config.rootpath)
     try:
-        config.stash[_IMPL_KEY] = _implementation(load_impl(spec, search))
+        config.stash[_IMPL_KEY] = ImplementationSpec.python_object(spec, search).build()
     except ConformanceError as exc:
         raise pytest.UsageError(f"--handoff-impl={spec}: {exc}") from None
     config.stash[_SPEC_KEY] = spec

@@ -21,6 +21,7 @@ from conformance.outcome import Outcome
 from conformance.progress import Progress
 from conformance.results import CaseResult, RunRecord
 from conformance.runinfo import run_metadata
+from conformance.spec import built
 from conformance.vectors import VectorCase
 
 BATCH = 250
@@ -28,7 +29,7 @@ BATCH = 250
 
 def consumer_answers(
     items: Sequence[tuple[VectorCase, Outcome]],
-    resolve: Callable[[str], Implementation] = registry.shared,
+    resolve: Callable[[str], Implementation] = built,
 ) -> list[dict[str, tuple[Outcome, Outcome]]]:
     """For each (case, outcome) whose verdict needs them (:func:`judge.needs_consumers`), what every reference
     consumer of the flow answers for (the output, the reference's own output for the same vector); ``{}`` for the
@@ -65,7 +66,7 @@ def consumer_answers(
 
 def judge_answers(
     items: Sequence[tuple[VectorCase, Outcome, bool]],
-    resolve: Callable[[str], Implementation] = registry.shared,
+    resolve: Callable[[str], Implementation] = built,
 ) -> list[Judgement]:
     """The judge's verdict of each (case, outcome, declared), asking the reference consumers where it needs them."""
     consumed = consumer_answers([(case, outcome) for case, outcome, _ in items], resolve)
@@ -98,7 +99,7 @@ def run_cases(
             bar.advance(len(chunk), implementation.name)
     bar.finish()
     by_name = {i.name: i for i in implementations if i.builtin}
-    lookup = resolve or (lambda name: by_name.get(name) or registry.shared(name))
+    lookup = resolve or (lambda name: by_name.get(name) or built(name))
     judgements = judge_answers([(case, outcome, declared) for case, _, outcome, declared, _ in answered], lookup)
     return [
         case_result(case, name, outcome, judgement, each)

@@ -16,10 +16,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from conformance import catalog, registry
+from conformance import catalog
 from conformance.contract import Implementation
 from conformance.outcome import Outcome
 from conformance.primitives.jwt import b64_lenient
+from conformance.spec import built
 
 VERIFIER = "python"
 
@@ -126,12 +127,12 @@ def compare(flow_id: str, implementations: Sequence[Implementation] | None = Non
     given = {i.name: i for i in implementations} if implementations is not None else None
     sdks: list[tuple[Implementation, str]] = []
     for name, op in spec.sdks:
-        implementation = given.get(name) if given is not None else registry.shared(name)
+        implementation = given.get(name) if given is not None else built(name)
         if implementation is not None and not implementation.unavailable() and op in implementation.ops():
             sdks.append((implementation, op))
     if len(sdks) < 2:
         return None
-    verifier = registry.shared(VERIFIER)
+    verifier = built(VERIFIER)
     inputs = spec.inputs()
     answers = {i.name: i.call_many([(op, _fitted(op, args)) for _, args in inputs]) for i, op in sdks}
     verdicts = {

@@ -1,7 +1,8 @@
 """One picklable description of an implementation, and the one place that builds it.
 
 An :class:`ImplementationSpec` names a built-in implementation (``python``, ``java``, ...), a user's adapter
-(``NAME=COMMAND`` with its timeout) or one version of a versioned reference (``commons-codec@1.15``). It is plain
+(``NAME=COMMAND`` with its timeout), one version of a versioned reference (``commons-codec@1.15``) or a user's
+Python op table (``module:attr``, the pytest plugin's ``--handoff-impl``). It is plain
 data: a campaign sends it to worker processes and Dask workers, each of which builds the implementation itself,
 once per process (:func:`build`, cached by spec; adapters' processes end when the process exits).
 """
@@ -9,15 +10,20 @@ once per process (:func:`build`, cached by spec; adapters' processes end when th
 from __future__ import annotations
 
 import atexit
+import importlib
+import inspect
+import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
+from conformance.arguments import require_path, require_str
 from conformance.contract import Implementation
-from conformance.errors import UsageError
+from conformance.errors import ConformanceError, InvalidArgument, UsageError
 
-SpecKind = Literal["builtin", "adapter", "version"]
+SpecKind = Literal["builtin", "adapter", "version", "object"]
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -26,8 +32,8 @@ class ImplementationSpec:
     """How to make one implementation in any process.
 
     ``kind`` is ``builtin`` (``name`` is a registry name), ``adapter`` (``command`` is run; ``timeout`` bounds each
-    answer) or ``version`` (``name`` is a versioned reference of :mod:`conformance.versions`, ``version`` one of its
-    versions).
+    answer), ``version`` (``name`` is a versioned reference of :mod:`conformance.versions`, ``version`` one of its
+    versions) or ``object`` (``command`` is ``module[:attr]``, imported with ``search`` as extra import folders).
     """
 
     kind: SpecKind
@@ -35,6 +41,7 @@ class ImplementationSpec:
     command: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     version: str | None = None
+    search: tuple[str, ...] = ()
 
     @classmethod
     def builtin(cls, name: str) -> ImplementationSpec:
@@ -69,6 +76,19 @@ class ImplementationSpec:
         if version not in found.versions:
             raise UsageError(f"{reference} has no version {version!r}; known: {', '.join(found.versions)}")
         return cls("version", reference, version=version)
+
+    @classmethod
+    def python_object(cls, target: str, search_path: Collection[Path | str] = ()) -> ImplementationSpec:
+        """A user's Python op table, ``module[:attr]`` (see :func:`load_object`; nothing is imported yet). Raises
+        :class:`UsageError` for a malformed target, :class:`InvalidArgument` for arguments of the wrong type."""
+        target = require_str(target, "target")
+        module_name = target.partition(":")[0]
+        if not module_name.strip() or "\0" in target:
+            raise UsageError(f"{target!r}: give module[:attr], e.g. mypkg.adapter:Impl")
+        if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
+            raise InvalidArgument("search_path must be a collection of directories")
+        search = tuple(str(require_path(p, "search_path entry")) for p in search_path)
+        return cls("object", target, command=target, search=search)
 
     @classmethod
     def parse(cls, text: str, timeout: float = DEFAULT_TIMEOUT) -> ImplementationSpec:
@@ -114,6 +134,12 @@ def build_all(impl: str, adapters: Sequence[str] = (), timeout: float = DEFAULT_
     return [build(spec) for spec in specs_of(impl, adapters, timeout)]
 
 
+def built(name: str) -> Implementation:
+    """The implementation ``name`` names (a built-in, or ``REFERENCE@VERSION``), built once in this process: how the
+    vector generators, the audit, inspect and the matrices reach a reference. Raises :class:`UsageError`."""
+    return build(ImplementationSpec.parse(name))
+
+
 _built: dict[ImplementationSpec, Implementation] = {}
 _lock = threading.Lock()
 
@@ -144,6 +170,11 @@ def _make(spec: ImplementationSpec) -> Implementation:
         if reference is None or spec.version not in reference.versions:
             raise UsageError(f"unknown versioned reference {spec.label!r}")
         return reference.make(spec.version)
+    if spec.kind == "object":
+        from conformance.contract import from_python_object
+
+        loaded = load_object(spec.command or "", [Path(p) for p in spec.search])
+        return loaded if isinstance(loaded, Implementation) else from_python_object(loaded)
     raise UsageError(f"unknown implementation spec kind {spec.kind!r}")
 
 
@@ -157,3 +188,56 @@ def close_all() -> None:
             implementation.close()
         except Exception:
             continue
+
+
+# --- a user's Python op table, by module name ------------------------------------------------------------------
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _import(module_name: str, search_path: Collection[Path]) -> Any:
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        extra = [str(p) for p in search_path if str(p) not in sys.path]
+        if exc.name != module_name.split(".", maxsplit=1)[0] or not extra:
+            raise
+        sys.path.extend(extra)
+        return importlib.import_module(module_name)
+
+
+def load_object(spec: str, search_path: Collection[Path] = ()) -> Any:
+    """Import ``module[:attr[.attr]]``; a class is instantiated without arguments. Returns the object.
+
+    ``search_path`` directories are tried when the module is not importable as it stands (for ``pytest`` run
+    from a project directory that is not on ``sys.path``). Raises :class:`UsageError` (one line) when the module
+    cannot be imported, an attribute is missing or a class cannot be instantiated without arguments.
+    """
+    spec = require_str(spec, "spec")
+    if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
+        raise InvalidArgument("search_path must be a collection of directories")
+    search = [require_path(p, "search_path entry") for p in search_path]
+    module_name, _, attribute = spec.partition(":")
+    if not module_name.strip() or "\0" in spec:
+        raise UsageError(f"{spec!r}: give module[:attr], e.g. mypkg.adapter:Impl")
+    try:
+        target: Any = _import(module_name, search)
+    except ConformanceError:
+        raise
+    except Exception as exc:  # the module is missing, or raised while it was imported (the user's code)
+        raise UsageError(f"{spec}: cannot import {module_name} ({type(exc).__name__}: {_one_line(exc)})") from None
+    for part in filter(None, attribute.split(".")):
+        if not hasattr(target, part):
+            raise UsageError(f"{spec}: {module_name} has no attribute {part!r}")
+        target = getattr(target, part)
+    if not inspect.isclass(target):
+        return target
+    try:
+        return target()
+    except ConformanceError:
+        raise
+    except Exception as exc:
+        raise UsageError(f"{spec}: {target.__name__}() failed ({type(exc).__name__}: {_one_line(exc)})") from None

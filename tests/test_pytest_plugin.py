@@ -76,10 +76,7 @@ def test_failing_implementation_shows_expected_and_actual(inner: pytest.Pytester
         "wrong_hash",
         """
         class Impl:
-            ops = ["khoros.cryptor.aes_hash_block"]
-
-            def call(self, op, args):
-                return "00" * 16
+            OPS = {"khoros.cryptor.aes_hash_block": lambda args: "00" * 16}
         """,
     )
     result = inner.runpytest(*PLUGIN, "--handoff-impl=wrong_hash:Impl", "--handoff-tcid=khoros_cryptor#1")

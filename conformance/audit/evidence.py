@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance import registry
 from conformance.audit.model import Finding, Severity, Status
 from conformance.errors import ConformanceError
 from conformance.outcome import Outcome
+from conformance.spec import built
 
 #: The name under which the project's own Python code appears in a finding's ``references``.
 PORT = "python"
@@ -90,7 +90,7 @@ def missing(names: Iterable[str]) -> str | None:
     """Why one of the built-in implementations ``names`` (registry names) cannot run here, or ``None``."""
     for name in names:
         try:
-            problem = registry.shared(name).unavailable()
+            problem = built(name).unavailable()
         except ConformanceError as exc:
             return f"{name!r}: {exc}"
         if problem:
@@ -102,18 +102,18 @@ def reference_versions(names: Iterable[str]) -> dict[str, dict[str, str]]:
     """``{name: {component: exact version}}`` for each built-in implementation in ``names``."""
     found: dict[str, dict[str, str]] = {}
     for name in names:
-        found[name] = port_versions() if name == PORT else registry.shared(name).versions()
+        found[name] = port_versions() if name == PORT else built(name).versions()
     return found
 
 
 def call(name: str, op: str, args: Mapping[str, Any]) -> Outcome:
     """One call to the built-in implementation ``name`` (the port or a live reference), as an :class:`Outcome`."""
-    return registry.shared(name).call_many([(op, args)])[0]
+    return built(name).call_many([(op, args)])[0]
 
 
 def call_many(name: str, calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
     """A batch of calls to the built-in implementation ``name``, one :class:`Outcome` each, in order."""
-    return registry.shared(name).call_many(list(calls))
+    return built(name).call_many(list(calls))
 
 
 def accepted(outcome: Outcome) -> bool:

@@ -6,6 +6,7 @@ import argparse
 from typing import TextIO
 
 from conformance.cli.common import EXIT_OK, one_line
+from conformance.spec import built
 
 NAME = "list"
 HELP = "flows, implementations, their availability and ops"
@@ -24,7 +25,7 @@ def command(args: argparse.Namespace, out: TextIO) -> int:
     out.write("implementations:\n")
     width = max(len(name) for name in registry.names())
     for name in registry.names():
-        implementation = registry.shared(name)
+        implementation = built(name)
         problem = implementation.unavailable()
         state = f"unavailable: {one_line(problem)}" if problem else "available"
         out.write(f"  {name:<{width}} {implementation.kind:<11} {state}\n")

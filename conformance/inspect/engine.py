@@ -4,7 +4,7 @@ the references confirm it.
 A correction (:class:`~conformance.inspect.model.Invert`) is confirmed when the flow's first answering reference
 accepts it (the others that accept are named too); a reproduction (:class:`~conformance.inspect.model.Reproduce`)
 when a reference's producer answer equals the given artifact byte for byte. Every call goes through the contract
-(``registry.shared(name).call_many``), batched per reference.
+(``built(name).call_many``), batched per reference.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from conformance.inspect import registration
 from conformance.inspect.model import Answer, Args, Diagnosis, Invert, Layer, Mistake, Reproduce
 from conformance.inspect.registration import Call
 from conformance.outcome import Outcome
+from conformance.spec import built
 
 UNEXPLAINED = "no known mistake explains it"
 
@@ -54,7 +55,7 @@ def consumer_references(op: str) -> tuple[str, ...]:
 
 
 def _ops_of(name: str) -> frozenset[str]:
-    implementation = registry.shared(name)
+    implementation = built(name)
     return frozenset() if implementation.unavailable() is not None else implementation.ops()
 
 
@@ -65,7 +66,7 @@ def _run(calls: Sequence[Call]) -> list[Outcome]:
     for index, (name, _op, _args) in enumerate(calls):
         by_reference.setdefault(name, []).append(index)
     for name, indices in by_reference.items():
-        implementation = registry.shared(name)
+        implementation = built(name)
         outcomes = implementation.call_many([(calls[i][1], calls[i][2]) for i in indices])
         for index, outcome in zip(indices, outcomes, strict=True):
             answers[index] = outcome
@@ -107,7 +108,7 @@ def answers_of(verdict: Verdict, op: str) -> list[Answer]:
     listed = []
     for name, outcome in verdict.answers:
         accepted = None if outcome.status not in ("value", "error") else _accepts(op, outcome)
-        versions = registry.shared(name).versions() if name in registry.names() else {}
+        versions = built(name).versions() if name in registry.names() else {}
         listed.append(Answer(name, accepted, _words(outcome), versions))
     return listed
 

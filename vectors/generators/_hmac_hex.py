@@ -19,12 +19,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance import catalog, registry
+from conformance import catalog
 from conformance.catalog.model import Flow, Op
 from conformance.catalog.round_trips import signer_of
 from conformance.errors import ConformanceError
 from conformance.judge import same
 from conformance.kinds.hmac_hex import storable
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder
 
 #: The notes of the kind's flags; a flow adds its own (:attr:`Parameters.notes`).
@@ -190,11 +191,11 @@ class _Builder:
             params.flow, self.flow.schema_file, {**NOTES, **params.notes}, header=list(params.header)
         )
         self.rnd = random.Random(params.seed)
-        self.others = [registry.shared(name) for name in self.flow.references]
+        self.others = [built(name) for name in self.flow.references]
 
     def source(self, variant: _Variant) -> dict[str, str]:
         name = self.params.sources[variant.name]
-        implementation = registry.shared(name)
+        implementation = built(name)
         return {
             "name": f"{name} (the vendor's documented snippet)",
             "implementation": name,
@@ -214,11 +215,11 @@ class _Builder:
     ) -> None:
         reference = self.params.sources[variant.name]
         self.agreed(reference, group["op"], args)
-        self.b.add(group, registry.shared(reference), comment, flags, args)
+        self.b.add(group, built(reference), comment, flags, args)
 
     def made(self, variant: _Variant, args: dict[str, Any]) -> str:
         """The hash the variant's reference makes for ``args`` (its sign op)."""
-        (outcome,) = registry.shared(self.params.sources[variant.name]).call_many([(variant.sign.name, args)])
+        (outcome,) = built(self.params.sources[variant.name]).call_many([(variant.sign.name, args)])
         if outcome.status != "value":
             raise ConformanceError(f"the reference made no hash: {outcome.describe()}")
         return str(outcome.value)

@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance import catalog, judge, registry, runner
+from conformance import catalog, judge, runner
 from conformance.errors import ConformanceError
 from conformance.kinds.jwt import MUTATIONS, NOW, verify_case
 from conformance.outcome import Outcome
 from conformance.primitives.jwt import b64_lenient
 from conformance.results import CaseResult
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vectors import VectorCase
 
@@ -174,7 +175,7 @@ class FlowVectors:
 
 
 def source(name: str) -> dict[str, str]:
-    implementation = registry.shared(name)
+    implementation = built(name)
     return {"name": f"{name} (through the contract)", "implementation": name, **implementation.versions()}
 
 
@@ -201,7 +202,7 @@ def _keys(params: Mapping[str, Any], secret: str, kid: str) -> dict[str, Any]:
 def build(spec: FlowVectors) -> VectorFileBuilder:
     """The flow's vector file: sign then verify groups, every expected answer from the flow's first reference."""
     entry = catalog.flow(spec.flow)
-    ref = registry.shared(entry.references[0])
+    ref = built(entry.references[0])
     sign_params = catalog.part(spec.sign_op).params  # type: ignore[union-attr]
     params = catalog.part(spec.verify_op).params  # type: ignore[union-attr]
     b = VectorFileBuilder(
@@ -265,7 +266,7 @@ def _cross_check(b: VectorFileBuilder, others: tuple[str, ...]) -> None:
             tests[test["tcId"]] = test
             cases.append(_vector_case(b, group, test))
     by_id = {case.tc_id: case for case in cases}
-    implementations = [registry.shared(name) for name in others]
+    implementations = [built(name) for name in others]
     for result in runner.run_cases(cases, implementations, progress=False):
         if result.verdict in ("pass", "equivalent", "unsupported"):  # unsupported: a reference without the op
             continue

@@ -40,11 +40,12 @@ from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
-from conformance import openpgp, registry
+from conformance import openpgp
 from conformance.contract import Implementation
 from conformance.errors import ConformanceError
 from conformance.paths import REPO_ROOT
 from conformance.references import bouncycastle, gnupg
+from conformance.spec import built
 from conformance.testkeys import DEFAULT_PGP_KEY_SET, pgp_key_sets
 from conformance.testkeys import pgp_test_keys as fixture_keys
 from conformance.vectorgen import VectorFileBuilder
@@ -174,7 +175,7 @@ NOTES = {
 
 @cache
 def _reference_ops(name: str) -> Implementation:
-    return registry.shared(name)
+    return built(name)
 
 
 def _source(name: str) -> dict[str, str]:

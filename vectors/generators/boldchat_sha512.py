@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conformance import registry
 from conformance.references import openssl_dgst as openssl
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
 from vectors.generators import _boldchat_rules as rules
 
@@ -144,7 +144,7 @@ def random_pairs(rnd: random.Random) -> list[list[str]]:
 
 
 def build(rnd: random.Random) -> VectorFileBuilder:
-    ssl = registry.shared("openssl")
+    ssl = built("openssl")
     model = model_ops()
     b = VectorFileBuilder(
         "boldchat_sha512",

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from conformance import registry
 from conformance.codecs import encode_base64_url_safe
 from conformance.references import java
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD
 
@@ -199,7 +199,7 @@ def random_text(rnd: random.Random, length: int) -> str:
 
 
 def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
-    ref = registry.shared("java")
+    ref = built("java")
     src = java_source()
     b = VectorFileBuilder(
         "khoros_secure_transfer",
@@ -585,7 +585,7 @@ def build_secure_transfer(rnd: random.Random) -> VectorFileBuilder:
 
 
 def build_cryptor(rnd: random.Random) -> VectorFileBuilder:
-    ref = registry.shared("java")
+    ref = built("java")
     src = java_source()
     b = VectorFileBuilder(
         "khoros_cryptor",

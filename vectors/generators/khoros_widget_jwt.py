@@ -21,9 +21,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conformance import registry
 from conformance.codecs import encode_base64_url_safe
 from conformance.references import node
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
 
 SEED = 20261121
@@ -192,7 +192,7 @@ def _pem_keys() -> tuple[str, str]:
 
 
 def build(rnd: random.Random) -> VectorFileBuilder:
-    ref = registry.shared("node")
+    ref = built("node")
     src = node_source()
     b = VectorFileBuilder(
         "khoros_widget_jwt",

@@ -17,10 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from conformance import catalog, registry
+from conformance import catalog
 from conformance.kinds.jws import MUTATIONS, _hs_confusion, _sign, verify_case
 from conformance.kinds.jwt import NOW, _encode
 from conformance.primitives.rsa_jws import private_key
+from conformance.spec import built
 from conformance.testkeys import rsa_test_jwk, rsa_test_keys
 from conformance.vectorgen import VectorFileBuilder, write_files
 from vectors.generators._hs256_jwt import NOTES as HS256_NOTES
@@ -125,7 +126,7 @@ def public_pem(private_pem: str) -> str:
 def build() -> VectorFileBuilder:
     """The flow's vector file: sign then verify groups, every expected answer from node."""
     entry = catalog.flow(FLOW)
-    ref = registry.shared(entry.references[0])
+    ref = built(entry.references[0])
     params = catalog.part(VERIFY).params  # type: ignore[union-attr]
     keys = rsa_test_keys()
     b = VectorFileBuilder(

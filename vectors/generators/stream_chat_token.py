@@ -19,10 +19,10 @@ from typing import Any
 
 import jwt
 
-from conformance import registry
 from conformance.catalog.flows import STREAM_NOW, STREAM_SDK_OPS
 from conformance.codecs import decode_base64_url, encode_base64_url_safe
 from conformance.errors import BadSignature, InvalidClaims, MalformedToken, TokenExpired
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
 
 SEED = 20261202
@@ -247,7 +247,7 @@ def build_all() -> dict[str, str]:
         ],
     )
     inputs = _inputs(rnd)
-    refs = {sdk: registry.shared(f"stream-{sdk}") for sdk in ("node", "python", "java")}
+    refs = {sdk: built(f"stream-{sdk}") for sdk in ("node", "python", "java")}
     produced: dict[str, list[tuple[dict[str, Any], Any]]] = {}
     for sdk, op in zip(refs, SDK_OPS, strict=True):
         reference = refs[sdk]

@@ -30,10 +30,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from conformance import registry
 from conformance.codecs import decode_base64_url, encode_base64_url_safe
 from conformance.errors import ConformanceError
 from conformance.references import node, openssl
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder
 from conformance.vendors import talkative
 
@@ -217,11 +217,11 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
 
     si = b.group("talkative.signing_input", jose_src)
     for comment, fields, flags in field_cases:
-        b.add(si, registry.shared("node"), comment, flags, {"fields": fields})
+        b.add(si, built("node"), comment, flags, {"fields": fields})
     for comment, fields in invalid_fields:
-        b.add(si, registry.shared("node"), comment, ["InvalidEntry"], {"fields": fields})
+        b.add(si, built("node"), comment, ["InvalidEntry"], {"fields": fields})
     for i in range(10):
-        b.add(si, registry.shared("node"), f"random {i}", ["Normal"], {"fields": random_fields(rnd)})
+        b.add(si, built("node"), f"random {i}", ["Normal"], {"fields": random_fields(rnd)})
 
     rfc_src = {
         "name": "RFC 6979 deterministic ECDSA (pyca/cryptography) over jose's signing input; verified by jose",
@@ -232,20 +232,20 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
     sign = b.group("talkative.sign", rfc_src)
     for comment, fields, flags in [*field_cases, *((f"random {i}", random_fields(rnd), ["Normal"]) for i in range(8))]:
         args = {"fields": fields, "privateKeyPem": priv_a}
-        test = b.add(sign, registry.shared("python"), comment, [*flags, "Deterministic"], args)
+        test = b.add(sign, built("python"), comment, [*flags, "Deterministic"], args)
         _cross_check(test["output"], fields, pub_a)
     for comment, fields in invalid_fields[:2]:
-        b.add(sign, registry.shared("python"), comment, ["InvalidEntry"], {"fields": fields, "privateKeyPem": priv_a})
+        b.add(sign, built("python"), comment, ["InvalidEntry"], {"fields": fields, "privateKeyPem": priv_a})
     b.add(
         sign,
-        registry.shared("python"),
+        built("python"),
         "P-384 key",
         ["OtherCurve"],
         {"fields": [], "privateKeyPem": talkative.private_key_pem(key_p384)},
     )
 
     verify = b.group("talkative.verify", jose_src)
-    ref = registry.shared("node")
+    ref = built("node")
 
     def add_verify(comment: str, flags: list[str], token: str, public_pem: str = pub_a) -> None:
         b.add(verify, ref, comment, flags, {"token": token, "publicKeyPem": public_pem})
@@ -368,7 +368,7 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
         ("a public key is not a private key", pub_a, ["InvalidKey"]),
         ("not a PEM", "ec_private.pem", ["InvalidKey"]),
     ]:
-        b.add(pub, registry.shared("openssl"), comment, flags, {"privateKeyPem": pem})
+        b.add(pub, built("openssl"), comment, flags, {"privateKeyPem": pem})
     return b
 
 
@@ -398,7 +398,7 @@ def _signed_payloads(b: VectorFileBuilder, group: dict[str, Any], private_pem: s
             signing_input = f"{head}.{encode_base64_url_safe(payload)}"
         der = key.sign(signing_input.encode(), ec.ECDSA(talkative.hashes.SHA256(), deterministic_signing=True))
         token = f"{signing_input}.{_raw(der)}"
-        b.add(group, registry.shared("node"), comment, flags, {"token": token, "publicKeyPem": public_pem})
+        b.add(group, built("node"), comment, flags, {"token": token, "publicKeyPem": public_pem})
 
 
 def _raw(der: bytes) -> str:

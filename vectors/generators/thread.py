@@ -15,9 +15,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from conformance import registry
 from conformance.errors import ConformanceError
 from conformance.references import php
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
 
 SEED = 20261121
@@ -176,7 +176,7 @@ class _Flow:
     """The builder and the PHP op table, with a helper that records the UTF-8 bytes PHP hashed."""
 
     def __init__(self) -> None:
-        self.ref = registry.shared("php")
+        self.ref = built("php")
         self.src = php_source()
         self.b = VectorFileBuilder(
             "thread_messenger",

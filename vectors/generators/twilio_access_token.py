@@ -19,9 +19,9 @@ from typing import Any
 
 import jwt
 
-from conformance import registry
 from conformance.catalog.flows import TWILIO_NOW
 from conformance.errors import BadSignature, InvalidClaims, MalformedToken, TokenExpired, TokenNotYetValid
+from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
 from conformance.vendors.twilio_access_token import CTY, MAX_TTL, TtlTooLong, WrongContentType
 
@@ -235,7 +235,7 @@ def build_all() -> dict[str, str]:
             "clock abstracted), and the verifier Twilio documents; every expected value is the SDK's own answer.",
         ],
     )
-    refs = {sdk: registry.shared(f"twilio-{sdk}") for sdk in ("node", "python", "java")}
+    refs = {sdk: built(f"twilio-{sdk}") for sdk in ("node", "python", "java")}
     inputs = _inputs()
     made: dict[str, list[tuple[dict[str, Any], str, list[str], str]]] = {}
     for sdk in ("node", "python"):

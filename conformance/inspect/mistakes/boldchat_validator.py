@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conformance import registry
 from conformance.inspect.mistakes.boldchat_sha512 import hash_calls, hash_outcome, secure_parameters_layers
 from conformance.inspect.model import Args, Invert, Layer, Mistake
 from conformance.inspect.registration import Oracle, register, register_layers, register_oracle
 from conformance.outcome import Outcome
+from conformance.spec import built
 
 FLOW = "boldchat_validator"
 OP = "boldchat.validator.launch"
@@ -69,7 +69,7 @@ def _resecured(args: Args, index: int, field: str, change: Callable[[str], str |
     if not changed:
         return None
     data = "&".join(segments)
-    outcomes = registry.shared("openssl").call_many(
+    outcomes = built("openssl").call_many(
         [("boldchat.sha512.secure", {"encoded": data, "hashingKey": key}) for key in args["hashingKeys"]]
     )
     found = []
