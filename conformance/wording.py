@@ -47,9 +47,10 @@ def kind_of(op_name: str | None) -> str:
     return operation.result if operation is not None else "json"
 
 
-def answer(outcome: Outcome, op_name: str | None = None, limit: int = SHOWN_CHARS) -> str:
+def answer(outcome: Outcome, op_name: str | None = None, limit: int = SHOWN_CHARS, *, detail: bool = True) -> str:
     """One answer in words: ``accepted``/``refused (false)``/``refused: KidMismatch`` for a decision op,
-    ``value "..."``/``error Reason: message`` otherwise, ``io: ...``/``unsupported``/``unavailable: ...``."""
+    ``value "..."``/``error Reason (message)`` otherwise, ``io: ...``/``unsupported``/``unavailable: ...``;
+    ``detail=False`` leaves out an error's message (a table cell)."""
     operation = _op(op_name)
     if outcome.status == "value":
         if operation is None or not operation.consumes:
@@ -57,9 +58,9 @@ def answer(outcome: Outcome, op_name: str | None = None, limit: int = SHOWN_CHAR
         return _decision(operation, outcome.value, limit)
     if outcome.status == "error":
         word = "refused" if operation is not None and operation.consumes else "error"
-        detail = " ".join((outcome.message or "").split())
+        said = " ".join((outcome.message or "").split()) if detail else ""
         text = f"{word}: {outcome.reason}" if word == "refused" else f"error {outcome.reason}"
-        return f"{text} ({detail[:limit]})" if detail and detail != outcome.reason else text
+        return f"{text} ({said[:limit]})" if said and said != outcome.reason else text
     message = " ".join((outcome.message or "").split())
     return f"{outcome.status}: {message[:limit]}" if message else outcome.status
 

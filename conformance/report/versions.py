@@ -10,27 +10,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from conformance import wording
 from conformance.errors import UsageError
+from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
 
 #: Outcomes longer than this are shortened in the text and Markdown renderings (never in the JSON).
 SHOWN_CHARS = 48
 
 
-def _shorten(text: str, limit: int = SHOWN_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def short_answer(actual: Mapping[str, Any], limit: int = SHOWN_CHARS) -> str:
-    """``value '…'`` or ``error Reason`` (values are shortened; the JSON keeps them whole)."""
-    status = actual.get("status")
-    if status == "value":
-        value = actual.get("value")
-        shown = value if isinstance(value, str) else repr(value)
-        return "value " + _shorten(ascii(shown) if isinstance(value, str) else shown, limit)
-    if status == "error":
-        return f"error {actual.get('reason')}"
-    return f"{status}: {_shorten(str(actual.get('message', '')), limit)}"
+def short_answer(actual: Mapping[str, Any], op: str | None = None, limit: int = SHOWN_CHARS) -> str:
+    """One version's answer (an outcome record) in the words every report uses (:func:`conformance.wording.answer`:
+    ``accepted``/``refused`` for a decision op, ``value ...``/``error Reason`` otherwise), values shortened to
+    ``limit``; an error's message is left out (the JSON record keeps it whole)."""
+    return wording.answer(Outcome.from_record(actual), op, limit, detail=False)
 
 
 def _header(name: str, entry: Mapping[str, Any]) -> list[str]:
@@ -75,8 +68,8 @@ def format_text(matrix: Mapping[str, Any]) -> str:
                 detail = entry["details"][case_id]
                 answers = findings[case_id]["answers"]
                 out.append(f"  {case_id} {detail['op']} [{', '.join(detail['flags'])}] {detail['comment']}")
-                out.append(f"      {step['from']}: {short_answer(answers[step['from']])}")
-                out.append(f"      {step['to']}: {short_answer(answers[step['to']])}")
+                out.append(f"      {step['from']}: {short_answer(answers[step['from']], detail['op'])}")
+                out.append(f"      {step['to']}: {short_answer(answers[step['to']], detail['op'])}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -102,7 +95,7 @@ def format_markdown(matrix: Mapping[str, Any]) -> str:
         out.append("|---|---|---|" + "---|" * len(versions))
         for finding in entry["findings"]:
             detail = entry["details"][finding["case_id"]]
-            cells = [short_answer(finding["answers"][v], 28).replace("|", "\\|") for v in versions]
+            cells = [short_answer(finding["answers"][v], detail["op"], 28).replace("|", "\\|") for v in versions]
             out.append(
                 f"| `{finding['case_id']}` | `{detail['op']}` | {', '.join(detail['flags'])} | "
                 + " | ".join(cells)
