@@ -157,15 +157,20 @@ rescue JWT::DecodeError
   raise RefError.new('MalformedToken', 'the token is not a JWT ruby-jwt can read')
 end
 
-# Steps 2-4: alg, a signature, the required header fields, the secret (by kid among the keys, or the one secret).
-def hs256_secret(params, args, token, header)
+# The kind's step 2: alg among the allowed, a signature, the required header fields.
+def check_jws_header(params, token, header, allowed)
   alg = header['alg']
-  raise RefError.new(alg == 'none' ? 'AlgNone' : 'AlgorithmNotAllowed', 'only HS256 is accepted') unless alg == 'HS256'
+  raise RefError.new(alg == 'none' ? 'AlgNone' : 'AlgorithmNotAllowed', 'the algorithm is not allowed') unless allowed.include?(alg)
   raise RefError.new('UnsignedToken', 'the token has no signature') if token.split('.', -1)[2] == ''
 
   (params['header'] || {}).each do |name, value|
     raise RefError.new('InvalidHeader', "the header's #{name} is not the required value") unless header[name] == value
   end
+end
+
+# Steps 2-4: alg, a signature, the required header fields, the secret (by kid among the keys, or the one secret).
+def hs256_secret(params, args, token, header)
+  check_jws_header(params, token, header, ['HS256'])
   secret = if params['kid'] == 'required'
              raise RefError.new('MissingKid', 'the header has no kid') unless header.key?('kid')
 
@@ -240,11 +245,112 @@ def hs256_verify(params, args)
   hs256_claims(params, hs256_verified(params, token, secret, now), now)
 end
 
+# --- asym_jws: the brand's JWT.encode with an RSA key, the check against a keyset of JWKs (conformance/kinds/jws.py) --
+
+# The brand's JWT.encode(claims, OpenSSL::PKey::RSA.new(pem), alg, {alg, typ: 'JWT', kid:, ...header}).
+def asym_sign(params, args)
+  alg = args['alg']
+  raise RefError.new('InvalidArgument', 'alg is not one of the allowed algorithms') unless params['algorithms'].include?(alg)
+
+  pem = text_arg(args, 'privateKeyPem')
+  now = positive_seconds(args)
+  claims = args['claims']
+  raise RefError.new('InvalidArgument', 'claims must be a JSON object') unless claims.is_a?(Hash)
+
+  key = begin
+    OpenSSL::PKey::RSA.new(pem)
+  rescue OpenSSL::PKey::PKeyError
+    raise RefError.new('InvalidKeyMaterial', 'the private key is not an RSA PEM key')
+  end
+  raise RefError.new('InvalidKeyMaterial', 'the key is not a private key') unless key.private?
+
+  header = { 'alg' => alg, 'typ' => 'JWT' }
+  header['kid'] = text_arg(args, 'keyId') if params['kid'] == 'required'
+  header.merge!(params['header'] || {})
+  payload = claims.dup
+  payload['iat'] = now if !payload.key?('iat') || payload['iat'] == 0 # rubocop:disable Style/NumericPredicate
+  begin
+    with_clock(now) { JWT.encode(payload, key, alg, header) }
+  rescue JWT::InvalidPayload => e
+    raise RefError.new('InvalidArgument', e.message)
+  end
+end
+
+# Step 4: the JWK as ruby-jwt imports it (JWT::JWK.import), and its x5c certificate as OpenSSL reads it.
+def jwk_public_key(jwk)
+  raise RefError.new('InvalidKeyMaterial', 'the JWK is not an RSA key (kty)') unless jwk['kty'] == 'RSA'
+
+  JWT::JWK.import(jwk).public_key
+rescue RefError
+  raise
+rescue StandardError
+  raise RefError.new('InvalidKeyMaterial', 'ruby-jwt cannot import the JWK')
+end
+
+def certificate_holds?(jwk, key)
+  chain = jwk['x5c']
+  unless chain.is_a?(Array) && chain.first.is_a?(String)
+    raise RefError.new('InvalidKeyMaterial', "the JWK's x5c is not a list of certificates")
+  end
+
+  held = begin
+    OpenSSL::X509::Certificate.new(chain.first.unpack1('m0')).public_key
+  rescue ArgumentError, OpenSSL::X509::CertificateError
+    raise RefError.new('InvalidKeyMaterial', "the JWK's x5c[0] is not a base64 DER certificate")
+  end
+  held.is_a?(OpenSSL::PKey::RSA) && held.n == key.n && held.e == key.e
+end
+
+def find_jwk(params, args, header)
+  raise RefError.new('MissingKid', 'the header has no kid') unless header.key?('kid')
+
+  kid = header['kid']
+  keys = args['jwks'].is_a?(Hash) && args['jwks']['keys'].is_a?(Array) ? args['jwks']['keys'] : []
+  jwk = keys.find { |k| k.is_a?(Hash) && kid.is_a?(String) && k['kid'] == kid }
+  raise RefError.new('KidMismatch', "the header's kid names no key of the keyset") if jwk.nil?
+
+  missing = params['jwkFields'].reject { |name| jwk.key?(name) }
+  raise RefError.new('InvalidJwk', "the JWK lacks #{missing.join(', ')}") unless missing.empty?
+  raise RefError.new('KeyAlgorithmMismatch', 'the JWK is for another algorithm') if jwk.key?('alg') && jwk['alg'] != header['alg']
+
+  jwk
+end
+
+# Step 5: ruby-jwt checks the signature, exp, nbf and (issuer: argument) iss at the pinned clock.
+def asym_verified(params, args, token, key, now)
+  options = { algorithm: params['algorithms'], verify_expiration: params['exp'] != 'ignored', verify_not_before: true,
+              leeway: 0 }
+  options.merge!(iss: args['issuer'], verify_iss: true) if params['issuer'] == 'argument'
+  with_clock(now) { JWT.decode(token, key, true, options) }.first
+rescue JWT::InvalidIssuerError
+  present = JWT.decode(token, nil, false).first.key?('iss')
+  raise RefError.new(present ? 'IssuerMismatch' : 'MissingClaim', "the token's iss is not the keyset's issuer")
+rescue JWT::DecodeError => e
+  reason = HS256_ERRORS.find { |error, _| e.is_a?(error) }&.last
+  raise RefError.new(reason, 'ruby-jwt refused the token')
+end
+
+def asym_verify(params, args)
+  token = text_arg(args, 'token')
+  now = positive_seconds(args)
+  _payload, header = unverified(token)
+  check_jws_header(params, token, header, params['algorithms'])
+  jwk = find_jwk(params, args, header)
+  key = jwk_public_key(jwk)
+  if params['x5c'] == 'match' && !certificate_holds?(jwk, key)
+    raise RefError.new('CertificateMismatch', "the JWK's x5c certificate holds another key")
+  end
+
+  hs256_claims(params.merge('iatMaxAge' => nil), asym_verified(params, args, token, key, now), now)
+end
+
 KINDS = {
   'hmac_hex.sign' => method(:hmac_hex_sign),
   'hmac_hex.verify' => method(:hmac_hex_verify),
   'hs256_jwt.sign' => method(:hs256_sign),
-  'hs256_jwt.verify' => method(:hs256_verify)
+  'hs256_jwt.verify' => method(:hs256_verify),
+  'asym_jws.sign' => method(:asym_sign),
+  'asym_jws.verify' => method(:asym_verify)
 }.freeze
 
 OPS = {}.freeze

@@ -112,3 +112,34 @@ def test_ruby_jwt_reads_a_numeric_string_exp_and_checks_exp_before_nbf() -> None
     both = {"token": _encode(header, {**base, "nbf": NOW + 10, "exp": NOW - 10}, SECRET), "now": NOW, "keys": KEYS}
     assert _ask("node", VERIFY, both).reason == "TokenNotYetValid" == _ask("python", VERIFY, both).reason
     assert _ask("ruby", VERIFY, both).reason == "TokenExpired"
+
+
+def test_ruby_signs_salesforce_rs256_and_rs512_as_node_and_the_port_do() -> None:
+    from conformance.testkeys import rsa_test_keys
+
+    for name in ("ruby", "node"):
+        require(name)
+    keys = rsa_test_keys()
+    claims = {"sub": "user1", "iss": "testIssuer", "exp": NOW + 6000}
+    for alg in ("RS256", "RS512"):
+        args = {"claims": claims, "privateKeyPem": keys["brand-a"], "alg": alg, "keyId": "12345", "now": NOW}
+        answers = [_ask(name, "salesforce.enhanced_chat.sign", args) for name in ("python", "node", "ruby")]
+        assert answers[0].status == "value" and answers[0] == answers[1] == answers[2], [a.describe() for a in answers]
+
+
+def test_ruby_jwt_signs_with_a_1024_bit_rsa_key_that_jsonwebtoken_refuses() -> None:
+    from conformance.references.ruby import short_key
+    from conformance.testkeys import rsa_test_keys
+
+    for name in ("ruby", "node"):
+        require(name)
+    args = {
+        "claims": {"sub": "user1", "iss": "testIssuer", "exp": NOW + 60},
+        "privateKeyPem": rsa_test_keys()["short-1024"],
+        "alg": "RS256",
+        "keyId": "12345",
+        "now": NOW,
+    }
+    python, node, ruby = (_ask(name, "salesforce.enhanced_chat.sign", args) for name in ("python", "node", "ruby"))
+    assert python.reason == node.reason == "InvalidKeyMaterial"
+    assert ruby.status == "value" and short_key(args, ruby, python) and not short_key(args, python, python)

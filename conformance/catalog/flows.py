@@ -919,7 +919,7 @@ FLOWS: tuple[Flow, ...] = (
                 **SALESFORCE_CHECK,
             ),
         ),
-        references=("node", "pyjwt"),
+        references=("node", "pyjwt", "ruby"),
         round_trips=(
             _asym_round_trip("salesforce.enhanced_chat.sign", "salesforce.enhanced_chat.verify", SALESFORCE_CHECK),
         ),

@@ -1,5 +1,5 @@
 """The Ruby reference: ``ruby_ref/server.rb``, the vendors' Ruby snippets (``OpenSSL::HMAC.hexdigest``, and
-ruby-jwt's ``JWT.encode``/``JWT.decode`` for the HS256 JWTs) behind the JSON-lines protocol (:mod:`conformance.jsonlines`).
+ruby-jwt's ``JWT.encode``/``JWT.decode`` for the HS256 and RS256/RS512 JWTs) behind the JSON-lines protocol (:mod:`conformance.jsonlines`).
 
 Intercom's identity verification, Front, Help Scout and Chatwoot document the user hash in Ruby (Intercom's own
 Rails gem computes it so, and signs its Messenger JWT with ruby-jwt; Debian's ``ruby-jwt`` package). One long-lived ``ruby`` process per Python process, started on first use. The script
@@ -24,7 +24,7 @@ from conformance.primitives.jwt import JWS_SHAPE
 from conformance.references.text_wire import wire_args
 
 #: The kinds the script must offer for the reference to count as available.
-KINDS = ("hmac_hex.sign", "hmac_hex.verify", "hs256_jwt.sign", "hs256_jwt.verify")
+KINDS = ("hmac_hex.sign", "hmac_hex.verify", "hs256_jwt.sign", "hs256_jwt.verify", "asym_jws.sign", "asym_jws.verify")
 
 _lock = threading.Lock()
 _state: dict[str, JsonLinesProcess] = {}
@@ -86,4 +86,64 @@ def lenient_base64(args: Mapping[str, Any], reference: Outcome, actual: Outcome)
     )
 
 
-__all__ = ["KINDS", "available", "call_many", "lenient_base64", "process", "ruby_binary", "versions", "wire_args"]
+def _rsa_bits(pem: Any) -> int | None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    try:
+        key = load_pem_private_key(str(pem).encode("utf-8"), password=None)
+    except (ValueError, TypeError):
+        return None
+    return key.key_size if isinstance(key, rsa.RSAPrivateKey) else None
+
+
+def short_key(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> bool:
+    """``RubyShortKey`` (DEVIATIONS.md): ruby-jwt has no key-size rule, so an ``asym_jws.sign`` call with an RSA key
+    under 2048 bits gets what the rest of the call gives (``reference``: a token, or the claims' refusal) where
+    jsonwebtoken 9 and the port (``actual``) refuse the key (``InvalidKeyMaterial``)."""
+    bits = _rsa_bits(args.get("privateKeyPem")) if isinstance(args, Mapping) else None
+    return (
+        bits is not None
+        and bits < 2048
+        and reference.reason != "InvalidKeyMaterial"
+        and actual.status == "error"
+        and actual.reason == "InvalidKeyMaterial"
+    )
+
+
+def empty_pem(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> bool:
+    """``RubyEmptyPem`` (DEVIATIONS.md): an empty private key, which ``OpenSSL::PKey::RSA.new`` cannot read
+    (``InvalidKeyMaterial`` for ``reference``) and jsonwebtoken and the port refuse as ``EmptyKey``."""
+    return (
+        isinstance(args, Mapping)
+        and args.get("privateKeyPem") == ""
+        and reference.status == "error"
+        and reference.reason == "InvalidKeyMaterial"
+        and actual.status == "error"
+        and actual.reason == "EmptyKey"
+    )
+
+
+#: flag -> whether ruby's answer (``reference``) beside the port's (``actual``) is that documented disagreement.
+DISAGREEMENTS = {"RubyLenientBase64": lenient_base64, "RubyShortKey": short_key, "RubyEmptyPem": empty_pem}
+
+
+def documented(args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> str | None:
+    """The flag of the documented disagreement of ruby-jwt with jsonwebtoken this is, or ``None``."""
+    return next((flag for flag, matches in DISAGREEMENTS.items() if matches(args, reference, actual)), None)
+
+
+__all__ = [
+    "DISAGREEMENTS",
+    "KINDS",
+    "available",
+    "call_many",
+    "documented",
+    "empty_pem",
+    "lenient_base64",
+    "process",
+    "ruby_binary",
+    "short_key",
+    "versions",
+    "wire_args",
+]

@@ -5,7 +5,7 @@ A flow's generator names its ops, its document's own examples and a seed; this m
 each expected output of the flow's first reference through the contract. Every other reference of the flow then
 answers each vector, judged as a run judges it (a token in other bytes is settled through the flow's consumers):
 where one disagrees, the vector is ``acceptable`` with the flag of that documented disagreement
-(:data:`DISAGREEMENTS`); any other disagreement stops generation. Inputs are made here with a fixed seed, so the file
+(:func:`disagreement`); any other disagreement stops generation. Inputs are made here with a fixed seed, so the file
 is reproducible byte for byte (HS256 is deterministic).
 """
 
@@ -126,6 +126,16 @@ DISAGREEMENT_NOTES: dict[str, dict[str, str]] = {
         " (and the port) refuse the token as not a JWS (MalformedToken); ruby-jwt 2.5 decodes the segment as RFC 2045"
         " Base64, skipping the character, and refuses the token at its signature (BadSignature). Both refuse it.",
     },
+    "RubyShortKey": {
+        "bugType": "WEAKNESS",
+        "description": "References disagree (acceptable): ruby-jwt 2.5 signs with an RSA key under 2048 bits;"
+        " jsonwebtoken 9 (and the port) refuse it (InvalidKeyMaterial).",
+    },
+    "RubyEmptyPem": {
+        "bugType": "MALFORMED",
+        "description": "References disagree (acceptable): an empty private key. jsonwebtoken (and the port) refuse"
+        " it as EmptyKey; Ruby's OpenSSL::PKey::RSA.new cannot read it (InvalidKeyMaterial).",
+    },
     "RubyJsonNumbers": {
         "bugType": "ENCODING",
         "description": "References disagree (acceptable): Ruby's JSON writes an integer beyond 2**53 exactly and a"
@@ -135,14 +145,7 @@ DISAGREEMENT_NOTES: dict[str, dict[str, str]] = {
 }
 
 
-def _lenient_base64(case: VectorCase, result: CaseResult) -> bool:
-    from conformance.references import ruby
-
-    answered = result.actual
-    return result.implementation == "ruby" and ruby.lenient_base64(case.input, answered, judge.expected_outcome(case))
-
-
-def _ruby_numbers(case: VectorCase, result: CaseResult) -> bool:
+def _ruby_numbers(case: VectorCase) -> bool:
     def numbers(value: Any) -> bool:
         if isinstance(value, dict):
             return any(numbers(v) for v in value.values())
@@ -152,11 +155,17 @@ def _ruby_numbers(case: VectorCase, result: CaseResult) -> bool:
             isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53
         )
 
-    return result.implementation == "ruby" and catalog.op(case.op).role == "produces" and numbers(case.input["claims"])
+    return catalog.op(case.op).role == "produces" and numbers(case.input["claims"])
 
 
-#: flag -> whether a reference's answer to a vector is that documented disagreement (DEVIATIONS.md).
-DISAGREEMENTS = {"RubyLenientBase64": _lenient_base64, "RubyJsonNumbers": _ruby_numbers}
+def disagreement(case: VectorCase, result: CaseResult) -> str | None:
+    """The flag of the documented disagreement a reference's answer to a vector is (DEVIATIONS.md), or ``None``."""
+    from conformance.references import ruby
+
+    if result.implementation != "ruby":
+        return None
+    flag = ruby.documented(case.input, result.actual, judge.expected_outcome(case))
+    return flag or ("RubyJsonNumbers" if _ruby_numbers(case) else None)
 
 
 @dataclass
@@ -207,7 +216,7 @@ def build(spec: FlowVectors) -> VectorFileBuilder:
     b = VectorFileBuilder(
         spec.flow,
         entry.schema_file,
-        {**NOTES, **DISAGREEMENT_NOTES, **{k: dict(v) for k, v in spec.extra_notes.items()}},
+        {**NOTES, **{k: dict(v) for k, v in spec.extra_notes.items()}},
         header=[*spec.header, f"Every test fixes the clock: now = {NOW} (seconds) unless its input says otherwise."],
     )
     rnd = random.Random(spec.seed)
@@ -251,11 +260,11 @@ def build(spec: FlowVectors) -> VectorFileBuilder:
     if params["kid"] == "required":
         _ten_keys(b, verify, ref, params)
     _claim_edges(b, verify, ref, params, rnd)
-    _cross_check(b, entry.references[1:])
+    cross_check(b, entry.references[1:])
     return b
 
 
-def _cross_check(b: VectorFileBuilder, others: tuple[str, ...]) -> None:
+def cross_check(b: VectorFileBuilder, others: tuple[str, ...]) -> None:
     """Every other reference answers each vector as recorded (``pass``, or ``equivalent`` bytes); a documented
     disagreement makes the vector ``acceptable`` with its flag. Raises :class:`ConformanceError` for any other."""
     tests: dict[int, dict[str, Any]] = {}
@@ -270,10 +279,11 @@ def _cross_check(b: VectorFileBuilder, others: tuple[str, ...]) -> None:
         if result.verdict in ("pass", "equivalent", "unsupported"):  # unsupported: a reference without the op
             continue
         case, test = by_id[result.tc_id], tests[result.tc_id]
-        flag = next((flag for flag, matches in DISAGREEMENTS.items() if matches(case, result)), None)
+        flag = disagreement(case, result)
         if flag is None:
             raise ConformanceError(f"{result.case_id} ({case.comment}): {result.implementation} {result.why}")
         test["result"] = "acceptable"
+        b.notes[flag] = DISAGREEMENT_NOTES[flag]
         test["flags"] = [*test["flags"], flag]  # a new list: a sign test's flags are shared with its verify test
 
 
@@ -372,4 +382,13 @@ def _claim_edges(
     del rnd
 
 
-__all__ = ["NOTES", "FlowVectors", "build", "intermediate", "source"]
+__all__ = [
+    "DISAGREEMENT_NOTES",
+    "NOTES",
+    "FlowVectors",
+    "build",
+    "cross_check",
+    "disagreement",
+    "intermediate",
+    "source",
+]

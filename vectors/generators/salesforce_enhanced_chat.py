@@ -25,7 +25,7 @@ from conformance.spec import built
 from conformance.testkeys import rsa_test_jwk, rsa_test_keys
 from conformance.vectorgen import VectorFileBuilder, write_files
 from vectors.generators._hs256_jwt import NOTES as HS256_NOTES
-from vectors.generators._hs256_jwt import intermediate, source
+from vectors.generators._hs256_jwt import cross_check, intermediate, source
 
 FLOW, SIGN, VERIFY = "salesforce_enhanced_chat", "salesforce.enhanced_chat.sign", "salesforce.enhanced_chat.verify"
 ISSUER, KID = "testIssuer", "12345"
@@ -215,6 +215,7 @@ def build() -> VectorFileBuilder:
     ten_years = {**valid, "exp": NOW + 10 * 365 * 86400}
     add("exp ten years ahead", ["LongLived"], _sign(header, ten_years, "brand-a", "RS256"), jwks(own))
     add("sub as a number", ["ClaimAsNumber"], _sign(header, {**valid, "sub": 12345}, "brand-a", "RS256"), jwks(own))
+    cross_check(b, entry.references[1:])
     return b
 
 
