@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conformance import catalog
-from conformance.audit import adapter_probes
+from conformance.audit import adapter_probes, probes_boldchat, probes_cryptor
 from conformance.audit import talkative as talk
 from conformance.audit.evidence import accepted
 from conformance.audit.model import Finding
@@ -81,6 +81,7 @@ def test_the_builtin_port_refutes_all_but_the_twin_which_it_treats_as_jose_does(
     kind_probes = sum(len(probes.attacks) for part in catalog.kind_parts() if (probes := part.probes()) is not None)
     thread_probes = len(probe_set(adapter_probes.THREAD_VERIFIER).attacks)
     seed = 6 + thread_probes  # JWT 3, Talkative 2 (the twin popped), payload padding oracle 1, Thread's verifier
+    seed += sum(len(build().attacks) for build in {**probes_boldchat.PROBE_SETS, **probes_cryptor.PROBE_SETS}.values())
     assert set(findings.values()) == {"refuted"} and len(findings) == seed + kind_probes  # and kinds' probes
     genuine = adapter_probes.talkative_probe_tokens()["genuine"]
     jose_twin = talk.jose_verify_many([talk.twin(genuine)])[0]

@@ -10,6 +10,8 @@ failure (a padding oracle)?
 * ``khoros.payload.decrypt`` and ``khoros.skep.decrypt``: ``padding-oracle``;
 * ``thread.verify_connection_key``: the HMAC-hex verifier's probes (forged, other identity, other secret, truncated
   and empty key);
+* ``boldchat.sha512.verify``, ``boldchat.validator.launch``, ``boldchat.pgp.open``: :mod:`.probes_boldchat`;
+* ``khoros.cryptor.decrypt_cbc``, ``khoros.cryptor.decrypt_gcm``: :mod:`.probes_cryptor`;
 * every op of a kind that declares probes (:meth:`conformance.kinds.base.Kind.probes`).
 
 :func:`coverage` says which declared consumer ops have probes and which have none.
@@ -287,7 +289,8 @@ def _kind_probes(implementation: Implementation, op: str, probes: ProbeSet) -> l
             status, why = "not_reproduced", problem
         else:
             status = "proved" if accepts(outcome) else "refuted"
-            why = f"{op} answered {answer(outcome)} for the {name} input (the genuine input: accepted)"
+            said = "accepted" if accepts(outcome) else "refused" if outcome.status == "value" else answer(outcome)
+            why = f"{op} answered {said} for the {name} input (the genuine input: accepted)"
         findings.append(
             _finding(
                 implementation,
@@ -320,6 +323,7 @@ Prober = Callable[[Implementation, str], list[Finding]]
 
 def _probers() -> dict[str, Prober]:
     """Each consumer op that has probes, and how to run them."""
+    from conformance.audit import probes_boldchat, probes_cryptor
     from conformance.kinds.hmac_hex import probe_set
 
     def jwt(implementation: Implementation, op: str) -> list[Finding]:
@@ -343,7 +347,17 @@ def _probers() -> dict[str, Prober]:
         probes = found.probes()
         if probes is not None:
             table[found.op] = lambda implementation, op, probes=probes: _kind_probes(implementation, op, probes)
+    table.update(_built(probes_boldchat.PROBE_SETS))
+    table.update(_built(probes_cryptor.PROBE_SETS))
     return table
+
+
+def _built(sets: Mapping[str, Callable[[], ProbeSet]]) -> dict[str, Prober]:
+    """A prober per op of ``sets`` (op -> a probe set built when the probe runs), run as a kind's probes."""
+    return {
+        op: lambda implementation, op, build=build: _kind_probes(implementation, op, build())
+        for op, build in sets.items()
+    }
 
 
 def coverage(ops: Iterable[str]) -> tuple[list[str], list[str]]:
