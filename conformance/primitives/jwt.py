@@ -30,7 +30,15 @@ from cryptography.x509 import load_pem_x509_certificate
 from jwt.algorithms import HMACAlgorithm
 
 from conformance import jsjson
-from conformance.arguments import require_number
+from conformance.arguments import (
+    require_bool,
+    require_bytes,
+    require_callable,
+    require_instance,
+    require_mapping,
+    require_number,
+    require_str,
+)
 from conformance.codecs import encode_base64_url_safe
 from conformance.errors import (
     AlgNone,
@@ -82,9 +90,15 @@ class JwsParts:
 
 
 def b64_lenient(segment: str) -> bytes:
-    """``Buffer.from(segment, 'base64')`` for a base64url segment: trailing bits and a dangling character dropped."""
+    """``Buffer.from(segment, 'base64')`` for a base64url segment: trailing bits and a dangling character dropped.
+
+    Raises ``InvalidArgument`` for what is not a ``str`` of base64url (or standard base64) characters."""
+    require_str(segment, "segment")
     usable = segment[: len(segment) - 1] if len(segment) % 4 == 1 else segment
-    return binascii.a2b_base64(usable.translate(_URL_TO_STANDARD) + "=" * (-len(usable) % 4))
+    try:
+        return binascii.a2b_base64(usable.translate(_URL_TO_STANDARD) + "=" * (-len(usable) % 4))
+    except ValueError:  # binascii.Error too: not ASCII, misplaced padding
+        raise InvalidArgument("segment is not base64url") from None
 
 
 def is_number(value: Any) -> bool:
@@ -119,11 +133,14 @@ def hmac_key(secret: str, *, parses_as: Callable[[bytes], bool], allow_empty: bo
     """The HMAC key of ``secret``: its UTF-8 bytes (lone surrogates as U+FFFD).
 
     Raises :class:`EmptyKey` for an empty secret (unless ``allow_empty``) and :class:`SecretIsAsymmetricKey` for a
-    secret that ``parses_as`` a PEM key (jsonwebtoken turns it into a key object and refuses it for HS256).
+    secret that ``parses_as`` a PEM key (jsonwebtoken turns it into a key object and refuses it for HS256);
+    ``InvalidArgument`` for a secret that is not a ``str`` or ``parses_as`` that is not callable.
     """
+    require_callable(parses_as, "parses_as")
+    require_bool(allow_empty, "allow_empty")
     if not secret and not allow_empty:
         raise EmptyKey("the secret must not be empty")
-    raw = jsjson.utf8(secret)
+    raw = jsjson.utf8(require_str(secret, "secret"))
     if b"-----BEGIN" in raw and parses_as(raw):
         raise SecretIsAsymmetricKey("the secret is a PEM key; HS256 needs a symmetric secret")
     return raw
@@ -150,12 +167,18 @@ def pyjwt_hmac_key(secret: str) -> bytes:
 
 
 def hs256(signing_input: str, key: bytes) -> str:
-    """The base64url HMAC-SHA256 signature of an ASCII signing input."""
-    return encode_base64_url_safe(_HS256.sign(signing_input.encode("ascii"), key))
+    """The base64url HMAC-SHA256 signature of an ASCII signing input. Raises ``InvalidArgument`` for a signing
+    input that is not ASCII text or a key that is not bytes."""
+    if not (isinstance(signing_input, str) and signing_input.isascii()):
+        require_str(signing_input, "signing_input")
+        raise InvalidArgument("signing_input must be ASCII (two base64url segments)")
+    return encode_base64_url_safe(_HS256.sign(signing_input.encode("ascii"), require_bytes(key, "key")))
 
 
 def hs256_matches(signing_input: str, signature: str, key: bytes) -> bool:
-    """Whether ``signature`` is the HS256 signature of ``signing_input`` (compared as text, constant time)."""
+    """Whether ``signature`` is the HS256 signature of ``signing_input`` (compared as text, constant time). Raises
+    what :func:`hs256` raises, ``InvalidArgument`` for a signature that is not a ``str``."""
+    require_str(signature, "signature")
     return hmac.compare_digest(hs256(signing_input, key).encode("ascii"), signature.encode("ascii", "replace"))
 
 
@@ -165,9 +188,9 @@ def hs256_matches(signing_input: str, signature: str, key: bytes) -> bool:
 def js_timestamp(clock: Callable[[], float]) -> float:
     """``Math.floor(Date.now() / 1000)`` where ``Date.now()`` is ``clock()`` seconds in whole milliseconds.
 
-    Raises :class:`InvalidArgument` when ``clock()`` is not a finite number of seconds.
+    Raises :class:`InvalidArgument` when ``clock`` is not callable or ``clock()`` not a finite number of seconds.
     """
-    now = require_number(clock(), "the clock's time")
+    now = require_number(require_callable(clock, "clock")(), "the clock's time")
     try:
         return float(math.floor(math.floor(now * 1000) / 1000))
     except OverflowError:  # an int beyond the double range
@@ -197,7 +220,13 @@ def check_nbf_exp(payload: Any, clock_timestamp: float, *, exp: bool = True) -> 
 
 
 def sign_header(alg: str, kid: str | None, extra: Mapping[str, Any]) -> dict[str, Any]:
-    """``Object.assign({alg, typ: 'JWT', kid}, header)``: ``kid`` only when given, ``extra`` fields after."""
+    """``Object.assign({alg, typ: 'JWT', kid}, header)``: ``kid`` only when given, ``extra`` fields after.
+
+    Raises ``InvalidArgument`` for an ``alg`` or ``kid`` that is not a ``str``, ``extra`` that is not a mapping."""
+    require_str(alg, "alg")
+    if kid is not None:
+        require_str(kid, "kid")
+    extra = require_mapping(extra, "extra")
     header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
     if kid is not None:
         header["kid"] = kid
@@ -207,8 +236,10 @@ def sign_header(alg: str, kid: str | None, extra: Mapping[str, Any]) -> dict[str
 
 
 def with_iat(claims: Mapping[str, Any], timestamp: float) -> dict[str, Any]:
-    """``payload.iat = payload.iat || timestamp``: a falsy ``iat`` is replaced in place, a missing one added last."""
-    payload = dict(claims)
+    """``payload.iat = payload.iat || timestamp``: a falsy ``iat`` is replaced in place, a missing one added last.
+    Raises ``InvalidArgument`` for claims that are not a mapping or a timestamp that is not a finite number."""
+    require_number(timestamp, "timestamp")
+    payload = dict(require_mapping(claims, "claims"))
     iat = payload.get("iat")
     truthy = iat is not None and iat is not False and iat != "" and not (is_number(iat) and not (iat and iat == iat))  # noqa: PLR0124 (NaN)
     payload["iat"] = iat if truthy else timestamp
@@ -216,9 +247,11 @@ def with_iat(claims: Mapping[str, Any], timestamp: float) -> dict[str, Any]:
 
 
 def compact_hs256(header: Mapping[str, Any], payload: Mapping[str, Any], key: bytes) -> JwsParts:
-    """The compact JWS of ``header`` and ``payload`` as jws writes it, HMAC-SHA256 signed with ``key``."""
-    header_json = jsjson.stringify(dict(header))
-    payload_json = jsjson.stringify(dict(payload))
+    """The compact JWS of ``header`` and ``payload`` as jws writes it, HMAC-SHA256 signed with ``key``. Raises
+    ``InvalidArgument`` for a header or payload that is not a mapping, a key that is not bytes."""
+    header_json = jsjson.stringify(dict(require_mapping(header, "header")))
+    payload_json = jsjson.stringify(dict(require_mapping(payload, "payload")))
+    require_bytes(key, "key")
     header_bytes = jsjson.latin1_low_bytes(header_json)
     payload_bytes = jsjson.utf8(payload_json)
     signing_input = f"{encode_base64_url_safe(header_bytes)}.{encode_base64_url_safe(payload_bytes)}"
@@ -228,7 +261,7 @@ def compact_hs256(header: Mapping[str, Any], payload: Mapping[str, Any], key: by
 # --- reading ------------------------------------------------------------------------------------------------------
 
 
-def parse_header(segment: str) -> Any:
+def _parse_header(segment: str) -> Any:
     """jws's ``headerFromJWS``: latin-1 text, ``JSON.parse``; ``None`` where jws finds no (truthy) header."""
     try:
         header = jsjson.parse(b64_lenient(segment).decode("latin-1"))
@@ -238,7 +271,7 @@ def parse_header(segment: str) -> Any:
     return None if falsy else header
 
 
-def decode_payload(segment: str, typ_jwt: bool) -> Any:
+def _decode_payload(segment: str, typ_jwt: bool) -> Any:
     """jws + jsonwebtoken ``decode``: parse when ``typ`` is JWT (a failure is fatal), then a string is parsed
     again and replaced by what it holds if that is an object or array."""
     payload: Any = b64_lenient(segment).decode("utf-8", "replace")
@@ -270,35 +303,49 @@ class Decoded:
     payload: Any
     segments: tuple[str, str, str]
 
+    def _segments(self) -> tuple[str, str, str]:
+        segments = self.segments
+        if not (isinstance(segments, tuple) and len(segments) == 3):
+            raise InvalidArgument("a Decoded's segments are the token's three parts")
+        return segments
+
     @property
     def signing_input(self) -> str:
-        return f"{self.segments[0]}.{self.segments[1]}"
+        """``header.payload``, as the token holds them. Raises ``InvalidArgument`` for a ``Decoded`` made without
+        three segments (:func:`decode` makes them)."""
+        segments = self._segments()
+        return f"{segments[0]}.{segments[1]}"
 
     @property
     def signature(self) -> str:
-        return self.segments[2]
+        """The third segment. Raises ``InvalidArgument`` as :attr:`signing_input` does."""
+        return self._segments()[2]
 
 
 def decode(token: str) -> Decoded:
     """``jwt.decode(token, {complete: true})`` with verify's first checks.
 
     Raises :class:`MalformedToken` for an empty token, not three parts, not a JWS with a JSON header, or (``typ``
-    JWT) a payload that is not JSON.
+    JWT) a payload that is not JSON; ``InvalidArgument`` for a token that is not a ``str``.
     """
+    if not isinstance(token, str):
+        require_str(token, "token")
     if not token:
         raise MalformedToken("the token is empty")
     parts = token.split(".")
     if len(parts) != 3:
         raise MalformedToken("the token does not have three parts")
-    header = parse_header(parts[0]) if JWS_SHAPE.fullmatch(token) else None
+    header = _parse_header(parts[0]) if JWS_SHAPE.fullmatch(token) else None
     if header is None:
         raise MalformedToken("the token is not a JWS with a JSON header")
-    payload = decode_payload(parts[1], field(header, "typ") == "JWT")
+    payload = _decode_payload(parts[1], field(header, "typ") == "JWT")
     return Decoded(header, payload, (parts[0], parts[1], parts[2]))
 
 
 def verify_hs256(decoded: Decoded, key: bytes) -> None:
-    """Raise :class:`BadSignature` unless the token's signature is its HS256 signature under ``key``."""
+    """Raise :class:`BadSignature` unless the token's signature is its HS256 signature under ``key``;
+    ``InvalidArgument`` for what is not a :class:`Decoded`, a key that is not bytes."""
+    require_instance(decoded, "decoded", Decoded)
     if not hs256_matches(decoded.signing_input, decoded.signature, key):
         raise BadSignature("the signature does not verify")
 
@@ -311,8 +358,13 @@ def check_jwt_header(decoded: Decoded, alg: str | tuple[str, ...], required: Map
     ``required`` header fields hold.
 
     Raises :class:`MalformedToken`, :class:`AlgNone`, :class:`AlgorithmNotAllowed`, :class:`UnsignedToken`,
-    :class:`InvalidHeader`.
+    :class:`InvalidHeader`; ``InvalidArgument`` for what is not a :class:`Decoded`, an ``alg`` that is not a
+    ``str`` or a tuple of them, ``required`` that is not a mapping.
     """
+    require_instance(decoded, "decoded", Decoded)
+    if not isinstance(alg, str) and not (isinstance(alg, tuple) and all(isinstance(a, str) for a in alg)):
+        raise InvalidArgument("alg must be a str or a tuple of str")
+    required = require_mapping(required, "required")
     if not isinstance(decoded.payload, dict):
         raise MalformedToken("the payload is not a JSON object")
     allowed = (alg,) if isinstance(alg, str) else alg
@@ -330,15 +382,23 @@ def check_jwt_header(decoded: Decoded, alg: str | tuple[str, ...], required: Map
 
 def select_secret(header: Any, kid_mode: str, args: Mapping[str, Any]) -> str:
     """The secret to verify with: by the header's ``kid`` among ``args['keys']`` (``required``), else
-    ``args['secret']``. Raises :class:`MissingKid`, :class:`KidMismatch`, :class:`EmptyKey`."""
+    ``args['secret']``. Raises :class:`MissingKid`, :class:`KidMismatch`, :class:`EmptyKey`; ``InvalidArgument``
+    for ``args`` that are not the op's (a mapping with ``keys``, a list of ``{kid, secret}``, or ``secret``)."""
+    require_str(kid_mode, "kid_mode")
+    args = require_mapping(args, "args")
     if kid_mode == "required":
+        keys = args.get("keys")
+        if not isinstance(keys, list) or not all(isinstance(k, Mapping) and "kid" in k and "secret" in k for k in keys):
+            raise InvalidArgument("args' keys must be a list of {kid, secret}")
         if not isinstance(header, dict) or "kid" not in header:
             raise MissingKid("the header has no kid")
         kid = header["kid"]
-        secret = next((k["secret"] for k in args["keys"] if isinstance(kid, str) and k["kid"] == kid), None)
+        secret = next((k["secret"] for k in keys if isinstance(kid, str) and k["kid"] == kid), None)
         if secret is None:
             raise KidMismatch("the header's kid names no key of the keyset")
     else:
+        if "secret" not in args:
+            raise InvalidArgument("args lacks secret")
         secret = args["secret"]
     if not secret:
         raise EmptyKey("the secret must not be empty")
@@ -359,13 +419,31 @@ def _type_ok(value: Any, kind: str) -> bool:
     return is_number(value)
 
 
+_CLAIM_PARAMS = ("exp", "iatMaxAge", "claims", "identity")
+
+
+def _claim_params(payload: Any, now: Any, params: Any) -> Mapping[str, Any]:
+    """:func:`check_claims`'s argument checks; returns ``params``."""
+    require_instance(payload, "payload", dict)
+    require_number(now, "now")
+    params = require_mapping(params, "params")
+    if not all(name in params for name in _CLAIM_PARAMS):
+        raise InvalidArgument(f"params must hold {', '.join(_CLAIM_PARAMS)}")
+    if not isinstance(params["claims"], Mapping) or not isinstance(params["identity"], (list, tuple)):
+        raise InvalidArgument("params' claims must be a mapping and identity a list")
+    return params
+
+
 def check_claims(payload: dict[str, Any], now: int, params: Mapping[str, Any], *, times: bool = True) -> dict[str, Any]:
     """Steps 5 (after the signature) to 8 of ``hs256_jwt.verify``; returns ``{"claims", "identity"}``. ``times``:
     check ``nbf`` and ``exp`` here (``False`` where the reference's library did).
 
     Raises :class:`InvalidClaims`, :class:`TokenNotYetValid`, :class:`TokenExpired`, :class:`MissingClaim`,
-    :class:`TokenTooOld`, :class:`ClaimType`, :class:`ClaimValue`, :class:`ClaimTooLong`.
+    :class:`TokenTooOld`, :class:`ClaimType`, :class:`ClaimValue`, :class:`ClaimTooLong`; ``InvalidArgument`` for
+    a payload that is not a ``dict``, ``now`` that is not a number, params without the kind's ``exp``,
+    ``iatMaxAge``, ``claims`` (a mapping) and ``identity`` (a list).
     """
+    params = _claim_params(payload, now, params)
     if times:
         check_nbf_exp(payload, float(now), exp=params["exp"] != "ignored")
     if params["exp"] == "required" and "exp" not in payload:
@@ -407,7 +485,6 @@ __all__ = [
     "check_nbf_exp",
     "compact_hs256",
     "decode",
-    "decode_payload",
     "field",
     "hmac_key",
     "hs256",
@@ -416,7 +493,6 @@ __all__ = [
     "is_number",
     "is_private_pem",
     "js_timestamp",
-    "parse_header",
     "select_secret",
     "sign_header",
     "verify_hs256",

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509 import load_der_x509_certificate
 
+from conformance.arguments import require_instance, require_mapping, require_str
 from conformance.codecs import encode_base64_url_safe
 from conformance.errors import BadSignature, InvalidArgument, InvalidKeyMaterial
 from conformance.primitives.jwt import Decoded, JwsParts, b64_lenient, compact_hs256
@@ -42,9 +43,14 @@ def _hash(alg: str) -> hashes.HashAlgorithm:
     return HASHES[alg]()
 
 
-@cache
 def private_key(pem: str) -> rsa.RSAPrivateKey:
-    """The RSA private key of a PEM (PKCS#8 or PKCS#1). Raises :class:`InvalidKeyMaterial`."""
+    """The RSA private key of a PEM (PKCS#8 or PKCS#1). Raises :class:`InvalidKeyMaterial`, ``InvalidArgument`` for
+    what is not a ``str``."""
+    return _private_key(require_str(pem, "pem"))
+
+
+@cache
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
     try:
         key = load_pem_private_key(pem.encode("utf-8", "replace"), password=None)
     except (ValueError, TypeError):
@@ -59,6 +65,9 @@ def compact_rsa(header: Mapping[str, Any], payload: Mapping[str, Any], pem: str,
 
     Raises :class:`InvalidKeyMaterial` (not an RSA private key, or under 2048 bits), :class:`InvalidArgument`.
     """
+    require_mapping(header, "header")
+    require_mapping(payload, "payload")
+    require_str(alg, "alg")
     key = private_key(pem)
     if key.key_size < MIN_SIGNING_BITS:
         raise InvalidKeyMaterial(f"the RSA key is under {MIN_SIGNING_BITS} bits")
@@ -89,14 +98,17 @@ def _jwk_public_key(n: str, e: str) -> rsa.RSAPublicKey:
 
 
 def jwk_public_key(jwk: Mapping[str, Any]) -> rsa.RSAPublicKey:
-    """The RSA public key of a JWK (``kty`` RSA, ``n``, ``e``). Raises :class:`InvalidKeyMaterial`."""
-    if jwk.get("kty") != "RSA":
+    """The RSA public key of a JWK (``kty`` RSA, ``n``, ``e``). Raises :class:`InvalidKeyMaterial`,
+    ``InvalidArgument`` for a JWK that is not a mapping."""
+    if require_mapping(jwk, "jwk").get("kty") != "RSA":
         raise InvalidKeyMaterial("the JWK is not an RSA key (kty)")
     return _jwk_public_key(jwk.get("n"), jwk.get("e"))  # type: ignore[arg-type]
 
 
 def public_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> dict[str, str]:
-    """``{kty, n, e}`` of an RSA key (what ``export({format: 'jwk'})`` gives for its public half)."""
+    """``{kty, n, e}`` of an RSA key (what ``export({format: 'jwk'})`` gives for its public half). Raises
+    ``InvalidArgument`` for what is not an RSA key."""
+    require_instance(key, "key", (rsa.RSAPrivateKey, rsa.RSAPublicKey))
     numbers = key.public_key().public_numbers() if isinstance(key, rsa.RSAPrivateKey) else key.public_numbers()
 
     def text(value: int) -> str:
@@ -108,9 +120,10 @@ def public_jwk(key: rsa.RSAPrivateKey | rsa.RSAPublicKey) -> dict[str, str]:
 def certificate_matches(jwk: Mapping[str, Any]) -> bool:
     """Whether the JWK's first ``x5c`` certificate (standard base64 DER) holds the JWK's own RSA key.
 
-    Raises :class:`InvalidKeyMaterial` when ``x5c`` is not a non-empty list whose first entry is a certificate.
+    Raises :class:`InvalidKeyMaterial` when ``x5c`` is not a non-empty list whose first entry is a certificate,
+    ``InvalidArgument`` for a JWK that is not a mapping.
     """
-    chain = jwk.get("x5c")
+    chain = require_mapping(jwk, "jwk").get("x5c")
     if not isinstance(chain, list) or not chain or not isinstance(chain[0], str):
         raise InvalidKeyMaterial("the JWK's x5c is not a list of certificates")
     try:
@@ -124,10 +137,14 @@ def certificate_matches(jwk: Mapping[str, Any]) -> bool:
 
 
 def verify_rsa(decoded: Decoded, key: rsa.RSAPublicKey, alg: str) -> None:
-    """Raise :class:`BadSignature` unless the token's signature is its ``alg`` RSA signature under ``key``."""
+    """Raise :class:`BadSignature` unless the token's signature is its ``alg`` RSA signature under ``key``;
+    ``InvalidArgument`` for what is not a :class:`Decoded`, a key that is not an RSA public key, an unknown ``alg``."""
+    require_instance(decoded, "decoded", Decoded)
+    require_instance(key, "key", rsa.RSAPublicKey)
+    hash_algorithm = _hash(require_str(alg, "alg"))
     try:
         signature = b64_lenient(decoded.signature)
-        key.verify(signature, decoded.signing_input.encode("ascii"), padding.PKCS1v15(), _hash(alg))
+        key.verify(signature, decoded.signing_input.encode("ascii"), padding.PKCS1v15(), hash_algorithm)
     except (InvalidSignature, ValueError, binascii.Error):
         raise BadSignature("the signature does not verify") from None
 
