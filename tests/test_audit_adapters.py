@@ -82,6 +82,7 @@ def test_the_builtin_port_refutes_all_but_the_twin_which_it_treats_as_jose_does(
     thread_probes = len(probe_set(adapter_probes.THREAD_VERIFIER).attacks)
     seed = 6 + thread_probes  # JWT 3, Talkative 2 (the twin popped), payload padding oracle 1, Thread's verifier
     seed += sum(len(build().attacks) for build in {**probes_boldchat.PROBE_SETS, **probes_cryptor.PROBE_SETS}.values())
+    seed += sum(len(make().attacks) for make in adapter_probes.SDK_PROBES.values())  # Stream's, Twilio's
     assert set(findings.values()) == {"refuted"} and len(findings) == seed + kind_probes  # and kinds' probes
     genuine = adapter_probes.talkative_probe_tokens()["genuine"]
     jose_twin = talk.jose_verify_many([talk.twin(genuine)])[0]
@@ -181,6 +182,6 @@ def test_an_adapter_whose_ops_have_no_probe_says_so_in_the_headline(tmp_path: Pa
     assert not [f for f in record["findings"] if str(f["id"]).startswith("ADAPTER:")]  # type: ignore[union-attr]
     assert record["metadata"]["adapters"]["mine"]["probed"] == []  # type: ignore[index]
     ops, no_probe = adapter_probes.coverage(["thread.connection_key", "stream.token.verify", JWT])
-    assert (ops, no_probe) == ([JWT], ["stream.token.verify"]), "a producer has nothing to probe"
+    assert (ops, no_probe) == ([JWT, "stream.token.verify"], []), "a producer has nothing to probe"
     assert "; adapter mine: none of its ops has a probe (thread.connection_key)" in headline, headline
     assert record["headline"]["unprobed"] == {"mine": ["thread.connection_key"]}  # type: ignore[index]

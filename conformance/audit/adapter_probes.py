@@ -12,6 +12,10 @@ failure (a padding oracle)?
   and empty key);
 * ``boldchat.sha512.verify``, ``boldchat.validator.launch``, ``boldchat.pgp.open``: :mod:`.probes_boldchat`;
 * ``khoros.cryptor.decrypt_cbc``, ``khoros.cryptor.decrypt_gcm``: :mod:`.probes_cryptor`;
+* ``stream.token.verify``: ``dev-token``, ``alg-none``, ``forged-signature``, ``tampered-token``,
+  ``expired-token``, ``wrong-user`` (:func:`stream_probes`);
+* ``twilio.access_token.verify``: ``alg-none``, ``forged-signature``, ``tampered-token``, ``expired-token``,
+  ``ttl-over-24h``, ``missing-cty`` (:func:`twilio_probes`);
 * every op of a kind that declares probes (:meth:`conformance.kinds.base.Kind.probes`).
 
 :func:`coverage` says which declared consumer ops have probes and which have none.
@@ -38,16 +42,21 @@ from conformance.contract import Implementation
 from conformance.errors import UsageError
 from conformance.kinds import ProbeSet
 from conformance.outcome import Outcome
-from conformance.vendors import talkative
+from conformance.primitives import jwt as prim
+from conformance.vendors import stream_chat, talkative
+from conformance.vendors import twilio_access_token as twilio
 from conformance.vendors.khoros import SymmetricKeyEncryptionProvider
 from conformance.vendors.khoros_jwt import widget_jwt
 
 JWT_OP, TALKATIVE_OP = "khoros.widget_jwt.verify", "talkative.verify"
 PAYLOAD_OP, SKEP_OP = "khoros.payload.decrypt", "khoros.skep.decrypt"
+STREAM_OP, TWILIO_OP = "stream.token.verify", "twilio.access_token.verify"
 #: TEST values only.
 JWT_SECRET, JWT_KID, JWT_NOW = "ADAPTER probe TEST secret", "probe-kid", 1_767_225_600
 AES_KEY_B64 = base64.b64encode(bytes(range(32))).decode("ascii")
 IV_B64 = base64.b64encode(bytes(range(100, 116))).decode("ascii")
+SDK_SECRET, SDK_NOW = "ADAPTER probe TEST API secret, 40 bytes.", 1_767_225_600
+TWILIO_ACCOUNT, TWILIO_KEY = "AC" + "0" * 31 + "1", "SK" + "0" * 31 + "1"
 
 _META: dict[str, tuple[str, Severity, str, str, str]] = {
     # probe -> (title, severity, cwe, why the severity, mitigation)
@@ -85,6 +94,48 @@ _META: dict[str, tuple[str, Severity, str, str, str]] = {
         "CWE-209",
         "With an IV it controls, an attacker decrypts any payload byte by byte, about 128 queries per byte.",
         "Authenticate before decrypting (AES-GCM, or encrypt-then-MAC) and answer every failure identically.",
+    ),
+    "dev-token": (
+        "Accepts a development token (signature 'devtoken') with auth checks on",
+        "critical",
+        "CWE-287",
+        "A development token needs no secret: anyone writes one for any user id and connects as that user.",
+        "Refuse a token whose signature is 'devtoken' unless the app's auth checks are off (development only).",
+    ),
+    "forged-signature": (
+        "Accepts a token signed with another secret",
+        "critical",
+        "CWE-347",
+        "The HMAC is not checked against the app's own secret: anyone with any secret signs for any user.",
+        "Verify HS256 over header.payload under the app's secret (API secret, API key secret), in constant time.",
+    ),
+    "expired-token": (
+        "Accepts a token whose exp has passed",
+        "high",
+        "CWE-613",
+        "A token leaked once (a log, a page, a device) stays usable after its lifetime.",
+        "Refuse a token at or after its exp.",
+    ),
+    "wrong-user": (
+        "Accepts another user's valid token for the connecting user",
+        "high",
+        "CWE-639",
+        "Any user's token connects as any other user: the user_id it carries is not compared with the user's.",
+        "Compare the token's user_id with the connecting user's id, exactly.",
+    ),
+    "ttl-over-24h": (
+        "Accepts an Access Token valid for more than 24 hours",
+        "medium",
+        "CWE-613",
+        "Twilio refuses tokens over its 24-hour maximum; a verifier that takes them lets a leaked token live longer.",
+        "Refuse a token whose exp is more than 86,400 s after its nbf (or iat).",
+    ),
+    "missing-cty": (
+        "Accepts an Access Token without cty twilio-fpa;v=1",
+        "low",
+        "CWE-345",
+        "Another JWT signed with the same secret is taken for an Access Token (token confusion).",
+        "Require the header's cty to be twilio-fpa;v=1.",
     ),
 }
 _FLOWS = {JWT_OP: "khoros_widget_jwt", TALKATIVE_OP: "talkative_signed_data", PAYLOAD_OP: "khoros_secure_transfer"}
@@ -124,6 +175,64 @@ def talkative_probe_tokens() -> dict[str, str]:
         "ecdsa-twin": talk.twin(genuine),
         "tampered-token": tamper(genuine),
     }
+
+
+def _unsigned(header: Mapping[str, Any], token: str) -> str:
+    head = _b64url(json.dumps({**header, "alg": "none"}, separators=(",", ":")).encode())
+    return f"{head}.{token.split('.')[1]}."
+
+
+def _resigned(token: str, secret: str, header: Mapping[str, Any]) -> str:
+    """The token's payload under ``header``, signed HS256 with ``secret``."""
+    head = _b64url(json.dumps(dict(header), separators=(",", ":")).encode())
+    signing_input = f"{head}.{token.split('.')[1]}"
+    return f"{signing_input}.{prim.hs256(signing_input, secret.encode())}"
+
+
+def stream_probes() -> ProbeSet:
+    """The Stream user-token inputs: a genuine token (the node SDK's layout, exp in an hour) checked with auth checks
+    on, then the tokens a verifier must refuse."""
+    genuine = stream_chat.create_token(SDK_SECRET, "user-1", exp=SDK_NOW + 3600, sdk="node")
+    base = {"secret": SDK_SECRET, "now": SDK_NOW, "userId": "user-1", "authChecks": True}
+    attacks = {
+        "dev-token": {**base, "token": stream_chat.dev_token("user-1")},
+        "alg-none": {**base, "token": _unsigned({"alg": "HS256", "typ": "JWT"}, genuine)},
+        "forged-signature": {**base, "token": stream_chat.create_token("another secret " * 3, "user-1",
+                                                                         exp=SDK_NOW + 3600, sdk="node")},
+        "tampered-token": {**base, "userId": "admin", "token": tamper(genuine, {"user_id": "admin"})},
+        "expired-token": {**base, "token": stream_chat.create_token(SDK_SECRET, "user-1", exp=SDK_NOW - 1,
+                                                                      sdk="node")},
+        "wrong-user": {**base, "userId": "mallory", "token": genuine},
+    }  # fmt: skip
+    return ProbeSet({**base, "token": genuine}, attacks, {name: _META[name] for name in attacks})
+
+
+def twilio_probes() -> ProbeSet:
+    """The Twilio Access Token inputs: a genuine token (the node SDK's layout, a chat grant, an hour), then the
+    tokens a verifier must refuse."""
+    made = {"accountSid": TWILIO_ACCOUNT, "keySid": TWILIO_KEY, "secret": SDK_SECRET, "identity": "user-1",
+            "grants": [{"type": "chat", "serviceSid": "IS" + "0" * 32}]}  # fmt: skip
+
+    def token(now: int = SDK_NOW, **changes: Any) -> str:
+        return twilio.create_token({**made, **changes}, sdk="node", now=now)
+
+    genuine = token()
+    header = {"alg": "HS256", "typ": "JWT", "cty": twilio.CTY}
+    base = {"secret": SDK_SECRET, "now": SDK_NOW + 1, "keySid": TWILIO_KEY, "accountSid": TWILIO_ACCOUNT}
+    tokens = {
+        "alg-none": _unsigned(header, genuine),
+        "forged-signature": token(secret="another secret " * 3),
+        "tampered-token": tamper(genuine, {"grants": {"identity": "admin", "chat": {}}}),
+        "expired-token": token(now=SDK_NOW - 7200),
+        "ttl-over-24h": token(ttl=2 * twilio.MAX_TTL),
+        "missing-cty": _resigned(genuine, SDK_SECRET, {"alg": "HS256", "typ": "JWT"}),
+    }
+    attacks = {name: {**base, "token": value} for name, value in tokens.items()}
+    return ProbeSet({**base, "token": genuine}, attacks, {name: _META[name] for name in attacks})
+
+
+#: The hand-written consumer ops of the SDK flows and their probe sets (kind ops bring their own).
+SDK_PROBES = {STREAM_OP: stream_probes, TWILIO_OP: twilio_probes}
 
 
 def padding_probe_inputs() -> dict[str, list[tuple[str, str]]]:
@@ -270,7 +379,8 @@ def _padding_probe(implementation: Implementation, op: str) -> Finding:
 
 
 def _kind_probes(implementation: Implementation, op: str, probes: ProbeSet) -> list[Finding]:
-    """The probes an op's kind declares: its genuine input must be accepted for a refusal to say anything."""
+    """The probes of a :class:`ProbeSet` (an op kind's, or an SDK flow's): its genuine input must be accepted for a
+    refusal to say anything."""
     names = list(probes.attacks)
     with Stopwatch() as watch:
         outcomes = implementation.call_many([(op, probes.genuine), *((op, probes.attacks[n]) for n in names)])
@@ -343,6 +453,8 @@ def _probers() -> dict[str, Prober]:
         SKEP_OP: padding,
         THREAD_OP: lambda implementation, op: _kind_probes(implementation, op, probe_set(THREAD_VERIFIER)),
     }
+    for sdk_op, make in SDK_PROBES.items():
+        table[sdk_op] = lambda implementation, op, make=make: _kind_probes(implementation, op, make())
     for found in catalog.kind_parts():
         probes = found.probes()
         if probes is not None:
@@ -393,11 +505,14 @@ def probe_all(implementations: Sequence[Implementation]) -> list[Finding]:
 
 
 __all__ = [
+    "SDK_PROBES",
     "coverage",
     "jwt_probe_tokens",
     "padding_probe_inputs",
     "probe",
     "probe_all",
+    "stream_probes",
     "talkative_probe_tokens",
     "tamper",
+    "twilio_probes",
 ]
