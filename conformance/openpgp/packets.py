@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from conformance.arguments import require_bytes, require_int
-from conformance.errors import InvalidArgument, PgpMalformed
+from conformance.errors import ConformanceError, InvalidArgument, PgpMalformed
 
 
 class Tag(IntEnum):
@@ -40,8 +41,19 @@ class Packet:
     body: bytes
 
 
+def error_class(error: Any) -> type[ConformanceError]:
+    """``error`` when it is a :class:`ConformanceError` class (what a parser raises for malformed input); raises
+    ``InvalidArgument`` otherwise."""
+    if not (isinstance(error, type) and issubclass(error, ConformanceError)):
+        raise InvalidArgument("error must be a ConformanceError class")
+    return error
+
+
 def parse_packets(data: bytes, error: type[Exception] = PgpMalformed) -> list[Packet]:
-    """Split ``data`` into packets (old and new headers, partial and indeterminate lengths); raise ``error``."""
+    """Split ``data`` into packets (old and new headers, partial and indeterminate lengths); raise ``error`` (a
+    :class:`ConformanceError` class), ``InvalidArgument`` for data that is not bytes."""
+    data = require_bytes(data, "data")
+    error = error_class(error)
     packets: list[Packet] = []
     offset, size = 0, len(data)
     while offset < size:
@@ -115,7 +127,12 @@ def encode_packet(tag: int, body: bytes) -> bytes:
 
 
 def read_mpi(body: bytes, offset: int, error: type[Exception] = PgpMalformed) -> tuple[int, int]:
-    """Return ``(value, offset after it)`` of the multiprecision integer at ``offset``; raise ``error``."""
+    """Return ``(value, offset after it)`` of the multiprecision integer at ``offset``; raise ``error`` (a
+    :class:`ConformanceError` class), ``InvalidArgument`` for a body that is not bytes or a negative offset."""
+    if not isinstance(body, bytes):
+        body = require_bytes(body, "body")
+    require_int(offset, "offset", minimum=0)
+    error = error_class(error)
     if offset + 2 > len(body):
         raise error("a multiprecision integer runs past the end of its packet")
     bits = int.from_bytes(body[offset : offset + 2], "big")

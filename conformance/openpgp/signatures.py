@@ -17,14 +17,16 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-from conformance.errors import PgpMalformed, PgpUnsupported, PgpWeakHash
-from conformance.openpgp.packets import encode_mpi, read_mpi
+from conformance.arguments import require_bytes, require_instance, require_int
+from conformance.errors import InvalidArgument, PgpMalformed, PgpUnsupported, PgpWeakHash
+from conformance.openpgp.packets import encode_mpi, error_class, read_mpi
 
 
 class HashAlgorithm(IntEnum):
@@ -66,7 +68,8 @@ DIRECT_KEY = 0x1F
 
 
 def hash_name(algorithm: int) -> str:
-    """``"SHA-256"`` for 8, ``"hash 99"`` for an unknown ID."""
+    """``"SHA-256"`` for 8, ``"hash 99"`` for an unknown ID (0-255). Raises ``InvalidArgument`` for another value."""
+    require_int(algorithm, "algorithm", minimum=0, maximum=255)
     return HASH_NAMES.get(algorithm, f"hash {algorithm}")
 
 
@@ -79,7 +82,11 @@ class HashPolicy:
     why: str = ""
 
     def check(self, algorithm: int) -> None:
-        """Return when a signature made with ``algorithm`` may be verified; raise ``PgpWeakHash``/``PgpUnsupported``."""
+        """Return when a signature made with ``algorithm`` may be verified; raise ``PgpWeakHash``/``PgpUnsupported``,
+        ``InvalidArgument`` for an algorithm outside 0-255 or a policy whose ``refused`` is not a set."""
+        require_int(algorithm, "algorithm", minimum=0, maximum=255)
+        if not isinstance(self.refused, (frozenset, set)):
+            raise InvalidArgument("a HashPolicy's refused must be a set of hash IDs")
         if algorithm in self.refused:
             raise PgpWeakHash(
                 f"the signature uses {hash_name(algorithm)}, refused by the {self.name} policy: {self.why}"
@@ -116,10 +123,19 @@ class Signature:
     left16: bytes
     value: int
 
+    @staticmethod
+    def _subpackets(area: Any) -> tuple[tuple[int, bytes], ...]:
+        if not (isinstance(area, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in area)):
+            raise InvalidArgument("a Signature's subpackets are (kind, data) pairs")
+        if not all(isinstance(data, bytes) for _kind, data in area):
+            raise InvalidArgument("a Signature's subpacket data are bytes")
+        return area
+
     def issuers(self) -> set[bytes]:
-        """Return the key IDs named by the issuer (16) and issuer fingerprint (33) subpackets, hashed or not."""
+        """Return the key IDs named by the issuer (16) and issuer fingerprint (33) subpackets, hashed or not. Raises
+        ``InvalidArgument`` for a signature not made by :func:`parse_signature` (subpackets not pairs)."""
         found = set()
-        for kind, data in (*self.hashed_subpackets, *self.unhashed_subpackets):
+        for kind, data in (*self._subpackets(self.hashed_subpackets), *self._subpackets(self.unhashed_subpackets)):
             if kind == 16 and len(data) == 8:
                 found.add(data)
             elif kind == 33 and len(data) == 21 and data[0] == 4:
@@ -127,8 +143,9 @@ class Signature:
         return found
 
     def key_flags(self) -> int | None:
-        """Return the first byte of the hashed key flags subpacket (27), or ``None`` without one."""
-        for kind, data in self.hashed_subpackets:
+        """Return the first byte of the hashed key flags subpacket (27), or ``None`` without one. Raises
+        ``InvalidArgument`` as :meth:`issuers` does."""
+        for kind, data in self._subpackets(self.hashed_subpackets):
             if kind == 27 and data:
                 return data[0]
         return None
@@ -154,7 +171,10 @@ def _subpackets(area: bytes, error: type[Exception]) -> tuple[tuple[int, bytes],
 
 
 def parse_signature(body: bytes, error: type[Exception] = PgpMalformed) -> Signature:
-    """Parse a signature packet body; raise ``error`` when malformed, :class:`PgpUnsupported` unless version 4."""
+    """Parse a signature packet body; raise ``error`` (a :class:`ConformanceError` class) when malformed,
+    :class:`PgpUnsupported` unless version 4, ``InvalidArgument`` for a body that is not bytes."""
+    body = require_bytes(body, "body")
+    error = error_class(error)
     if not body:
         raise error("an empty signature packet")
     if body[0] != 4:
@@ -196,8 +216,13 @@ def _digest(algorithm: int, data: bytes, hashed: bytes) -> bytes:
 def verifies(public: rsa.RSAPublicKey, signature: Signature, data: bytes, policy: HashPolicy) -> bool:
     """Return whether ``signature`` is a valid RSA signature by ``public`` over ``data`` (already canonicalised).
 
-    Raises :class:`PgpWeakHash` when ``policy`` refuses its hash, :class:`PgpUnsupported` for an unknown hash.
+    Raises :class:`PgpWeakHash` when ``policy`` refuses its hash, :class:`PgpUnsupported` for an unknown hash,
+    ``InvalidArgument`` for arguments of other types.
     """
+    require_instance(public, "public", rsa.RSAPublicKey)
+    require_instance(signature, "signature", Signature)
+    data = require_bytes(data, "data")
+    require_instance(policy, "policy", HashPolicy)
     policy.check(signature.hash_algorithm)
     if signature.pub_algorithm not in (1, 3):
         return False
@@ -215,7 +240,12 @@ def verifies(public: rsa.RSAPublicKey, signature: Signature, data: bytes, policy
 
 
 def encode_subpacket(kind: int, data: bytes) -> bytes:
-    """Return a signature subpacket shorter than 191 bytes."""
+    """Return a signature subpacket shorter than 191 bytes. Raises ``InvalidArgument`` for a kind outside 0-255 or
+    data that is not bytes of at most 189."""
+    require_int(kind, "kind", minimum=0, maximum=255)
+    data = require_bytes(data, "data")
+    if len(data) > 189:
+        raise InvalidArgument("data must be at most 189 bytes (a one-octet subpacket length)")
     return bytes([len(data) + 1, kind]) + data
 
 
@@ -231,8 +261,18 @@ def sign(
     """Return the body of a v4 RSA signature packet over ``data``, by the key with v4 ``fingerprint``.
 
     Hashed subpackets: creation time and issuer fingerprint; unhashed: issuer key ID. ``hash_algorithm`` other than
-    SHA-256 exists to craft test messages. Raises :class:`PgpUnsupported` for a hash it cannot sign with.
+    SHA-256 exists to craft test messages. Raises :class:`PgpUnsupported` for a hash it cannot sign with,
+    ``InvalidArgument`` for a key that is not an RSA private key, a fingerprint that is not 20 bytes, data that is
+    not bytes, ``created`` outside 0 to 2**32 - 1, ``sig_type`` or ``hash_algorithm`` outside 0-255.
     """
+    require_instance(private, "private", rsa.RSAPrivateKey)
+    fingerprint = require_bytes(fingerprint, "fingerprint")
+    if len(fingerprint) != 20:
+        raise InvalidArgument("fingerprint must be a v4 fingerprint (20 bytes)")
+    data = require_bytes(data, "data")
+    require_int(created, "created", minimum=0, maximum=2**32 - 1)
+    require_int(sig_type, "sig_type", minimum=0, maximum=255)
+    require_int(hash_algorithm, "hash_algorithm", minimum=0, maximum=255)
     if hash_algorithm not in _SIGNING_HASHES:
         raise PgpUnsupported(f"cannot sign with {hash_name(hash_algorithm)}")
     hashed_area = encode_subpacket(2, created.to_bytes(4, "big")) + encode_subpacket(33, b"\x04" + fingerprint)
