@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from conformance.arguments import require_bytes, require_int
 from conformance.errors import InvalidArgument, NullArgument, PgpKeyError, PgpUnsupported
 from conformance.openpgp.armor import dearmor
 from conformance.openpgp.packets import Tag, parse_packets, read_mpi
@@ -42,6 +43,11 @@ class Key:
     fingerprint: bytes = field(init=False)
 
     def __post_init__(self) -> None:
+        """Raises ``InvalidArgument`` for a public body that is not bytes of at most 65,535 (a key packet's body)."""
+        body = require_bytes(self.public_body, "public_body")
+        if len(body) > 0xFFFF:
+            raise InvalidArgument("public_body must be at most 65535 bytes")
+        self.public_body = body
         self.fingerprint = hashlib.sha1(self.hash_prefix()).digest()
 
     def hash_prefix(self) -> bytes:
@@ -53,7 +59,11 @@ class Key:
         return self.fingerprint[-8:]
 
     def can(self, flag: int) -> bool:
-        """Whether the key may be used for ``flag`` (a key without key flags may be used for anything)."""
+        """Whether the key may be used for ``flag`` (a key without key flags may be used for anything). Raises
+        ``InvalidArgument`` for a flag that is not an int from 0 to 255."""
+        require_int(flag, "flag", minimum=0, maximum=255)
+        if self.flags is not None and not isinstance(self.flags, int):
+            raise InvalidArgument("a Key's flags must be None or an int")
         return self.flags is None or bool(self.flags & flag)
 
     def __repr__(self) -> str:
@@ -61,7 +71,9 @@ class Key:
 
 
 def parse_key_packet(body: bytes, secret: bool) -> tuple[bytes, rsa.RSAPublicKey, rsa.RSAPrivateKey | None]:
-    """Return ``(public part of the body, public key, private key or None)``; raise :class:`PgpKeyError`."""
+    """Return ``(public part of the body, public key, private key or None)``; raise :class:`PgpKeyError`,
+    ``InvalidArgument`` for a body that is not bytes."""
+    body = require_bytes(body, "body")
     if not body or body[0] != 4:
         raise PgpKeyError("only version 4 keys are supported")
     if len(body) < 6:
@@ -169,8 +181,16 @@ def _apply_self_signature(primary: Key, subkey: Key | None, body: bytes) -> None
             primary.flags = flags  # primary key flags from its (last) self-signature; not verified: trusted input
 
 
+def _require_keys(keys: object) -> list[Key]:
+    if not (isinstance(keys, (list, tuple)) and keys and all(isinstance(k, Key) for k in keys)):
+        raise InvalidArgument("keys must be a non-empty list of Key")
+    return list(keys)
+
+
 def encryption_key(keys: list[Key]) -> Key:
-    """The first subkey that may encrypt, else the primary key if it may; raise :class:`PgpKeyError`."""
+    """The first subkey that may encrypt, else the primary key if it may; raise :class:`PgpKeyError`,
+    ``InvalidArgument`` for what is not a non-empty list of :class:`Key` (what :func:`load_keys` returns)."""
+    keys = _require_keys(keys)
     subkeys = [k for k in keys if not k.is_primary and k.can(FLAG_ENCRYPT)]
     if subkeys:
         return subkeys[0]
@@ -180,8 +200,9 @@ def encryption_key(keys: list[Key]) -> Key:
 
 
 def signing_key(keys: list[Key]) -> Key:
-    """The first key (primary first) that may sign; raise :class:`PgpKeyError`."""
-    for key in keys:
+    """The first key (primary first) that may sign; raise :class:`PgpKeyError`, ``InvalidArgument`` as
+    :func:`encryption_key` does."""
+    for key in _require_keys(keys):
         if key.can(FLAG_SIGN):
             return key
     raise PgpKeyError("the signing private key has no signing key")

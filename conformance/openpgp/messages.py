@@ -18,6 +18,7 @@ import time
 import zlib
 from typing import Any
 
+from conformance.arguments import require_bytes
 from conformance.errors import (
     PgpBadSignature,
     PgpDecryptionFailed,
@@ -59,13 +60,17 @@ ZLIB = 2
 
 
 def compress_zlib(packets: bytes) -> bytes:
-    """Return a compressed data packet holding ``packets``, ZLIB (RFC 1950), level 6."""
+    """Return a compressed data packet holding ``packets``, ZLIB (RFC 1950), level 6. Raises ``InvalidArgument``
+    for what is not bytes."""
+    packets = require_bytes(packets, "packets")
     compressor = zlib.compressobj(6, zlib.DEFLATED, 15)
     return encode_packet(Tag.COMPRESSED, bytes([ZLIB]) + compressor.compress(packets) + compressor.flush())
 
 
 def decompress(body: bytes) -> bytes:
-    """Return the data of a compressed data packet body; raise :class:`PgpMalformed` or :class:`PgpUnsupported`."""
+    """Return the data of a compressed data packet body; raise :class:`PgpMalformed` or :class:`PgpUnsupported`,
+    ``InvalidArgument`` for what is not bytes."""
+    body = require_bytes(body, "body")
     if not body:
         raise PgpMalformed("an empty compressed data packet")
     algorithm, data = body[0], body[1:]
@@ -87,7 +92,9 @@ def decompress(body: bytes) -> bytes:
 
 
 def literal_data(body: bytes) -> bytes:
-    """Return the data of a literal data packet body; raise :class:`PgpMalformed` when truncated."""
+    """Return the data of a literal data packet body; raise :class:`PgpMalformed` when truncated,
+    ``InvalidArgument`` for what is not bytes."""
+    body = require_bytes(body, "body")
     if len(body) < 6:
         raise PgpMalformed("a truncated literal data packet")
     start = 2 + body[1] + 4
