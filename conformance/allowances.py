@@ -65,22 +65,18 @@ def empty_hashing_key(args: Mapping[str, Any], reference: Outcome, actual: Outco
     )
 
 
-#: op -> (flag, allowance), as DEVIATIONS.md lists them (checked: a declared op, once); the documented allowances
-#: of the ops of a kind come from the kind (at most one per op, as for hand-written ops).
-ALLOWANCES: catalog.OpTable[tuple[str, Allowance]] = catalog.OpTable(
+#: op -> its (flag, allowance) pairs, as DEVIATIONS.md lists them (checked: a declared op, once); the documented
+#: allowances of the ops of a kind come from the kind.
+ALLOWANCES: catalog.OpTable[tuple[tuple[str, Allowance], ...]] = catalog.OpTable(
     "campaign allowances",
     {
-        "khoros.payload.decrypt": ("OrgJsonLeniency", org_json_leniency),
-        "boldchat.sha512.secure": ("EmptyHashingKey", empty_hashing_key),
+        "khoros.payload.decrypt": (("OrgJsonLeniency", org_json_leniency),),
+        "boldchat.sha512.secure": (("EmptyHashingKey", empty_hashing_key),),
     },
-    {found.op: made[0] for found in catalog.kind_parts() if (made := found.allowances())},
+    {found.op: made for found in catalog.kind_parts() if (made := found.allowances())},
 )
 
 
 def documented(op: str, args: Mapping[str, Any], reference: Outcome, actual: Outcome) -> str | None:
     """The flag of the documented deviation this difference is, or ``None`` when it is a divergence."""
-    entry = ALLOWANCES.get(op)
-    if entry is None:
-        return None
-    flag, allows = entry
-    return flag if allows(args, reference, actual) else None
+    return next((flag for flag, allows in ALLOWANCES.get(op, ()) if allows(args, reference, actual)), None)

@@ -41,7 +41,18 @@ from conformance.errors import (
     MissingClaim,
     MissingKid,
 )
-from conformance.kinds.base import Args, Generator, Kind, KindError, Mistake, Params, ProbeSet, Reducer, register
+from conformance.kinds.base import (
+    Allowance,
+    Args,
+    Generator,
+    Kind,
+    KindError,
+    Mistake,
+    Params,
+    ProbeSet,
+    Reducer,
+    register,
+)
 from conformance.kinds.jwt import (
     EXP_MODES,
     NOW,
@@ -52,6 +63,7 @@ from conformance.kinds.jwt import (
     _reduce_claims,
     _require_args,
 )
+from conformance.kinds.jwt_allowances import empty_pem, lenient_base64, short_key
 from conformance.outcome import OpFunction
 from conformance.primitives import jwt as prim
 from conformance.primitives import rsa_jws
@@ -136,6 +148,10 @@ class AsymJwsSign(Kind):
             return args
 
         return generate
+
+    def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
+        self.checked(params)
+        return (("RubyShortKey", short_key), ("RubyEmptyPem", empty_pem))
 
     def reducer(self, params: Params) -> Reducer:
         self.checked(params)
@@ -272,6 +288,10 @@ class AsymJwsVerify(Kind):
                 yield {**args, "jwks": {"keys": keep}}
 
         return reduce
+
+    def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
+        self.checked(params)
+        return (("RubyLenientBase64", lenient_base64),)
 
     def probes(self, params: Params) -> ProbeSet:
         return verify_probes(params)

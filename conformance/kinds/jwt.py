@@ -31,7 +31,19 @@ from conformance import jsjson
 from conformance.arguments import require_instance, require_mapping, require_str, require_strings
 from conformance.codecs import encode_base64_url_safe
 from conformance.errors import InvalidArgument
-from conformance.kinds.base import Args, Generator, Kind, KindError, Mistake, Params, ProbeSet, Reducer, register
+from conformance.kinds.base import (
+    Allowance,
+    Args,
+    Generator,
+    Kind,
+    KindError,
+    Mistake,
+    Params,
+    ProbeSet,
+    Reducer,
+    register,
+)
+from conformance.kinds.jwt_allowances import lenient_base64
 from conformance.outcome import OpFunction
 from conformance.primitives import jwt as prim
 
@@ -275,6 +287,10 @@ class Hs256JwtVerify(_Hs256Jwt):
                 yield {**args, "keys": keep}
 
         return reduce
+
+    def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
+        self.checked(params)
+        return (("RubyLenientBase64", lenient_base64),)
 
     def probes(self, params: Params) -> ProbeSet:
         return verify_probes(params)
