@@ -9,20 +9,29 @@ import bisect
 import re
 from typing import Any
 
-from conformance.errors import PgpMalformed
+from conformance.arguments import require_bytes, require_int, require_str
+from conformance.errors import InvalidArgument, PgpMalformed
 
 # An armor kind holds no "-", so each marker's kind is fixed by where it starts and both patterns run in linear time.
 _BEGIN = re.compile(r"-----BEGIN PGP ([A-Z0-9 ,/]+)-----[ \t]*\r?\n")
 _END = re.compile(r"(?=-----END PGP ([A-Z0-9 ,/]+)-----)")  # a lookahead: END markers may overlap
 
 
+_KIND = re.compile(r"[A-Z0-9][A-Z0-9 ,/]*")
+
+
 def crc24(data: bytes) -> int:
-    """The armor checksum of ``data`` (RFC 4880 section 6.1)."""
-    return _crc_update(0xB704CE, data)
+    """The armor checksum of ``data`` (RFC 4880 section 6.1). Raises ``InvalidArgument`` for data that is not bytes."""
+    return _crc_update(0xB704CE, require_bytes(data, "data"))
 
 
 def armor(data: bytes, kind: str = "MESSAGE") -> str:
-    """Return ``data`` armored as ``PGP {kind}``: no headers, 64-character lines, CRC-24, ``\\n`` line ends."""
+    """Return ``data`` armored as ``PGP {kind}``: no headers, 64-character lines, CRC-24, ``\\n`` line ends.
+    Raises ``InvalidArgument`` for data that is not bytes or a kind that is not an armor label (``MESSAGE``,
+    ``PUBLIC KEY BLOCK``, ...)."""
+    data = require_bytes(data, "data")
+    if not _KIND.fullmatch(require_str(kind, "kind")):
+        raise InvalidArgument("kind must be an armor label: capital letters, digits, spaces, commas and slashes")
     body = base64.b64encode(data).decode("ascii")
     lines = [body[i : i + 64] for i in range(0, len(body), 64)]
     crc = base64.b64encode(crc24(data).to_bytes(3, "big")).decode("ascii")
@@ -34,8 +43,12 @@ def dearmor(text: str, error: type[Exception] = PgpMalformed) -> tuple[str, byte
 
     Armor headers (``Version: BCPG v1.50``) are skipped. The CRC-24 line is optional and a mismatch is not an error
     (BouncyCastle, the server side, never reads it in a message whose packets end before it; GnuPG 2.2 rejects it:
-    docs/boldchat-pgp-matrix.md). Messages are read with :class:`ArmorDecoder` instead.
+    docs/boldchat-pgp-matrix.md). Messages are read with :class:`ArmorDecoder` instead. ``error`` must be a
+    :class:`~conformance.errors.ConformanceError` class; ``InvalidArgument`` for arguments of the wrong type.
     """
+    from conformance.openpgp.packets import error_class
+
+    text, error = require_str(text, "text"), error_class(error)
     found = _first_block(text)
     if found is None:
         raise error("no OpenPGP armor found")
@@ -130,7 +143,7 @@ class ArmorDecoder:
     def __init__(self, text: str) -> None:
         from conformance.codecs import java_utf8_encode
 
-        self._data = java_utf8_encode(text)
+        self._data = java_utf8_encode(require_str(text, "text"))
         self._pos = 0
         self.binary = not self._data or self._data[0] >= 0x80
         self._out = b""
@@ -252,12 +265,17 @@ class ArmorDecoder:
         return byte
 
     def read(self, size: int) -> bytes:
-        """Up to ``size`` bytes (fewer only at the end); raises :class:`ReadFailure` at damage."""
+        """Up to ``size`` bytes (fewer only at the end); raises :class:`ReadFailure` at damage, ``InvalidArgument``
+        for a size that is not a non-negative integer."""
         return read_bytes(self, size)
 
 
 def read_bytes(source: ArmorDecoder | Any, size: int) -> bytes:
-    """Up to ``size`` bytes from anything with ``read_byte()`` (-1 at the end): fewer only at the end."""
+    """Up to ``size`` bytes from anything with ``read_byte()`` (-1 at the end): fewer only at the end. Raises
+    ``InvalidArgument`` for a source without ``read_byte`` or a size that is not a non-negative integer."""
+    size = require_int(size, "size", minimum=0)
+    if not callable(getattr(source, "read_byte", None)):
+        raise InvalidArgument("source must have a read_byte() method")
     out = bytearray()
     while len(out) < size and (byte := source.read_byte()) >= 0:
         out.append(byte)
