@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nox
@@ -23,14 +27,66 @@ def _install(session: nox.Session, extras: str = "test") -> None:
             session.run("npm", "ci", "--no-audit", "--no-fund", "--prefix", str(node_dir), external=True, silent=True)
 
 
+def _tree_state() -> set[str]:
+    """``git status`` of the checkout (one entry per changed or untracked file), and every JVM crash log in it."""
+    crashes = {f"crash log {p.relative_to(ROOT)}" for p in ROOT.rglob("hs_err_pid*.log") if ".nox" not in p.parts}
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return crashes
+    status = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return crashes | {line for line in status.stdout.splitlines() if line.strip()}
+
+
+@contextlib.contextmanager
+def _leaves_the_tree_clean(session: nox.Session) -> Iterator[None]:
+    """Fails the session when it changed the checkout: a file written outside the ignored folders, or a JVM crash
+    log (``hs_err_pid*.log``, written on a fatal error, as at a kernel's shutdown)."""
+    before = _tree_state()
+    yield
+    added = sorted(_tree_state() - before)
+    if added:
+        shown = "; ".join(added[:10]) + (f" and {len(added) - 10} more" if len(added) > 10 else "")
+        session.error(f"the session left {len(added)} change(s) in the checkout: {shown}")
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
     """The test suite: vectors, differential properties, notebooks, on one pytest-xdist worker per core (each worker
     is a process with its own JVM and reference processes; first-use builds take a lock). Extra args go to pytest
-    (``-n 0`` runs it in one process)."""
+    (``-n 0`` runs it in one process); ``--write-figures`` writes the run's figures into the README."""
     _install(session)
-    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in session.posargs) else ["-n", "auto"]
-    session.run(*PYTEST, *workers, *session.posargs)
+    write, args = _figures_flag(session.posargs)
+    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in args) else ["-n", "auto"]
+    junit = Path(session.create_tmp()) / "tests-figures.xml"
+    started = time.monotonic()
+    with _leaves_the_tree_clean(session):
+        session.run(*PYTEST, *workers, *args, *([f"--junitxml={junit}"] if write else []))
+    if write:
+        seconds = f"{time.monotonic() - started:.1f}"
+        shown = workers[1] if workers else next(a for a in args if a.startswith(("-n", "--numprocesses")))
+        session.run(
+            "python",
+            "-m",
+            "conformance.figures",
+            "tests",
+            "--junit",
+            str(junit),
+            "--seconds",
+            seconds,
+            "--workers",
+            shown.removeprefix("--numprocesses").removeprefix("-n").strip("= ") or "auto",
+            "--command",
+            " ".join(["nox -s tests", *(["--", *args] if args else [])]),
+        )
+
+
+def _figures_flag(posargs: list[str]) -> tuple[bool, list[str]]:
+    """Whether ``--write-figures`` is among the session's arguments, and the others."""
+    return "--write-figures" in posargs, [arg for arg in posargs if arg != "--write-figures"]
 
 
 @nox.session
@@ -63,18 +119,32 @@ def vectors(session: nox.Session) -> None:
 def notebooks(session: nox.Session) -> None:
     """Execute every notebook and render it to HTML beside itself."""
     _install(session, "dev")
-    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        session.run(
-            "jupyter", "nbconvert", "--to", "html", "--execute", str(notebook), "--output-dir", str(ROOT / "notebooks")
-        )
+    with _leaves_the_tree_clean(session):
+        for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+            session.run(
+                "jupyter",
+                "nbconvert",
+                "--to",
+                "html",
+                "--execute",
+                str(notebook),
+                "--output-dir",
+                str(ROOT / "notebooks"),
+            )
 
 
 @nox.session
 def bench(session: nox.Session) -> None:
     """Python against the reference, timed in the same run: decrypt_string against the JVM, then campaigns (a million
-    khoros.skep.decrypt cases, every flow against its reference). Prints figures (never asserted)."""
+    khoros.skep.decrypt cases, every flow against its reference). Prints figures (never asserted);
+    ``--write-figures`` also writes them into the README."""
     _install(session)
-    session.run("python", "-m", "conformance.bench", *session.posargs)
+    write, args = _figures_flag(session.posargs)
+    report = Path(session.create_tmp()) / "bench-report.txt"
+    session.run("python", "-m", "conformance.bench", *args, *(["--report", str(report)] if write else []))
+    if write:
+        command = " ".join(["nox -s bench", *(["--", *args] if args else [])])
+        session.run("python", "-m", "conformance.figures", "bench", "--report", str(report), "--command", command)
 
 
 @nox.session

@@ -12,11 +12,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import platform
 import sys
 import time
 import timeit
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
 from conformance import registry
 from conformance.vendors.khoros import DOCUMENT_PAYLOAD, SymmetricKeyEncryptionProvider
@@ -160,15 +165,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes per campaign")
     parser.add_argument("--flow", action="append", default=[], help="only these flows (repeatable)")
     parser.add_argument("--pgp-seconds", type=float, default=30.0, help="the PGP campaign with 2 jobs (0: skip)")
+    parser.add_argument("--report", type=Path, help="also write the printed figures to this file")
     args = parser.parse_args(argv)
+    if args.report is None:
+        _measure(args, catalog.FLOWS)
+        return 0
+    copy = io.StringIO()
+    with contextlib.redirect_stdout(_Tee(sys.stdout, copy)):
+        _measure(args, catalog.FLOWS)
+    try:
+        args.report.write_text(copy.getvalue(), encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"bench: --report {args.report}: cannot be written ({exc.strerror or type(exc).__name__})", file=sys.stderr
+        )
+        return 3
+    return 0
+
+
+class _Tee(io.TextIOBase):
+    """A text stream writing to two others (what is printed, and its copy)."""
+
+    def __init__(self, *streams: TextIO) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+            stream.flush()
+        return len(text)
+
+
+def _measure(args: argparse.Namespace, all_flows: Sequence[Any]) -> None:
+    """Run the benchmarks ``args`` asks for, printing their figures."""
     if not args.skip_decrypt:
         decrypt_bench(args.iterations, args.size)
     if not args.skip_campaigns:
-        flows = args.flow or [flow.id for flow in catalog.FLOWS]
+        flows = args.flow or [flow.id for flow in all_flows]
         campaign_bench(flows, args.campaign_cases, args.campaign_seconds, args.skep_cases, args.jobs)
     if args.pgp_seconds > 0:
         pgp_bench(args.pgp_seconds)
-    return 0
 
 
 if __name__ == "__main__":
