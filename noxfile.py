@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -61,7 +62,8 @@ def tests(session: nox.Session) -> None:
     _install(session)
     write, args = _figures_flag(session.posargs)
     workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in args) else ["-n", "auto"]
-    junit = Path(session.create_tmp()) / "tests-figures.xml"
+    # outside the checkout: create_tmp() would set TMPDIR inside it, and the installed-package tests refuse that
+    junit = Path(tempfile.mkdtemp(prefix="handoff-figures-")) / "tests-figures.xml"
     started = time.monotonic()
     with _leaves_the_tree_clean(session):
         session.run(*PYTEST, *workers, *args, *([f"--junitxml={junit}"] if write else []))
@@ -140,7 +142,7 @@ def bench(session: nox.Session) -> None:
     ``--write-figures`` also writes them into the README."""
     _install(session)
     write, args = _figures_flag(session.posargs)
-    report = Path(session.create_tmp()) / "bench-report.txt"
+    report = Path(tempfile.mkdtemp(prefix="handoff-figures-")) / "bench-report.txt"
     session.run("python", "-m", "conformance.bench", *args, *(["--report", str(report)] if write else []))
     if write:
         command = " ".join(["nox -s bench", *(["--", *args] if args else [])])

@@ -4,6 +4,7 @@
 #     references:
 #     - node
 #     - pyjwt
+#     - ruby
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -25,7 +26,7 @@
 #
 # Our reading where the document is silent: `sub` must be a JSON string (RFC 7519's StringOrURI; a numeric id is the `ClaimAsNumber` flag), and `exp` is honoured when present.
 #
-# This is the flow `drift_signed_identity` (vectors `vectors/drift_signed_identity.json`, `conformance run --flow drift_signed_identity`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`). References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), both reached through the implementation contract.
+# This is the flow `drift_signed_identity` (vectors `vectors/drift_signed_identity.json`, `conformance run --flow drift_signed_identity`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`). References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), and ruby-jwt (`ruby_ref/server.rb`; where it differs from jsonwebtoken, DEVIATIONS.md says how and the vectors flag it), all reached through the implementation contract.
 #
 
 # %%

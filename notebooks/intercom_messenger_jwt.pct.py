@@ -4,6 +4,7 @@
 #     references:
 #     - node
 #     - pyjwt
+#     - ruby
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -21,7 +22,7 @@
 #
 # Intercom's help articles 10589769 (*Authenticating users in the Messenger with JSON Web Tokens*) and 10807823 (*Migrating from identity verification to Messenger security with JWTs*), and developers.intercom.com *Secure your Messenger*: the brand's server signs a JWT with the Messenger API secret from the security settings, with the user's `user_id` and optional attributes, and sets it as `intercom_user_jwt`. JWTs 'support expiry' where the older user_hash did not: `exp` is the brand's choice ('if you set an expiry'). The documents' node example is `jwt.sign({user_id: '123', email, phone}, '<API_SECRET>', {expiresIn: '1h'})`.
 #
-# This is the flow `intercom_messenger_jwt` (vectors `vectors/intercom_messenger_jwt.json`, `conformance run --flow intercom_messenger_jwt`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`): the brand's `jwt.sign` and the vendor's check as documented, written once and parameterised here. References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), both reached through the implementation contract.
+# This is the flow `intercom_messenger_jwt` (vectors `vectors/intercom_messenger_jwt.json`, `conformance run --flow intercom_messenger_jwt`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`): the brand's `jwt.sign` and the vendor's check as documented, written once and parameterised here. References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), and ruby-jwt (`ruby_ref/server.rb`; where it differs from jsonwebtoken, DEVIATIONS.md says how and the vectors flag it), all reached through the implementation contract.
 
 # %%
 import json

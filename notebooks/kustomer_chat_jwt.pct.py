@@ -4,6 +4,7 @@
 #     references:
 #     - node
 #     - pyjwt
+#     - ruby
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -21,7 +22,7 @@
 #
 # Kustomer's developer documents (developer.kustomer.com *Customer identity*, docs/chat/identity, and the chat SDK v2.0 web page *Log in and authentication*): the brand's server signs an HS256 JWT with the chat secret holding `externalId` (or `email`) and `iat`; `Kustomer.login({jwtToken})` sends it and Kustomer 'verifies the signature and that iat is under 15 minutes old'. With both identities, 'the email address will take preference on our backend and externalId will not be used'.
 #
-# This is the flow `kustomer_chat_jwt` (vectors `vectors/kustomer_chat_jwt.json`, `conformance run --flow kustomer_chat_jwt`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`): the brand's `jwt.sign` and the vendor's check as documented, written once and parameterised here. References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), both reached through the implementation contract.
+# This is the flow `kustomer_chat_jwt` (vectors `vectors/kustomer_chat_jwt.json`, `conformance run --flow kustomer_chat_jwt`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`): the brand's `jwt.sign` and the vendor's check as documented, written once and parameterised here. References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), and ruby-jwt (`ruby_ref/server.rb`; where it differs from jsonwebtoken, DEVIATIONS.md says how and the vectors flag it), all reached through the implementation contract.
 
 # %%
 import json

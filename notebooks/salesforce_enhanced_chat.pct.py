@@ -4,6 +4,7 @@
 #     references:
 #     - node
 #     - pyjwt
+#     - ruby
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -23,7 +24,7 @@
 #
 # Our reading where the documents are silent: the header's `kid` picks the JWK; the JWK's `alg` must be the token's; the x5c certificate must hold the JWK's own key; `exp` is required; `sub` is the identity, a string. No `aud` rule is documented: that is the audit's SALESFORCE-1.
 #
-# This is the flow `salesforce_enhanced_chat` (vectors `vectors/salesforce_enhanced_chat.json`, `conformance run --flow salesforce_enhanced_chat`). Its ops are of the `asym_jws.sign` and `asym_jws.verify` op kinds (`conformance/kinds/jws.py`; the RSA primitive is `conformance/primitives/rsa_jws.py`). References: node `jsonwebtoken` with node's `crypto` for the JWK and the X.509 certificate (`node_ref/server.mjs`) and PyJWT with `PyJWK` and pyca/cryptography (`conformance/references/pyjwt.py`), both reached through the implementation contract. The keys are the RSA TEST keys of `vectors/keys/rsa`.
+# This is the flow `salesforce_enhanced_chat` (vectors `vectors/salesforce_enhanced_chat.json`, `conformance run --flow salesforce_enhanced_chat`). Its ops are of the `asym_jws.sign` and `asym_jws.verify` op kinds (`conformance/kinds/jws.py`; the RSA primitive is `conformance/primitives/rsa_jws.py`). References: node `jsonwebtoken` with node's `crypto` for the JWK and the X.509 certificate (`node_ref/server.mjs`) and PyJWT with `PyJWK` and pyca/cryptography (`conformance/references/pyjwt.py`), and ruby-jwt (`ruby_ref/server.rb`; where it differs from jsonwebtoken, DEVIATIONS.md says how and the vectors flag it), all reached through the implementation contract. The keys are the RSA TEST keys of `vectors/keys/rsa`.
 #
 
 # %%

@@ -4,6 +4,7 @@
 #     references:
 #     - node
 #     - pyjwt
+#     - ruby
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -21,7 +22,7 @@
 #
 # Zendesk's documents (support.zendesk.com article 4411666638746, *Setting up user authentication for messaging*; developer.zendesk.com *Enabling authenticated visitors for messaging* and the widget-messaging web *Authentication* API, `zE('messenger', 'loginUser', jwtCallback)`) have the brand's backend sign a JWT with a signing key's shared secret (HS256) and the key's id as `kid`; an admin creates at most 10 keys. The claims: `scope: "user"` and `external_id` (required), `name`, `email`, `email_verified` (optional), `exp` (optional, honoured). The `typ: JWT` header and the 255-character limit come from the table; the stored copies of the pages read here confirm the kid, the 10 keys and the claims, not those two details.
 #
-# This is the flow `zendesk_messaging_jwt` (vectors `vectors/zendesk_messaging_jwt.json`, `conformance run --flow zendesk_messaging_jwt`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`): the brand's `jwt.sign` and the vendor's check as documented, written once and parameterised here. References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), both reached through the implementation contract.
+# This is the flow `zendesk_messaging_jwt` (vectors `vectors/zendesk_messaging_jwt.json`, `conformance run --flow zendesk_messaging_jwt`). Its ops are of the `hs256_jwt.sign` and `hs256_jwt.verify` op kinds (`conformance/kinds/jwt.py`): the brand's `jwt.sign` and the vendor's check as documented, written once and parameterised here. References: node `jsonwebtoken` (`node_ref/server.mjs`) and PyJWT (`conformance/references/pyjwt.py`), and ruby-jwt (`ruby_ref/server.rb`; where it differs from jsonwebtoken, DEVIATIONS.md says how and the vectors flag it), all reached through the implementation contract.
 
 # %%
 import json
