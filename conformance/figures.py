@@ -9,7 +9,6 @@ record), ``nox -s bench -- --write-figures`` writes ``bench`` (the benchmark's o
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import platform
@@ -119,7 +118,9 @@ def tests_body(junit: Path, seconds: float, workers: str, command: str = "nox -s
 
 def main(argv: list[str] | None = None) -> int:
     """The nox sessions' entry point. Returns the exit code (3 with one line for bad input)."""
-    parser = argparse.ArgumentParser(prog="python -m conformance.figures", description=__doc__)
+    from conformance.cli.common import Parser
+
+    parser = Parser(prog="python -m conformance.figures", description=__doc__)
     sub = parser.add_subparsers(dest="block", required=True)
     tests = sub.add_parser("tests", help="the test suite's figures from its JUnit record")
     tests.add_argument("--junit", type=Path, required=True)
