@@ -9,8 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.bouncycastle.bcpg.ArmoredOutputStream;
 import org.bouncycastle.bcpg.CompressionAlgorithmTags;
@@ -56,9 +59,18 @@ import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenera
  *
  * <p>Every method returns a String array instead of throwing: {"ok", value} or {"error", reason, message}, where
  * reason is one of the project's PGP reasons (conformance/errors.py). Messages never hold key material.
+ *
+ * <p>Key rings that parsed are kept by their armored text (at most {@link #KEPT_KEYS} of each kind, the least
+ * recently used dropped first), and so are the private keys unlocked from them: a campaign opens thousands of
+ * messages with a few keys, and parsing a secret key ring costs about as much as the RSA operation. Parsing is a
+ * function of the text alone, so a kept ring answers as a new parse would; a key that fails to parse is not kept.
  */
 public final class BoldChatPgp {
     private static final BcKeyFingerprintCalculator FINGERPRINTS = new BcKeyFingerprintCalculator();
+    /** Parsed key rings of each kind kept at most. */
+    static final int KEPT_KEYS = 64;
+    private static final Map<String, SecretKeys> SECRET_RINGS = kept();
+    private static final Map<String, PGPPublicKeyRingCollection> PUBLIC_RINGS = kept();
 
     private BoldChatPgp() {}
 
@@ -107,7 +119,64 @@ public final class BoldChatPgp {
         return found;
     }
 
+    /** A bounded map, least recently used entry dropped first; callers hold its lock. */
+    private static <V> Map<String, V> kept() {
+        return new LinkedHashMap<String, V>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > KEPT_KEYS;
+            }
+        };
+    }
+
+    /** A parsed secret key ring collection and the private keys unlocked from it, by key id. */
+    static final class SecretKeys {
+        final PGPSecretKeyRingCollection rings;
+        private final Map<Long, PGPPrivateKey> unlocked = new HashMap<>();
+
+        SecretKeys(PGPSecretKeyRingCollection rings) {
+            this.rings = rings;
+        }
+
+        synchronized PGPPrivateKey privateKey(PGPSecretKey key) throws Failure {
+            PGPPrivateKey found = unlocked.get(key.getKeyID());
+            if (found == null) {
+                found = BoldChatPgp.privateKey(key);
+                unlocked.put(key.getKeyID(), found);
+            }
+            return found;
+        }
+    }
+
     private static PGPPublicKeyRingCollection publicKeys(String armored) throws Failure {
+        synchronized (PUBLIC_RINGS) {
+            PGPPublicKeyRingCollection found = PUBLIC_RINGS.get(armored);
+            if (found != null) {
+                return found;
+            }
+        }
+        PGPPublicKeyRingCollection parsed = parsePublicKeys(armored);
+        synchronized (PUBLIC_RINGS) {
+            PUBLIC_RINGS.put(armored, parsed);
+        }
+        return parsed;
+    }
+
+    private static SecretKeys secretKeys(String armored) throws Failure {
+        synchronized (SECRET_RINGS) {
+            SecretKeys found = SECRET_RINGS.get(armored);
+            if (found != null) {
+                return found;
+            }
+        }
+        SecretKeys parsed = new SecretKeys(parseSecretKeys(armored));
+        synchronized (SECRET_RINGS) {
+            SECRET_RINGS.put(armored, parsed);
+        }
+        return parsed;
+    }
+
+    private static PGPPublicKeyRingCollection parsePublicKeys(String armored) throws Failure {
         try {
             return new PGPPublicKeyRingCollection(rings(armored, PGPPublicKeyRing.class));
         } catch (Failure f) {
@@ -117,7 +186,7 @@ public final class BoldChatPgp {
         }
     }
 
-    private static PGPSecretKeyRingCollection secretKeys(String armored) throws Failure {
+    private static PGPSecretKeyRingCollection parseSecretKeys(String armored) throws Failure {
         try {
             return new PGPSecretKeyRingCollection(rings(armored, PGPSecretKeyRing.class));
         } catch (Failure f) {
@@ -198,8 +267,9 @@ public final class BoldChatPgp {
             throw new Failure("InvalidArgument", "compression must be default, on or off");
         }
         PGPPublicKey recipient = encryptionKey(publicKeys(serverPublicKey));
-        PGPSecretKey signer = signingKey(secretKeys(signingPrivateKey));
-        PGPPrivateKey signerPrivate = privateKey(signer);
+        SecretKeys signerKeys = secretKeys(signingPrivateKey);
+        PGPSecretKey signer = signingKey(signerKeys.rings);
+        PGPPrivateKey signerPrivate = signerKeys.privateKey(signer);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ArmoredOutputStream armor = new ArmoredOutputStream(bytes);
@@ -251,7 +321,7 @@ public final class BoldChatPgp {
 
     private static byte[] openOrThrow(String message, String serverPrivateKey, String signerPublicKey)
             throws Exception {
-        PGPSecretKeyRingCollection serverKeys = secretKeys(serverPrivateKey);
+        SecretKeys serverKeys = secretKeys(serverPrivateKey);
         PGPPublicKeyRingCollection signerKeys = publicKeys(signerPublicKey);
         Object first;
         try {
@@ -281,10 +351,10 @@ public final class BoldChatPgp {
                 continue;
             }
             PGPPublicKeyEncryptedData data = (PGPPublicKeyEncryptedData) candidate;
-            PGPSecretKey secret = serverKeys.getSecretKey(data.getKeyID());
+            PGPSecretKey secret = serverKeys.rings.getSecretKey(data.getKeyID());
             if (secret != null) {
                 chosen = data;
-                serverKey = privateKey(secret);
+                serverKey = serverKeys.privateKey(secret);
                 break;
             }
         }
