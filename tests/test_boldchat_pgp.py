@@ -201,6 +201,40 @@ def test_references_reject_alike(reference: str) -> None:
     assert not mismatches, "\n".join(mismatches)
 
 
+def _with_comment(armored: str, comment: str) -> str:
+    """The same key in other armor text: a comment header after the BEGIN line."""
+    begin, rest = armored.split("\n", 1)
+    return f"{begin}\nComment: {comment}\n{rest}"
+
+
+@pytest.mark.parametrize("reference", [name for name in REFERENCES if name.startswith("bc")])
+def test_reference_answers_each_key_text_as_a_fresh_parse(reference: str) -> None:
+    """The BouncyCastle helper keeps parsed key rings by their armored text: another key, a damaged key and more
+    key texts than it keeps (64) are each answered as a first parse would answer them."""
+    ops = _reference(reference)
+    message = pgp.secure_parameters_pgp(
+        PARAMS, server_public_key=KEYS["server.pub"], signing_private_key=KEYS["brand.sec"]
+    )
+    opened = Outcome.of_value(PARAMS)
+    damaged = KEYS["server.sec"].replace("\n\n", "\n\n!!!!", 1)
+    answers = [call(ops, "boldchat.pgp.open", _open_args(message))]
+    answers.append(call(ops, "boldchat.pgp.open", _open_args(message, server="other.sec")))
+    answers.append(call(ops, "boldchat.pgp.open", {**_open_args(message), "serverPrivateKey": damaged}))
+    answers.append(call(ops, "boldchat.pgp.open", {**_open_args(message), "serverPrivateKey": damaged}))
+    for index in range(70):  # more texts than are kept: the first ones are dropped
+        args = _open_args(message)
+        args["serverPrivateKey"] = _with_comment(KEYS["other.sec" if index % 2 else "server.sec"], str(index))
+        answer = call(ops, "boldchat.pgp.open", args)
+        assert same(answer, opened if index % 2 == 0 else Outcome.of_error("PgpWrongRecipient")), (index, answer)
+    answers.append(call(ops, "boldchat.pgp.open", _open_args(message)))
+    answers.append(call(ops, "boldchat.pgp.open", _open_args(message, server="other.sec")))
+    expected = [opened, Outcome.of_error("PgpWrongRecipient"), Outcome.of_error("PgpKey"), Outcome.of_error("PgpKey")]
+    expected += [opened, Outcome.of_error("PgpWrongRecipient")]
+    assert [same(a, e) for a, e in zip(answers, expected, strict=True)] == [True] * len(expected), [
+        a.describe() for a in answers
+    ]
+
+
 def test_bad_armor_checksum_is_ignored_like_bouncycastle_but_gnupg_rejects_it() -> None:
     """A finding (docs/boldchat-pgp-matrix.md): the CRC-24 is checked by GnuPG only."""
     message = generator._bad_crc(_valid())
