@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping
+from enum import EnumType
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,19 @@ def require_instance(
     return value
 
 
+def require_items(value: Any, name: str, kinds: type | tuple[type, ...], *, limit: int = 100_000) -> list[Any]:
+    """The items of a list or tuple of instances of ``kinds``, at most ``limit`` of them."""
+    if value is None:
+        raise NullArgument(f"{name} must not be None")
+    if not isinstance(value, (list, tuple)):
+        raise InvalidArgument(f"{name} must be a list, got {_type_name(value)}")
+    if len(value) > limit:
+        raise InvalidArgument(f"{name} holds more than {limit} items")
+    for item in value:
+        require_instance(item, f"an item of {name}", kinds)
+    return list(value)
+
+
 def require_mapping(value: Any, name: str) -> Mapping[Any, Any]:
     if value is None:
         raise NullArgument(f"{name} must not be None")
@@ -151,3 +165,13 @@ def hex_bytes(value: Any, name: str) -> bytes:
 
 def optional_hex_bytes(value: Any, name: str) -> bytes | None:
     return None if value is None else hex_bytes(value, name)
+
+
+class CheckedEnumType(EnumType):
+    """The metaclass of an enum looked up by value only: ``Tag(value)`` raises :class:`InvalidArgument` (naming
+    ``value``, never quoting it) for what is not one of its values, a ``bool`` included; no functional API."""
+
+    def __call__(cls, value: Any) -> Any:  # type: ignore[override]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in cls._value2member_map_:
+            raise InvalidArgument(f"value must be one of the {cls.__name__} ids (int)")
+        return super().__call__(value)

@@ -34,6 +34,7 @@ Hypothesis examples per callable (default 25).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
 import os
 import time
@@ -45,7 +46,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conformance import catalog, vectors
+from conformance import catalog, registry, vectors
 from conformance.errors import ConformanceError, InvalidArgument, VectorFileError
 from conformance.vendors import boldchat, khoros
 from conformance.vendors.boldchat_validator import BoldChatValidator, MemoryReplayStore
@@ -83,6 +84,10 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     # A hostile ``path=None`` means the project's vectors (3.6 MB): the loader validates each file once per process,
     # and that first validation (about 0.8 s of CPU) is a fixed cost, not the call's, so it is paid here.
     vectors.load_cases()
+    # So are the python implementation's op table (every flow module imported, every kind's port made) and the
+    # runner that check_vector imports on first use: built once per process, before the first run_vector.
+    registry.shared("python").ops()
+    importlib.import_module("conformance.runner")
     os.chdir(work)
     try:
         yield made

@@ -20,10 +20,13 @@ try:  # cryptography 48 moved CFB to the decrepit modes (OpenPGP's CFB is not a 
 except ImportError:  # pragma: no cover - older cryptography
     from cryptography.hazmat.primitives.ciphers.modes import CFB
 
-from conformance.arguments import require_bytes
+from conformance.arguments import require_bytes, require_instance, require_int, require_items
 from conformance.errors import InvalidArgument, PgpDecryptionFailed, PgpIntegrityError, PgpUnsupported
 from conformance.openpgp.keys import FLAG_ENCRYPT, Key
 from conformance.openpgp.packets import Packet, Tag, encode_mpi, read_mpi
+
+#: How many packets, keys or candidates the session-key functions take (a message has a handful).
+MAX_ITEMS = 10_000
 
 #: algorithm ID -> (cipher class, key bytes, block bytes)
 CIPHERS: dict[int, tuple[Any, int, int]] = {
@@ -69,18 +72,26 @@ def new_session_key(algorithm: int = AES_256) -> bytes:
 
 
 def encrypt_session_key(recipient: Key, algorithm: int, session_key: bytes) -> bytes:
-    """Return the body of a PKESK v3 packet giving ``session_key`` to ``recipient`` (RSA, PKCS#1 v1.5)."""
+    """Return the body of a PKESK v3 packet giving ``session_key`` to ``recipient`` (RSA, PKCS#1 v1.5).
+
+    Raises :class:`InvalidArgument` for a recipient that is not a :class:`Key` or a session key that is not bytes of
+    the algorithm's key size, :class:`PgpUnsupported` for an unknown algorithm id."""
+    require_instance(recipient, "recipient", Key)
+    session_key = _session_key(algorithm, session_key)
     checksum = (sum(session_key) & 0xFFFF).to_bytes(2, "big")
     encrypted = recipient.public.encrypt(bytes([algorithm]) + session_key + checksum, padding.PKCS1v15())
     return bytes([3]) + recipient.key_id + bytes([1]) + encode_mpi(int.from_bytes(encrypted))
 
 
 def session_packets_for(packets: list[Packet], keys: list[Key]) -> list[tuple[Packet, Key]]:
-    """The PKESK v3 packets addressed to one of ``keys`` (secret encryption keys) or to a wildcard key ID."""
+    """The PKESK v3 packets addressed to one of ``keys`` (secret encryption keys) or to a wildcard key ID. Raises
+    :class:`InvalidArgument` when ``packets`` is not a list of :class:`Packet` or ``keys`` one of :class:`Key`."""
+    packets = require_items(packets, "packets", Packet, limit=MAX_ITEMS)
+    keys = require_items(keys, "keys", Key, limit=MAX_ITEMS)
     found = []
     for packet in packets:
         body = packet.body
-        if packet.tag != Tag.PKESK or len(body) < 10 or body[0] != 3:
+        if packet.tag != Tag.PKESK or not isinstance(body, bytes) or len(body) < 10 or body[0] != 3:
             continue
         key_id = body[1:9]
         for key in keys:
@@ -92,11 +103,18 @@ def session_packets_for(packets: list[Packet], keys: list[Key]) -> list[tuple[Pa
 def decrypt_session_key(candidates: list[tuple[Packet, Key]]) -> tuple[int, bytes]:
     """Return ``(cipher algorithm, session key)`` from the first candidate that decrypts to a valid one.
 
-    Raises :class:`PgpDecryptionFailed` when none does, :class:`PgpUnsupported` for an unknown cipher.
+    Raises :class:`PgpDecryptionFailed` when none does, :class:`PgpUnsupported` for an unknown cipher,
+    :class:`InvalidArgument` when ``candidates`` is not a list of ``(Packet, Key)`` pairs with secret keys (what
+    :func:`session_packets_for` returns).
     """
+    for pair in require_items(candidates, "candidates", tuple, limit=MAX_ITEMS):
+        if len(pair) != 2 or not isinstance(pair[0], Packet) or not isinstance(pair[1], Key):
+            raise InvalidArgument("candidates must hold (Packet, Key) pairs")
+        if pair[1].private is None:
+            raise InvalidArgument("the key of each candidate must be a secret key")
     for packet, key in candidates:
         body = packet.body
-        if body[9] not in (1, 2):
+        if not isinstance(body, bytes) or len(body) < 10 or body[9] not in (1, 2):
             continue
         try:
             value, _ = read_mpi(body, 10, PgpDecryptionFailed)
@@ -166,13 +184,18 @@ def recover_session_key(key: Key, public_algorithm: int, values: list[int]) -> t
     """Return ``(cipher algorithm, session key)`` from a PKESK's ``values`` with ``key`` (RSA, PKCS#1 v1.5).
 
     Raises :class:`PgpDecryptionFailed` for anything that does not give a usable session key, as BouncyCastle
-    names every failure of this step (wrong key, bad padding or checksum, unknown cipher, wrong key length).
+    names every failure of this step (wrong key, bad padding or checksum, unknown cipher, wrong key length);
+    :class:`InvalidArgument` for a key that is not a :class:`Key`, an algorithm that is not an int or values that are
+    not a list of ints.
     """
+    require_instance(key, "key", Key)
+    require_int(public_algorithm, "public_algorithm")
+    values = require_items(values, "values", int, limit=MAX_ITEMS)
     failed = PgpDecryptionFailed("the session key could not be decrypted")
     if key.private is None or public_algorithm not in (1, 2) or len(values) != 1:
         raise failed
     size = (key.private.key_size + 7) // 8
-    if values[0].bit_length() > size * 8:
+    if values[0] < 0 or values[0].bit_length() > size * 8:
         raise failed
     try:
         decrypted = key.private.decrypt(values[0].to_bytes(size, "big"), padding.PKCS1v15())
@@ -187,16 +210,23 @@ def recover_session_key(key: Key, public_algorithm: int, values: list[int]) -> t
 
 
 def decrypt_seipd_body(algorithm: int, session_key: bytes, body: Any) -> bytes:
-    """Decrypt a SEIPD v1 body (after its version byte) pulled from ``body`` (a :class:`~.reading.Body`) as
-    BouncyCastle 1.86 does, check the MDC; return the plain.
+    """Decrypt a SEIPD v1 body (after its version byte) pulled from ``body`` (the ``data`` of the
+    :class:`~conformance.openpgp.reading.EncryptedList` that :func:`~conformance.openpgp.reading.read_encrypted_list`
+    returns) as BouncyCastle 1.86 does, check the MDC; return the plain.
 
     Raises :class:`PgpDecryptionFailed` when the prefix and the MDC cannot be read (BouncyCastle fails to start
     the decryption), :class:`PgpIntegrityError` when the rest cannot be read or the MDC does not match. The quick
     check is not used (BouncyCastle 1.86 ignores it for public-key encrypted data; the MDC covers it).
+    :class:`InvalidArgument` for a session key that is not bytes of the algorithm's key size or a body that is not
+    such a packet body, :class:`PgpUnsupported` for an unknown algorithm id.
     """
     from conformance.openpgp.armor import ReadFailure
+    from conformance.openpgp.reading import _Body
 
-    block, need = CIPHERS[algorithm][2], CIPHERS[algorithm][2] + 2 + 22
+    session_key = _session_key(algorithm, session_key)
+    require_instance(body, "body", _Body)
+    block = _cipher(algorithm)[2]
+    need = block + 2 + 22
     head, ended = b"", False
     # The decrypting stream reads chunks of up to 2048 bytes and gives out whole cipher blocks until the data ends;
     # the prefix and the 22 bytes held back for the MDC are read while the decryption starts.

@@ -9,12 +9,13 @@ must be unprotected (S2K usage 0), as keys exported with an empty passphrase are
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conformance.arguments import require_bytes, require_int
+from conformance.arguments import require_bool, require_bytes, require_instance, require_int
 from conformance.errors import InvalidArgument, NullArgument, PgpKeyError, PgpUnsupported
 from conformance.openpgp.armor import dearmor
 from conformance.openpgp.packets import Tag, parse_packets, read_mpi
@@ -27,6 +28,8 @@ from conformance.openpgp.signatures import (
     verifies,
 )
 
+#: What ``load_keys`` takes as ``role``: the name of the key argument, said in its messages.
+_ROLE = re.compile(r"[A-Za-z_][\w.\-]{0,63}", re.ASCII)
 RSA_ALGORITHMS = (1, 2, 3)  # RSA encrypt-or-sign, encrypt-only, sign-only
 FLAG_CERTIFY, FLAG_SIGN, FLAG_ENCRYPT = 0x01, 0x02, 0x0C
 
@@ -43,8 +46,15 @@ class Key:
     fingerprint: bytes = field(init=False)
 
     def __post_init__(self) -> None:
-        """Raises ``InvalidArgument`` for a public body that is not bytes of at most 65,535 (a key packet's body)."""
+        """Raises ``InvalidArgument`` for a public body that is not bytes of at most 65,535 (a key packet's body), a
+        ``public`` that is not an RSA public key, a ``private`` that is not an RSA private key or ``None``."""
         body = require_bytes(self.public_body, "public_body")
+        require_instance(self.public, "public", rsa.RSAPublicKey)
+        require_bool(self.is_primary, "is_primary")
+        if self.private is not None:
+            require_instance(self.private, "private", rsa.RSAPrivateKey)
+        if self.flags is not None:
+            require_int(self.flags, "flags", minimum=0, maximum=255)
         if len(body) > 0xFFFF:
             raise InvalidArgument("public_body must be at most 65535 bytes")
         self.public_body = body
@@ -116,16 +126,19 @@ def parse_key_packet(body: bytes, secret: bool) -> tuple[bytes, rsa.RSAPublicKey
 def load_keys(armored: str, *, secret: bool, role: str) -> list[Key]:
     """Return the usable RSA keys of an armored transferable key, primary first.
 
-    ``role`` names the argument in error messages. Raises :class:`NullArgument`, :class:`InvalidArgument` (not a
+    ``role`` names the argument in error messages (a word of up to 64 characters: letters, digits, ``_.-``). Raises :class:`NullArgument`, :class:`InvalidArgument` (not a
     ``str``) and :class:`PgpKeyError` (not a single v4 RSA key of the wanted kind, protected, malformed). A key that
     loaded once is kept (loading an RSA private key checks its primes: about 80 ms), so a server opening many
     messages with one key pays that once; the keys are never changed after loading.
     """
+    if not isinstance(role, str) or not _ROLE.fullmatch(role):
+        raise InvalidArgument("role must be the name of the key argument (a word of up to 64 characters)")
+    require_bool(secret, "secret")
     if armored is None:
         raise NullArgument(f"{role} must not be None")
     if not isinstance(armored, str):
         raise InvalidArgument(f"{role} must be an armored OpenPGP key (str), got {type(armored).__name__}")
-    return list(_load_keys(armored, bool(secret), role))
+    return list(_load_keys(armored, secret, role))
 
 
 @lru_cache(maxsize=64)

@@ -18,8 +18,9 @@ import time
 import zlib
 from typing import Any
 
-from conformance.arguments import require_bytes
+from conformance.arguments import require_bool, require_bytes, require_instance, require_int
 from conformance.errors import (
+    InvalidArgument,
     PgpBadSignature,
     PgpDecryptionFailed,
     PgpMalformed,
@@ -117,8 +118,19 @@ def build_message(
     encrypted to ``recipient`` (PKESK v3, AES-256, SEIPD v1 with MDC).
 
     Only to craft test input: ``signer=None`` (unsigned), ``hash_algorithm`` other than SHA-256, ``signed_data`` (a
-    signature over other bytes) and ``integrity=False`` (tag 9 data without MDC).
+    signature over other bytes) and ``integrity=False`` (tag 9 data without MDC). Raises :class:`InvalidArgument`
+    for an argument of another type or a signer without its private key, :class:`PgpUnsupported` for a hash
+    algorithm it cannot sign with.
     """
+    plain = require_bytes(plain, "plain")
+    require_instance(recipient, "recipient", Key)
+    if signer is not None and require_instance(signer, "signer", Key).private is None:
+        raise InvalidArgument("signer must be a secret key")
+    require_bool(compress, "compress")
+    require_bool(integrity, "integrity")
+    require_int(hash_algorithm, "hash_algorithm", minimum=0, maximum=255)
+    if signed_data is not None:
+        signed_data = require_bytes(signed_data, "signed_data")
     now = int(time.time())
     literal = encode_packet(Tag.LITERAL, b"b\x00" + now.to_bytes(4, "big") + plain)
     if signer is None:

@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from conformance.arguments import require_bytes, require_int
+from conformance.arguments import CheckedEnumType, require_bytes, require_int
 from conformance.errors import ConformanceError, InvalidArgument, PgpMalformed
 
 
-class Tag(IntEnum):
-    """Packet tags (RFC 4880 section 4.3, RFC 9580 for AEAD)."""
+class Tag(IntEnum, metaclass=CheckedEnumType):
+    """Packet tags (RFC 4880 section 4.3, RFC 9580 for AEAD). ``Tag(value)`` raises :class:`InvalidArgument` for
+    another value."""
 
     PKESK = 1
     SIGNATURE = 2

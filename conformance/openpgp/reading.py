@@ -4,7 +4,9 @@ BoldChat's server reads ``SecureParameters`` with BouncyCastle's object factory:
 each packet body through a buffer that pulls at most 8192 bytes from the armor at once, and nothing past the
 encrypted data packet. So damage is found (and named) where that reading reaches it, and never when it lies past
 what is read: this module gives :func:`read_encrypted_list` (the message's first object, as the factory reads it)
-and :class:`Body` (a packet body, pulled on demand). Reading failures are :class:`ReadFailure`.
+whose ``data`` is a packet body pulled on demand. Reading failures are :class:`ReadFailure`. The packet stream and
+the body are internal (``_PacketStream``, ``_Body``): :func:`~conformance.openpgp.encryption.decrypt_seipd_body`
+takes the body of an :class:`EncryptedList`.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def _read4(source: Source) -> int:
     return _int32((a << 24) | (b << 16) | (c << 8) | d)
 
 
-class Body:
+class _Body:
     """A packet body: ``length`` bytes (partial chunks followed; negative: unbounded) pulled from ``source``
     in pulls of up to :data:`PULL` bytes, or straight from it (``direct``: old-format indeterminate length)."""
 
@@ -140,7 +142,7 @@ class Body:
         return bytes(out)
 
 
-class PacketStream:
+class _PacketStream:
     """Packets from ``source`` with a one-byte look-ahead for the next tag (BouncyCastle's ``BCPGInputStream``)."""
 
     def __init__(self, source: Source) -> None:
@@ -174,7 +176,7 @@ class PacketStream:
             return byte
         return byte & 0x3F if byte & 0x40 else (byte & 0x3F) >> 2
 
-    def read_packet(self) -> tuple[int, Body] | None:
+    def read_packet(self) -> tuple[int, _Body] | None:
         """``(tag, body)`` of the next packet, ``None`` at the end; raises :class:`ReadFailure`."""
         header = self.read_byte()
         if header < 0:
@@ -197,8 +199,8 @@ class PacketStream:
                 else 0
             )
         if length == 0 and partial:
-            return tag, Body(self, 0, False, direct=True)
-        return tag, Body(self._source, length, partial)
+            return tag, _Body(self, 0, False, direct=True)
+        return tag, _Body(self._source, length, partial)
 
 
 @dataclass
@@ -216,11 +218,11 @@ class EncryptedList:
 
     sessions: list[SessionPacket]
     data_tag: int
-    data: Body
+    data: _Body
     version: int = -1
 
 
-def _mpi(body: Body) -> int:
+def _mpi(body: _Body) -> int:
     bits = _int32((body.read_byte() << 8) | body.read_byte())
     size = int((bits + 7) / 8)  # Java's division truncates toward zero
     if size < 0:
@@ -228,7 +230,7 @@ def _mpi(body: Body) -> int:
     return int.from_bytes(body.read_fully(size), "big")
 
 
-def _session_packet(tag: int, body: Body) -> SessionPacket | None:
+def _session_packet(tag: int, body: _Body) -> SessionPacket | None:
     version = body.read_byte()
     if tag == Tag.SKESK:
         if version != 4:
@@ -249,7 +251,7 @@ def _session_packet(tag: int, body: Body) -> SessionPacket | None:
     raise ReadFailure("an unknown public-key algorithm in a session key packet")
 
 
-def _check_not_encrypted(stream: PacketStream, tag: int) -> None:
+def _check_not_encrypted(stream: _PacketStream, tag: int) -> None:
     """Read the first object of an unencrypted message as the factory does; raise :class:`ReadFailure` if it
     fails there."""
     while stream.next_tag() == tag:
@@ -289,7 +291,7 @@ def read_encrypted_list(text: str) -> EncryptedList:
     compressed, literal or signed data.
     """
     try:
-        stream = PacketStream(ArmorDecoder(text))
+        stream = _PacketStream(ArmorDecoder(text))
         while (tag := stream.next_tag()) == Tag.MARKER:
             marker = stream.read_packet()
             assert marker is not None
@@ -306,7 +308,7 @@ def read_encrypted_list(text: str) -> EncryptedList:
         raise PgpMalformed(f"not an OpenPGP message: {exc}") from None
 
 
-def _encrypted_list(stream: PacketStream) -> EncryptedList:
+def _encrypted_list(stream: _PacketStream) -> EncryptedList:
     sessions = []
     while stream.next_tag() in _SESSION_TAGS:
         packet = stream.read_packet()
@@ -343,7 +345,7 @@ def _encrypted_list(stream: PacketStream) -> EncryptedList:
 _AEAD_NONCES = {1: 16, 2: 15, 3: 12}
 
 
-def _check_aead_header(body: Body) -> None:
+def _check_aead_header(body: _Body) -> None:
     """Read an AEAD encrypted data header (RFC 9580 section 5.16) as BouncyCastle 1.86 does."""
     if body.read_byte() != 1:
         raise ReadFailure("an unsupported AEAD encrypted data version")
@@ -353,7 +355,7 @@ def _check_aead_header(body: Body) -> None:
     body.read_fully(_AEAD_NONCES[aead])
 
 
-def _check_literal_header(body: Body) -> None:
+def _check_literal_header(body: _Body) -> None:
     body.read_byte()
     name = body.read_byte()
     if name < 0:

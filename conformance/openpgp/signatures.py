@@ -24,13 +24,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 
-from conformance.arguments import require_bytes, require_instance, require_int
+from conformance.arguments import CheckedEnumType, require_bytes, require_instance, require_int
 from conformance.errors import InvalidArgument, PgpMalformed, PgpUnsupported, PgpWeakHash
 from conformance.openpgp.packets import encode_mpi, error_class, read_mpi
 
 
-class HashAlgorithm(IntEnum):
-    """Hash algorithm IDs (RFC 4880 section 9.4)."""
+class HashAlgorithm(IntEnum, metaclass=CheckedEnumType):
+    """Hash algorithm IDs (RFC 4880 section 9.4). ``HashAlgorithm(value)`` raises :class:`InvalidArgument` for
+    another value."""
 
     MD5 = 1
     SHA1 = 2

@@ -17,9 +17,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conformance import kinds, paths, registry
+from conformance import kinds, openpgp, paths, registry
 from conformance.codecs import encode_base64
 from conformance.judge import Judgement
+from conformance.openpgp.reading import read_encrypted_list
 from conformance.outcome import Outcome
 from conformance.selection import CaseFilter
 from conformance.vectors import iter_cases
@@ -101,12 +102,48 @@ class World:
         self.pgp_message = boldchat_pgp.secure_parameters_pgp(
             self.pairs, server_public_key=self.pgp["server.pub"], signing_private_key=self.pgp["brand.sec"]
         )
+        self._openpgp()
         self.jwt = khoros_jwt.widget_jwt(MARK, key_id="kid-1", secret=f"{MARK}-jwt-secret", iat=1_700_000_000)
         self.token = talkative.sign_interaction_data(self.fields, self.ec_private_pem)
         scenario = next(c for c in iter_cases(paths.data_dir() / "boldchat_validator.json"))
         self.scenario = scenario.input
         self.key_dir = root / "keys"
         self.key_dir.mkdir()
+
+    def _openpgp(self) -> None:
+        """The OpenPGP layer's well-formed keys, packets and session-key candidates, from the sealed launch."""
+        self.server_public = openpgp.load_keys(self.pgp["server.pub"], secret=False, role="server")
+        self.server_secret = openpgp.load_keys(self.pgp["server.sec"], secret=True, role="server")
+        self.recipient = openpgp.encryption_key(self.server_public)
+        self.signer = openpgp.signing_key(openpgp.load_keys(self.pgp["brand.sec"], secret=True, role="brand"))
+        self.packets = openpgp.parse_packets(openpgp.dearmor(self.pgp_message)[1])
+        self.candidates = openpgp.session_packets_for(self.packets, self.server_secret)
+        self.session = read_encrypted_list(self.pgp_message).sessions[0]
+        self.session_key = openpgp.decrypt_session_key(self.candidates)
+
+    def _openpgp_overrides(self) -> dict[tuple[str, str], Any]:
+        algorithm, session_key = self.session_key
+        return {
+            ("load_keys", "armored"): self.pgp["server.pub"],
+            ("load_keys", "role"): "server_public_key",
+            ("session_packets_for", "packets"): self.packets,
+            ("session_packets_for", "keys"): self.server_secret,
+            ("encrypt_session_key", "algorithm"): algorithm,
+            ("encrypt_session_key", "session_key"): session_key,
+            ("recover_session_key", "key"): self.candidates[0][1],
+            ("recover_session_key", "public_algorithm"): self.session.algorithm,
+            ("recover_session_key", "values"): self.session.values,
+            ("decrypt_seipd_body", "algorithm"): algorithm,
+            ("decrypt_seipd_body", "session_key"): session_key,
+            # a body is read once: the first call reads it whole, later ones find it at its end
+            ("decrypt_seipd_body", "body"): read_encrypted_list(self.pgp_message).data,
+            ("build_message", "hash_algorithm"): 8,
+            ("Key", "public_body"): self.recipient.public_body,
+            ("Key", "public"): self.recipient.public,
+            ("Key", "is_primary"): False,
+            ("Key", "private"): None,
+            ("Key", "flags"): None,
+        }
 
     # --- values ------------------------------------------------------------------------------------------------
 
@@ -184,6 +221,9 @@ class World:
             "verdict": Judgement("pass"),
             "spec": "conformance.vendors.thread",
             "search_path": (),
+            "recipient": self.recipient,
+            "signer": self.signer,
+            "candidates": self.candidates,
         }
 
     def overrides(self) -> dict[tuple[str, str], Any]:
@@ -230,6 +270,7 @@ class World:
             ("check_vector", "impl"): registry.shared("python"),
             ("Parameter", "friendly"): "VisitName",
             ("ValidatedLaunch", "type"): "chat",
+            **self._openpgp_overrides(),
         }
 
     def value(self, function_name: str, parameter: str, annotation: str) -> Any:

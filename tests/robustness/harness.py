@@ -41,7 +41,7 @@ ECHOED = frozenset(
 #: (function, parameter) whose value is an argument's name, which its messages say.
 ECHOED_BY_FUNCTION = frozenset(
     {("encode_text", "name"), ("key_bytes", "name"), ("accepts", "name"), ("message_field", "field")}
-    | {("message_field", "fallback"), ("from_options", "fail_on")}
+    | {("message_field", "fallback"), ("from_options", "fail_on"), ("check_vector", "fail_on"), ("load_keys", "role")}
 )
 PYTEST_OUTCOMES = (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)
 
