@@ -1,6 +1,6 @@
 // The node reference for handoff-conformance: jsonwebtoken (Khoros widget JWT, the hs256_jwt kinds), jose
 // (Talkative ES256 JWS) and crypto.createHmac (the hmac_hex kinds: Intercom, Front, Help Scout, Crisp, tawk.to,
-// Chatwoot).
+// Chatwoot), and jsonwebtoken as the documented verifier of Stream Chat user tokens and Twilio Access Tokens.
 // Speaks the JSON-lines protocol of conformance/jsonlines.py: a hello line, then
 // {"id","op","kind","params","args"} -> {"id","ok"} | {"id","error":{"reason","message"}}. End of stdin means exit.
 // Two tables: OPS by op name, KINDS by op kind (every catalog op of the kind, called with its params).
@@ -506,6 +506,161 @@ function asymVerify(params, args) {
   return claimRules(params, claims);
 }
 
+// --- the SDK token flows' documented verifiers (Stream Chat, Twilio Access Tokens): jsonwebtoken reads the token and
+// checks the HS256 signature; the vendor's documented rules follow, in the steps and with the reasons of the port
+// (conformance/vendors/stream_chat.py, twilio_access_token.py; the PyJWT twin: conformance/references/pyjwt_sdk_tokens.py).
+
+const DEV_SIGNATURE = "devtoken";
+const DEV_SEGMENT = /^[A-Za-z0-9+/_-]*={0,2}$/;
+const TWILIO_CTY = "twilio-fpa;v=1";
+const TWILIO_MAX_TTL = 86_400;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function argString(args, name) {
+  if (args[name] === undefined || args[name] === null) throw new OpError("NullArgument", `${name} must not be None`);
+  if (typeof args[name] !== "string") throw new OpError("InvalidArgument", `${name} must be a string`);
+  return args[name];
+}
+
+function argInteger(args, name, limit) {
+  const value = args[name];
+  if (value === undefined || value === null) throw new OpError("NullArgument", `${name} must not be None`);
+  if (!Number.isInteger(value)) throw new OpError("InvalidArgument", `${name} must be an integer`);
+  if (limit !== undefined && Math.abs(value) > limit) throw new OpError("InvalidArgument", `${name} is out of range`);
+  return value;
+}
+
+// jsonwebtoken's own read (jwt.decode, complete) decides the JWS form; the header and payload are then read as the
+// UTF-8 JSON objects RFC 7515 and 7519 make them (jws decodes the header as latin-1 and the payload with U+FFFD for
+// bad UTF-8: a twr or identity beyond ASCII would come out garbled).
+function readToken(token) {
+  let decoded;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    throw new OpError("MalformedToken", "the payload is not JSON");
+  }
+  if (!decoded) throw new OpError("MalformedToken", "jsonwebtoken cannot read the token as a JWS");
+  const [header, payload] = token.split(".", 2).map((segment) => {
+    try {
+      return JSON.parse(strictUtf8.decode(Buffer.from(segment, "base64url")));
+    } catch {
+      throw new OpError("MalformedToken", "the header or payload is not UTF-8 JSON");
+    }
+  });
+  if (!isObject(header) || !isObject(payload)) throw new OpError("MalformedToken", "the header or payload is not a JSON object");
+  return { header, payload };
+}
+
+const SDK_SIGNATURE_ERRORS = {
+  "invalid signature": "BadSignature",
+  "jwt signature is required": "BadSignature",
+  "secret or public key must be provided": "EmptyKey",
+  "secretOrPublicKey must be a symmetric key when using HS256": "SecretIsAsymmetricKey",
+};
+
+// jwt.verify with HS256 only, the time claims left to the vendor's rules.
+function checkSignature(token, secret) {
+  if (!secret.isWellFormed()) throw new OpError("UnencodableText", "the secret has no UTF-8 encoding (a lone surrogate)");
+  try {
+    jwt.verify(token, secret, { algorithms: ["HS256"], ignoreExpiration: true, ignoreNotBefore: true });
+  } catch (error) {
+    throw new OpError(SDK_SIGNATURE_ERRORS[error.message] ?? "MalformedToken", error.message);
+  }
+}
+
+function devSegment(segment, what) {
+  const unpadded = segment.replace(/=+$/, "");
+  if (!DEV_SEGMENT.test(segment) || unpadded.length % 4 === 1) throw new OpError("MalformedToken", `the ${what} is not Base64`);
+  let value;
+  try {
+    value = JSON.parse(strictUtf8.decode(Buffer.from(unpadded, "base64")));
+  } catch {
+    throw new OpError("MalformedToken", `the ${what} is not Base64 JSON`);
+  }
+  if (!isObject(value)) throw new OpError("MalformedToken", `the ${what} is not a JSON object`);
+  return value;
+}
+
+function streamVerify(args) {
+  const token = argString(args, "token");
+  const secret = argString(args, "secret");
+  const now = argInteger(args, "now");
+  const authChecks = args.authChecks === undefined ? true : args.authChecks;
+  if (authChecks === null) throw new OpError("NullArgument", "authChecks must not be None");
+  if (typeof authChecks !== "boolean") throw new OpError("InvalidArgument", "authChecks must be a boolean");
+  const pieces = token.split(".");
+  if (pieces.length !== 3) throw new OpError("MalformedToken", "a token has three segments");
+  let claims;
+  if (pieces[2] === DEV_SIGNATURE) {
+    if (authChecks) throw new OpError("DevTokenRefused", "a development token where auth checks are on");
+    devSegment(pieces[0], "header");
+    claims = devSegment(pieces[1], "payload");
+  } else {
+    const decoded = readToken(token);
+    if (decoded.header.alg !== "HS256") throw new OpError("MalformedToken", "the token is not HS256");
+    checkSignature(token, secret);
+    claims = decoded.payload;
+  }
+  if (typeof claims.user_id !== "string") throw new OpError("InvalidClaims", "the token has no user_id string");
+  if (args.userId !== undefined && args.userId !== null && claims.user_id !== args.userId) {
+    throw new OpError("UserMismatch", "the token's user_id is not the connecting user's");
+  }
+  const exp = Object.hasOwn(claims, "exp") ? claims.exp : null;
+  if (exp !== null) {
+    if (typeof exp !== "number") throw new OpError("InvalidClaims", "exp is not a number");
+    if (exp <= now) throw new OpError("TokenExpired", "the token expired");
+  }
+  return { user_id: claims.user_id, exp };
+}
+
+function codePointOrder(a, b) {
+  const left = Array.from(a, (c) => c.codePointAt(0));
+  const right = Array.from(b, (c) => c.codePointAt(0));
+  for (let i = 0; i < Math.min(left.length, right.length); i += 1) {
+    if (left[i] !== right[i]) return left[i] - right[i];
+  }
+  return left.length - right.length;
+}
+
+function ownOr(object, name, fallback) {
+  return Object.hasOwn(object, name) ? object[name] : fallback;
+}
+
+function twilioVerify(args) {
+  const token = argString(args, "token");
+  const secret = argString(args, "secret");
+  const now = argInteger(args, "now", 2 ** 53);
+  if (token.split(".").length !== 3) throw new OpError("MalformedToken", "a token has three segments");
+  const { header, payload: claims } = readToken(token);
+  if (header.alg !== "HS256") throw new OpError("MalformedToken", "the token is not HS256");
+  checkSignature(token, secret);
+  if (header.cty !== TWILIO_CTY) throw new OpError("WrongContentType", "cty is not twilio-fpa;v=1");
+  if (args.keySid !== undefined && args.keySid !== null && ownOr(claims, "iss", null) !== args.keySid) {
+    throw new OpError("InvalidClaims", "iss is not the API key SID");
+  }
+  if (args.accountSid !== undefined && args.accountSid !== null && ownOr(claims, "sub", null) !== args.accountSid) {
+    throw new OpError("InvalidClaims", "sub is not the account SID");
+  }
+  for (const name of ["exp", "nbf", "iat"]) {
+    if (Object.hasOwn(claims, name) && typeof claims[name] !== "number") throw new OpError("InvalidClaims", `${name} is not a number`);
+  }
+  if (!Object.hasOwn(claims, "exp")) throw new OpError("InvalidClaims", "no exp");
+  if (claims.exp <= now) throw new OpError("TokenExpired", "the token expired");
+  if (Object.hasOwn(claims, "nbf") && claims.nbf > now) throw new OpError("TokenNotYetValid", "the token is not valid yet");
+  if (claims.exp - ownOr(claims, "nbf", ownOr(claims, "iat", now)) > TWILIO_MAX_TTL) {
+    throw new OpError("TtlTooLong", "the token is valid for more than 24 hours");
+  }
+  const grants = ownOr(claims, "grants", null);
+  if (!isObject(grants)) throw new OpError("InvalidClaims", "grants is not an object");
+  const products = Object.keys(grants).filter((name) => name !== "identity").sort(codePointOrder);
+  return { identity: ownOr(grants, "identity", null), grants: products, exp: claims.exp, region: ownOr(header, "twr", null) };
+}
+
 const KINDS = {
   "hs256_jwt.sign": hs256Sign,
   "hs256_jwt.verify": hs256Verify,
@@ -521,6 +676,8 @@ const OPS = {
   "talkative.signing_input": talkativeSigningInput,
   "talkative.verify": talkativeVerify,
   "talkative.sign_jose": talkativeSignJose,
+  "stream.token.verify": streamVerify,
+  "twilio.access_token.verify": twilioVerify,
 };
 
 function write(message) {

@@ -716,7 +716,7 @@ FLOWS: tuple[Flow, ...] = (
             ),
             Op("twilio.access_token.verify", "consumes", "json", "the documented verifier: identity, grants, exp"),
         ),
-        references=("twilio-node", "twilio-python", "twilio-java"),
+        references=("twilio-node", "twilio-python", "twilio-java", "node", "pyjwt"),
         round_trips=tuple(
             RoundTrip(
                 f"{op.rsplit('_', 1)[1]}-sdk",
@@ -752,7 +752,7 @@ FLOWS: tuple[Flow, ...] = (
             Op("stream.token.dev_node", "produces", "text", "npm stream-chat: devToken(userId), signature 'devtoken'"),
             Op("stream.token.verify", "consumes", "json", "the documented verifier: the user_id and exp it accepts"),
         ),
-        references=("stream-node", "stream-python", "stream-java"),
+        references=("stream-node", "stream-python", "stream-java", "node", "pyjwt"),
         round_trips=(
             *(
                 RoundTrip(

@@ -191,8 +191,11 @@ _VERIFIERS: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str,
 
 
 def ops() -> dict[str, OpFunction]:
-    """One function per catalog op of the kinds PyJWT implements."""
-    table: dict[str, OpFunction] = {}
+    """One function per catalog op of the kinds PyJWT implements, and the SDK token flows' documented verifiers
+    (:mod:`conformance.references.pyjwt_sdk_tokens`)."""
+    from conformance.references import pyjwt_sdk_tokens
+
+    table: dict[str, OpFunction] = dict(pyjwt_sdk_tokens.OPS)
     for found in catalog.kind_parts():
         verifier = _VERIFIERS.get(found.kind.name)
         if verifier is not None:

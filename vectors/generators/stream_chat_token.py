@@ -4,8 +4,9 @@
 Every SDK gets the same inputs (the Java SDK's ``issuedAt`` is always given: it reads the clock when it is null), and
 every expected token or error is what that SDK answered. Stream's SDKs read no clock otherwise, so the file is
 reproducible byte for byte. The verifier's vectors (what Stream documents an app accepts) are tokens made by the
-SDKs, the node SDK's development tokens and tampered ones, answered by an independent model of the documented rules
-(PyJWT's HS256 verification plus the ``user_id`` and development-token rules), not by the port.
+SDKs, the node SDK's development tokens, tampered ones and claim edges, answered by the live references of the
+documented rules (jsonwebtoken in ``node_ref`` and PyJWT, each with the ``user_id``, ``exp`` and development-token
+rules), recorded only where both agree (:mod:`vectors.generators._documented_verifiers`), not by the port.
 Run: ``python -m vectors.generators.stream_chat_token [OUT_DIR]``.
 """
 
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Mapping
+import warnings
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +23,9 @@ import jwt
 
 from conformance.catalog.flows import STREAM_NOW, STREAM_SDK_OPS
 from conformance.codecs import decode_base64_url, encode_base64_url_safe
-from conformance.errors import BadSignature, InvalidClaims, MalformedToken, TokenExpired
 from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
+from vectors.generators import _documented_verifiers as documented
 
 SEED = 20261202
 NOW = STREAM_NOW
@@ -92,6 +94,15 @@ NOTES = {
     "WrongUser": {"bugType": "MODIFIED", "description": "A valid token of another user."},
     "AlgNone": {"bugType": "ALG_CONFUSION", "description": "alg none with an empty signature."},
     "Malformed": {"bugType": "MALFORMED", "description": "Not three Base64 segments of JSON objects."},
+    "BadClaimType": {"bugType": "MALFORMED", "description": "exp not a number, or user_id not a string: refused."},
+    "NoUserId": {"bugType": "FUNCTIONALITY", "description": "A valid signature over claims without user_id."},
+    "NbfIgnored": {
+        "bugType": "EDGE_CASE",
+        "description": "nbf or iat in the future: Stream documents neither, so the token is accepted (PyJWT's"
+        " and jsonwebtoken's own nbf and iat checks are not Stream's rules).",
+    },
+    "OtherAlgorithm": {"bugType": "ALG_CONFUSION", "description": "HS512 under the secret: only HS256 is accepted."},
+    "EmptySignature": {"bugType": "SIGNATURE_BYPASS", "description": "alg HS256 with an empty signature part."},
     "RandomInput": {"bugType": "BASIC", "description": "Seeded random user ids and claims."},
     "SecretTrailingNewline": {
         "bugType": "FUNCTIONALITY",
@@ -179,50 +190,29 @@ def _java_args(args: Mapping[str, Any]) -> dict[str, Any] | None:
     return None if args["iat"] is None else dict(args)
 
 
-# --- the documented verifier, modelled independently of the port ---------------------------------------------------
+def _signed(claims: Mapping[str, Any], secret: str = SECRET, algorithm: str = "HS256") -> str:
+    """A token PyJWT signs (inputs of the verifier's extra cases, made here, not by an SDK)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyJWT warns of HS512 keys under 64 bytes
+        return jwt.encode(dict(claims), secret, algorithm=algorithm)
 
 
-def _documented_verify(args: Mapping[str, Any]) -> dict[str, Any]:
-    token, secret, now = args["token"], args["secret"], args["now"]
-    parts = token.split(".")
-    if len(parts) != 3:
-        raise MalformedToken("a token has three segments")
-    if parts[2] == "devtoken":
-        if args.get("authChecks", True):
-            from conformance.vendors.stream_chat import DevTokenRefused
-
-            raise DevTokenRefused("a development token where auth checks are on")
-        import base64
-        import json
-
-        try:
-            claims = json.loads(base64.b64decode(parts[1] + "=" * (-len(parts[1]) % 4)).decode("utf-8"))
-        except ValueError:
-            raise MalformedToken("the payload is not UTF-8 JSON") from None
-    else:
-        try:
-            claims = jwt.decode(
-                token,
-                secret.encode("utf-8", "replace"),
-                algorithms=["HS256"],
-                options={"verify_iat": False, "verify_exp": False, "verify_nbf": False},
-            )
-        except jwt.ExpiredSignatureError:
-            raise TokenExpired("the token expired") from None
-        except jwt.InvalidSignatureError:
-            raise BadSignature("the signature does not verify") from None
-        except jwt.InvalidTokenError:
-            raise MalformedToken("not an HS256 JWT") from None
-        exp = claims.get("exp")
-        if exp is not None and exp <= now:
-            raise TokenExpired("the token expired")
-    if not isinstance(claims, dict) or not isinstance(claims.get("user_id"), str):
-        raise InvalidClaims("no user_id")
-    if args.get("userId") is not None and claims["user_id"] != args["userId"]:
-        from conformance.vendors.stream_chat import UserMismatch
-
-        raise UserMismatch("another user's token")
-    return {"user_id": claims["user_id"], "exp": claims.get("exp")}
+def _claim_cases() -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Tokens no SDK makes but a verifier meets: claim types, a missing user_id, nbf, other algorithms."""
+    base = {"token": "", "secret": SECRET, "now": NOW, "userId": "alice"}
+    unsigned = _signed({"user_id": "alice"}).rsplit(".", 1)[0] + "."
+    made = [
+        ("exp as a string", ["BadClaimType"], _signed({"user_id": "alice", "exp": str(NOW + 60)})),
+        ("exp as a float, in the future", ["Normal"], _signed({"user_id": "alice", "exp": NOW + 0.5})),
+        ("exp null", ["NoExpiry"], _signed({"user_id": "alice", "exp": None})),
+        ("user_id as a number", ["BadClaimType"], _signed({"user_id": 42})),
+        ("no user_id", ["NoUserId"], _signed({"sub": "alice"})),
+        ("nbf an hour ahead (no Stream rule)", ["NbfIgnored"], _signed({"user_id": "alice", "nbf": NOW + 3600})),
+        ("iat a day ahead (no Stream rule)", ["NbfIgnored"], _signed({"user_id": "alice", "iat": NOW + 86_400})),
+        ("HS512 under the secret", ["OtherAlgorithm"], _signed({"user_id": "alice"}, algorithm="HS512")),
+        ("HS256 with an empty signature", ["EmptySignature"], unsigned),
+    ]
+    return [(comment, flags, {**base, "token": token}) for comment, flags, token in made]
 
 
 def _tamper(token: str) -> str:
@@ -267,49 +257,49 @@ def build_all() -> dict[str, str]:
         dev_tokens.append((user_id, test["output"]))
     verify = builder.group(
         "stream.token.verify",
-        {"name": "Stream's documented rules (PyJWT HS256 + user_id + development tokens)", "implementation": "model"},
+        documented.source("Stream's documented rules (HS256 under the API secret, user_id, exp, development tokens)"),
         "tokens the SDKs made, judged as Stream documents an app judges them",
     )
-    model = {"stream.token.verify": _documented_verify}
+
+    def check(comment: str, flags: list[str], args: dict[str, Any]) -> None:
+        documented.add(builder, verify, comment, flags, args)
+
     for sdk, made in produced.items():
         for call, token in made[:6] + [m for m in made if m[0]["exp"] and m[0]["exp"] <= NOW][:2]:
             args = {"token": token, "secret": call["secret"], "now": NOW, "userId": call["userId"]}
             flags = ["Expired"] if call["exp"] and call["exp"] <= NOW else ["Normal"]
-            builder.add(verify, model, f"a {sdk} SDK token", flags, args)
+            check(f"a {sdk} SDK token", flags, args)
         call, token = made[0]
-        builder.add(
-            verify, model, f"{sdk}: another secret", ["WrongSecret"], {**_plain(call, token), "secret": "x" * 40}
-        )
-        builder.add(verify, model, f"{sdk}: tampered", ["Tampered"], {**_plain(call, token), "token": _tamper(token)})
-        builder.add(verify, model, f"{sdk}: another user", ["WrongUser"], {**_plain(call, token), "userId": "mallory"})
-        forever = {**_plain(call, token), "now": NOW + 100 * 365 * 86400}
-        builder.add(verify, model, f"{sdk}: no exp, a century later", ["NoExpiry"], forever)
+        check(f"{sdk}: another secret", ["WrongSecret"], {**_plain(call, token), "secret": "x" * 40})
+        check(f"{sdk}: tampered", ["Tampered"], {**_plain(call, token), "token": _tamper(token)})
+        check(f"{sdk}: another user", ["WrongUser"], {**_plain(call, token), "userId": "mallory"})
+        check(f"{sdk}: no exp, a century later", ["NoExpiry"], {**_plain(call, token), "now": NOW + 100 * 365 * 86400})
     for user_id, token in dev_tokens[:4]:
         base = {"token": token, "secret": SECRET, "now": NOW, "userId": user_id}
-        builder.add(verify, model, "dev token, auth checks off", ["DevToken"], {**base, "authChecks": False})
-        builder.add(verify, model, "dev token, auth checks on", ["DevTokenAuthOn"], {**base, "authChecks": True})
+        check("dev token, auth checks off", ["DevToken"], {**base, "authChecks": False})
+        check("dev token, auth checks on", ["DevTokenAuthOn"], {**base, "authChecks": True})
     unsecured = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJ1c2VyX2lkIjoiYWxpY2UifQ."
-    builder.add(verify, model, "alg none", ["AlgNone"], {"token": unsecured, "secret": SECRET, "now": NOW})
+    check("alg none", ["AlgNone"], {"token": unsecured, "secret": SECRET, "now": NOW})
     for junk in ("", "a.b", "a.b.c.d", "!!.e30.x"):
-        builder.add(verify, model, "not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
-    _integration_mistakes(builder, verify, model, produced["node"][0])
+        check("not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
+    for comment, flags, args in _claim_cases():
+        check(comment, flags, args)
+    _integration_mistakes(check, produced["node"][0])
     return {"stream_chat_token.json": builder.render()}
 
 
 def _integration_mistakes(
-    builder: VectorFileBuilder, verify: dict[str, Any], model: Mapping[str, Any], made: tuple[dict[str, Any], str]
+    check: Callable[[str, list[str], dict[str, Any]], None], made: tuple[dict[str, Any], str]
 ) -> None:
     """Mistakes an integrator makes (what ``conformance inspect`` names): tokens by the node SDK or PyJWT."""
     call, token = made
     newline = {**_plain(call, token), "secret": call["secret"] + "\n"}
-    builder.add(verify, model, "the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
-    upper = jwt.encode({"user_id": "Alice"}, SECRET, algorithm="HS256")
-    case = {"token": upper, "secret": SECRET, "now": NOW, "userId": "alice"}
-    builder.add(verify, model, "user_id Alice, the user alice", ["UserIdCase"], case)
-    number = jwt.encode({"user_id": 42}, SECRET, algorithm="HS256")
-    builder.add(verify, model, "user_id 42 as a number", ["UserIdType"], {**case, "token": number, "userId": "42"})
-    millis = jwt.encode({"user_id": "alice", "exp": (NOW + 3600) * 1000}, SECRET, algorithm="HS256")
-    builder.add(verify, model, "exp in milliseconds", ["ExpMilliseconds"], {**case, "token": millis})
+    check("the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
+    case = {"token": _signed({"user_id": "Alice"}), "secret": SECRET, "now": NOW, "userId": "alice"}
+    check("user_id Alice, the user alice", ["UserIdCase"], case)
+    check("user_id 42 as a number", ["UserIdType"], {**case, "token": _signed({"user_id": 42}), "userId": "42"})
+    millis = _signed({"user_id": "alice", "exp": (NOW + 3600) * 1000})
+    check("exp in milliseconds", ["ExpMilliseconds"], {**case, "token": millis})
 
 
 def _plain(call: Mapping[str, Any], token: str) -> dict[str, Any]:

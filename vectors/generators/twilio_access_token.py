@@ -4,8 +4,9 @@
 Every SDK gets the same inputs at a fixed clock (node's ``Date.now`` and Python's ``time.time`` are frozen by the
 references); the Java SDK reads the JVM clock, so its group holds the token's layout with the clock fields abstracted
 (``twilio.access_token.create_java``). Every expected token, layout or error is what that SDK answered. The
-verifier's vectors are tokens made by the SDKs, and tampered ones, answered by an independent model of Twilio's
-documented rules (PyJWT's HS256 verification plus the cty, iss, sub, exp, nbf and 24-hour rules), not by the port.
+verifier's vectors are tokens made by the SDKs, tampered and re-signed ones, answered by the live references of Twilio's
+documented rules (jsonwebtoken in ``node_ref`` and PyJWT, each with the cty, iss, sub, exp, nbf, 24-hour and grants
+rules), recorded only where both agree (:mod:`vectors.generators._documented_verifiers`), not by the port.
 Run: ``python -m vectors.generators.twilio_access_token [OUT_DIR]``.
 """
 
@@ -20,10 +21,10 @@ from typing import Any
 import jwt
 
 from conformance.catalog.flows import TWILIO_NOW
-from conformance.errors import BadSignature, InvalidClaims, MalformedToken, TokenExpired, TokenNotYetValid
 from conformance.spec import built
 from conformance.vectorgen import VectorFileBuilder, write_files
-from conformance.vendors.twilio_access_token import CTY, MAX_TTL, TtlTooLong, WrongContentType
+from conformance.vendors.twilio_access_token import MAX_TTL
+from vectors.generators import _documented_verifiers as documented
 
 NOW = TWILIO_NOW
 SECRET = "handoff-conformance-twilio-secret-01"  # 36 bytes: long enough for the Java SDK's jjwt
@@ -103,6 +104,13 @@ NOTES = {
     "WrongCty": {"bugType": "MODIFIED", "description": "The header's cty is not twilio-fpa;v=1."},
     "AlgNone": {"bugType": "ALG_CONFUSION", "description": "alg none with an empty signature."},
     "Malformed": {"bugType": "MALFORMED", "description": "Not three base64url segments of JSON objects."},
+    "BadClaimType": {
+        "bugType": "MALFORMED",
+        "description": "exp, nbf or iat not a number, or grants not an object: refused.",
+    },
+    "NoExp": {"bugType": "EXPIRY_BYPASS", "description": "No exp: every Access Token has a limited lifetime."},
+    "OtherAlgorithm": {"bugType": "ALG_CONFUSION", "description": "HS512 under the secret: only HS256 is accepted."},
+    "EmptySignature": {"bugType": "SIGNATURE_BYPASS", "description": "alg HS256 with an empty signature part."},
     "SecretTrailingNewline": {
         "bugType": "FUNCTIONALITY",
         "description": "One side's API key secret ends with the newline of the file or environment variable it was"
@@ -166,48 +174,6 @@ def _source(name: str, implementation: Any) -> dict[str, str]:
     return {"name": name, "implementation": implementation.name, **implementation.versions()}
 
 
-# --- the documented verifier, modelled independently of the port ---------------------------------------------------
-
-
-def _documented_verify(args: Mapping[str, Any]) -> dict[str, Any]:
-    token, now = args["token"], args["now"]
-    if token.count(".") != 2:
-        raise MalformedToken("a token has three segments")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # PyJWT warns of keys under 32 bytes: the vectors hold such tokens
-            header = jwt.get_unverified_header(token)
-            claims = jwt.decode(
-                token,
-                args["secret"].encode("utf-8", "replace"),
-                algorithms=["HS256"],
-                options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_iss": False},
-            )
-    except jwt.InvalidSignatureError:
-        raise BadSignature("the signature does not verify") from None
-    except jwt.InvalidTokenError:
-        raise MalformedToken("not an HS256 JWT") from None
-    if header.get("cty") != CTY:
-        raise WrongContentType("cty is not twilio-fpa;v=1")
-    if args.get("keySid") is not None and claims.get("iss") != args["keySid"]:
-        raise InvalidClaims("iss is not the API key SID")
-    if args.get("accountSid") is not None and claims.get("sub") != args["accountSid"]:
-        raise InvalidClaims("sub is not the account SID")
-    if "exp" not in claims:
-        raise InvalidClaims("no exp")
-    if claims["exp"] <= now:
-        raise TokenExpired("the token expired")
-    if claims.get("nbf") is not None and claims["nbf"] > now:
-        raise TokenNotYetValid("the token is not valid yet")
-    if claims["exp"] - claims.get("nbf", claims.get("iat", now)) > MAX_TTL:
-        raise TtlTooLong("valid for more than 24 hours")
-    if not isinstance(claims.get("grants"), dict):
-        raise InvalidClaims("grants is not an object")
-    grants = claims["grants"]
-    products = sorted(name for name in grants if name != "identity")
-    return {"identity": grants.get("identity"), "grants": products, "exp": claims["exp"], "region": header.get("twr")}
-
-
 def _plain(call: Mapping[str, Any], token: str, now: int = NOW + 1) -> dict[str, Any]:
     return {
         "token": token,
@@ -218,11 +184,19 @@ def _plain(call: Mapping[str, Any], token: str, now: int = NOW + 1) -> dict[str,
     }
 
 
-def _resigned(token: str, secret: str, **changes: Any) -> str:
-    """The token's claims re-signed by PyJWT with header fields changed (``header``) or claims changed."""
-    header = {**jwt.get_unverified_header(token), **changes.pop("header", {})}
+def _resigned(token: str, secret: str, algorithm: str = "HS256", drop: tuple[str, ...] = (), **changes: Any) -> str:
+    """The token's claims re-signed by PyJWT with header fields changed (``header``; ``None`` removes one), claims
+    changed, or claims dropped."""
+    header = {**jwt.get_unverified_header(token), **changes.pop("header", {}), "alg": algorithm}
     claims = {**jwt.decode(token, options={"verify_signature": False}), **changes}
-    return jwt.encode(claims, secret, algorithm="HS256", headers=header)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PyJWT warns of HS512 keys under 64 bytes
+        return jwt.encode(
+            {k: v for k, v in claims.items() if k not in drop},
+            secret,
+            algorithm=algorithm,
+            headers={k: v for k, v in header.items() if v is not None},
+        )
 
 
 def build_all() -> dict[str, str]:
@@ -257,43 +231,64 @@ def build_all() -> dict[str, str]:
         builder.add(java, refs["java"], comment, flags, dict(args))
     verify = builder.group(
         "twilio.access_token.verify",
-        {"name": "Twilio's documented rules (PyJWT HS256 + cty, iss, sub, exp, nbf, 24 h)", "implementation": "model"},
+        documented.source("Twilio's documented rules (HS256, cty twilio-fpa;v=1, iss, sub, exp, nbf, 24 h, grants)"),
         "tokens the SDKs made, judged as Twilio documents its services judge them",
     )
-    model = {"twilio.access_token.verify": _documented_verify}
+
+    def check(comment: str, flags: list[str], args: dict[str, Any]) -> None:
+        documented.add(builder, verify, comment, flags, args)
+
     for sdk, tokens in made.items():
         for call, token, flags, comment in tokens:
-            builder.add(verify, model, f"the {sdk} SDK's token: {comment}", flags, _plain(call, token))
+            check(f"the {sdk} SDK's token: {comment}", flags, _plain(call, token))
         call, token, _, _ = tokens[0]
-        builder.add(
-            verify, model, f"{sdk}: another secret", ["WrongSecret"], {**_plain(call, token), "secret": "x" * 40}
-        )
+        check(f"{sdk}: another secret", ["WrongSecret"], {**_plain(call, token), "secret": "x" * 40})
         tampered = _resigned(token, "not-the-secret-" * 3, grants={"identity": "admin"})
         forged = (
             token.rsplit(".", 1)[0].rsplit(".", 1)[0] + "." + tampered.split(".")[1] + "." + token.rsplit(".", 1)[1]
         )
-        builder.add(verify, model, f"{sdk}: tampered grants", ["Tampered"], {**_plain(call, token), "token": forged})
-        builder.add(verify, model, f"{sdk}: a day later", ["Expired"], _plain(call, token, NOW + 86_400))
-        builder.add(verify, model, f"{sdk}: another key SID", ["WrongKeySid"], {**_plain(call, token), "keySid": "SK1"})
-        builder.add(
-            verify, model, f"{sdk}: another account", ["WrongAccount"], {**_plain(call, token), "accountSid": "AC1"}
-        )
+        check(f"{sdk}: tampered grants", ["Tampered"], {**_plain(call, token), "token": forged})
+        check(f"{sdk}: a day later", ["Expired"], _plain(call, token, NOW + 86_400))
+        check(f"{sdk}: another key SID", ["WrongKeySid"], {**_plain(call, token), "keySid": "SK1"})
+        check(f"{sdk}: another account", ["WrongAccount"], {**_plain(call, token), "accountSid": "AC1"})
         wrong_cty = _resigned(token, call["secret"], header={"cty": "JWT"})
-        builder.add(verify, model, f"{sdk}: cty JWT", ["WrongCty"], {**_plain(call, token), "token": wrong_cty})
+        check(f"{sdk}: cty JWT", ["WrongCty"], {**_plain(call, token), "token": wrong_cty})
         later = _resigned(token, call["secret"], nbf=NOW + 600)
-        builder.add(
-            verify, model, f"{sdk}: nbf in 10 minutes", ["NotYetValid"], {**_plain(call, token), "token": later}
-        )
+        check(f"{sdk}: nbf in 10 minutes", ["NotYetValid"], {**_plain(call, token), "token": later})
     unsecured = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIiwiY3R5IjoidHdpbGlvLWZwYTt2PTEifQ.eyJncmFudHMiOnt9fQ."
-    builder.add(verify, model, "alg none", ["AlgNone"], {"token": unsecured, "secret": SECRET, "now": NOW})
+    check("alg none", ["AlgNone"], {"token": unsecured, "secret": SECRET, "now": NOW})
     for junk in ("", "a.b", "a.b.c.d", "!!.e30.x"):
-        builder.add(verify, model, "not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
+        check("not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
+    for comment, flags, args in _claim_cases(made["node"][0][1]):
+        check(comment, flags, args)
     call, token, _, _ = made["node"][0]
     newline = {**_plain(call, token), "secret": call["secret"] + "\n"}
-    builder.add(verify, model, "the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
+    check("the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
     swapped = _resigned(token, call["secret"], iss=call["accountSid"], sub=call["keySid"])
-    builder.add(verify, model, "iss and sub swapped", ["SwappedSids"], {**_plain(call, token), "token": swapped})
+    check("iss and sub swapped", ["SwappedSids"], {**_plain(call, token), "token": swapped})
     return {"twilio_access_token.json": builder.render()}
+
+
+def _claim_cases(token: str) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """Tokens no SDK makes but a verifier meets, re-signed from the node SDK's first token: the header's cty, claim
+    types, a missing exp, grants that are not an object, nbf and iat windows, other algorithms."""
+    call = {"secret": SECRET, "keySid": KEY, "accountSid": ACCOUNT}
+    unsigned = token.rsplit(".", 1)[0] + "."
+    cases = [
+        ("no cty", ["WrongCty"], _resigned(token, SECRET, header={"cty": None})),
+        ("exp as a string", ["BadClaimType"], _resigned(token, SECRET, exp=str(NOW + 600))),
+        ("nbf null", ["BadClaimType"], _resigned(token, SECRET, nbf=None)),
+        ("no exp", ["NoExp"], _resigned(token, SECRET, exp=None, drop=("exp",))),
+        ("grants a list", ["BadClaimType"], _resigned(token, SECRET, grants=["chat"])),
+        ("no grants.identity", ["NoIdentity"], _resigned(token, SECRET, grants={"chat": {}})),
+        ("exp 24 h after nbf", ["Normal"], _resigned(token, SECRET, nbf=NOW, exp=NOW + MAX_TTL)),
+        ("exp 24 h + 1 s after nbf", ["TtlOverMax"], _resigned(token, SECRET, nbf=NOW, exp=NOW + MAX_TTL + 1)),
+        ("exp 25 h after iat, no nbf", ["TtlOverMax"], _resigned(token, SECRET, iat=NOW - 3600, exp=NOW + MAX_TTL)),
+        ("exp at now + 1 s", ["Normal"], _resigned(token, SECRET, exp=NOW + 2)),
+        ("HS512 under the secret", ["OtherAlgorithm"], _resigned(token, SECRET, algorithm="HS512")),
+        ("HS256 with an empty signature", ["EmptySignature"], unsigned),
+    ]
+    return [(comment, flags, {**_plain(call, made), "token": made}) for comment, flags, made in cases]
 
 
 def main(argv: list[str] | None = None) -> int:

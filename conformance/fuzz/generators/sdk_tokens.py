@@ -9,6 +9,7 @@ Verifier cases are tokens made by the port in a random SDK's layout, development
 
 from __future__ import annotations
 
+import json
 import random
 from typing import Any
 
@@ -58,6 +59,12 @@ def create_java(rnd: random.Random) -> dict[str, Any]:
     return args
 
 
+def _as_sent(text: str | None) -> str | None:
+    """``text`` as a verifier receives it over JSON: a surrogate pair drawn as two code units is one code point (as
+    in every UTF-16 runtime), a lone surrogate stays one."""
+    return None if text is None else json.loads(json.dumps(text))
+
+
 def dev_token(rnd: random.Random) -> dict[str, Any]:
     return {"userId": _text(rnd)}
 
@@ -77,7 +84,7 @@ def verify(rnd: random.Random) -> dict[str, Any]:
         "token": token,
         "secret": secret if rnd.random() < 0.9 else _secret(rnd),
         "now": NOW + m.between(rnd, -86_400, 86_400 * 60),
-        "userId": user_id if rnd.random() < 0.8 else None,
+        "userId": _as_sent(user_id) if rnd.random() < 0.8 else None,
         "authChecks": rnd.random() < 0.7,
     }
 
@@ -160,8 +167,8 @@ def twilio_verify(rnd: random.Random) -> dict[str, Any]:
         "token": token,
         "secret": args["secret"] if rnd.random() < 0.9 else _secret(rnd),
         "now": args["now"] + m.between(rnd, -7200, 90_000),
-        "keySid": args["keySid"] if rnd.random() < 0.8 else None,
-        "accountSid": args["accountSid"] if rnd.random() < 0.8 else m.one_of(rnd, (None, "AC" + "9" * 32)),
+        "keySid": _as_sent(args["keySid"]) if rnd.random() < 0.8 else None,
+        "accountSid": _as_sent(args["accountSid"]) if rnd.random() < 0.8 else m.one_of(rnd, (None, "AC" + "9" * 32)),
     }
 
 
