@@ -469,6 +469,30 @@ class MissingClaim(InvalidClaims):
     reason = "MissingClaim"
 
 
+class UserMismatch(InvalidClaims):
+    """The token's ``user_id`` is not the user who connects."""
+
+    reason = "UserMismatch"
+
+
+class DevTokenRefused(BadSignature):
+    """A development token (signature ``devtoken``) where the app has auth checks on."""
+
+    reason = "DevTokenRefused"
+
+
+class TtlTooLong(InvalidClaims):
+    """A token valid for more than 24 hours, which Twilio refuses."""
+
+    reason = "TtlTooLong"
+
+
+class WrongContentType(InvalidClaims):
+    """The header's ``cty`` is not ``twilio-fpa;v=1``."""
+
+    reason = "WrongContentType"
+
+
 class ClaimType(InvalidClaims):
     """A claim holds another JSON type than the scheme's (an ``external_id`` sent as a number)."""
 

@@ -59,6 +59,7 @@ from conformance.errors import (
     TokenExpired,
     TokenNotYetValid,
     TokenTooOld,
+    UnencodableText,
     UnsignedToken,
 )
 
@@ -350,6 +351,48 @@ def verify_hs256(decoded: Decoded, key: bytes) -> None:
         raise BadSignature("the signature does not verify")
 
 
+def read_json_objects(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``jwt.decode(token, {complete: true})`` decides the JWS form (:func:`decode`); the header and payload are then
+    read as the UTF-8 JSON objects RFC 7515 and 7519 make them (jws reads the header as latin-1 and the payload with
+    U+FFFD for bad UTF-8). Returns ``(header, payload)``.
+
+    Raises :class:`MalformedToken`; ``InvalidArgument`` for a token that is not a ``str``.
+    """
+    segments = decode(token).segments
+    objects: list[Any] = []
+    for segment in segments[:2]:
+        try:
+            objects.append(jsjson.parse(b64_lenient(segment).decode("utf-8")))
+        except (UnicodeDecodeError, ValueError):
+            raise MalformedToken("the header or payload is not UTF-8 JSON") from None
+    header, payload = objects
+    if not (isinstance(header, dict) and isinstance(payload, dict)):
+        raise MalformedToken("the header or payload is not a JSON object")
+    return header, payload
+
+
+def check_hs256_signature(token: str, secret: str) -> None:
+    """The signature steps of ``jwt.verify(token, secret, {algorithms: ['HS256']})`` for a token :func:`decode`
+    reads and whose ``alg`` is HS256 (the time claims left to the caller), under the secret's UTF-8 bytes.
+
+    Raises :class:`UnencodableText` (a secret with a lone surrogate), :class:`BadSignature` (an empty signature, or
+    not the HS256 signature), :class:`EmptyKey` (a signature and an empty secret), :class:`SecretIsAsymmetricKey`
+    (a PEM key as the secret), :class:`MalformedToken`; ``InvalidArgument`` for arguments that are not ``str``.
+    """
+    require_str(secret, "secret")
+    try:
+        secret.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnencodableText("the secret has no UTF-8 encoding (a lone surrogate)") from None
+    decoded = decode(token)
+    signed = bool(decoded.signature.strip())
+    if not signed and secret:
+        raise BadSignature("the token has no signature")
+    if signed and not secret:
+        raise EmptyKey("the secret must not be empty")
+    verify_hs256(decoded, hmac_key(secret, parses_as=is_any_pem_key, allow_empty=True))
+
+
 # --- a scheme's rules (the hs256_jwt.verify kind's steps 2-8) ------------------------------------------------------
 
 
@@ -481,6 +524,7 @@ __all__ = [
     "JwsParts",
     "b64_lenient",
     "check_claims",
+    "check_hs256_signature",
     "check_jwt_header",
     "check_nbf_exp",
     "compact_hs256",
@@ -493,6 +537,7 @@ __all__ = [
     "is_number",
     "is_private_pem",
     "js_timestamp",
+    "read_json_objects",
     "select_secret",
     "sign_header",
     "verify_hs256",

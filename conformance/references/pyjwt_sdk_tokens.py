@@ -34,17 +34,20 @@ from jwt import api_jws, api_jwt
 from conformance.arguments import require_bool, require_int, require_str
 from conformance.errors import (
     BadSignature,
+    DevTokenRefused,
     EmptyKey,
     InvalidClaims,
     MalformedToken,
     SecretIsAsymmetricKey,
     TokenExpired,
     TokenNotYetValid,
+    TtlTooLong,
     UnencodableText,
+    UserMismatch,
+    WrongContentType,
 )
 from conformance.outcome import OpFunction
-from conformance.vendors.stream_chat import DEV_SIGNATURE, DevTokenRefused, UserMismatch
-from conformance.vendors.twilio_access_token import CTY, MAX_TTL, TtlTooLong, WrongContentType
+from conformance.primitives.sdk_tokens import DEV_SIGNATURE, TWILIO_CTY, TWILIO_MAX_TTL
 
 #: A development token's segments: Base64 in either alphabet, padded or not (the node SDK writes standard, padded).
 _DEV_SEGMENT = re.compile(r"[A-Za-z0-9+/\-_]*={0,2}")
@@ -149,7 +152,7 @@ def twilio_verify(args: Mapping[str, Any]) -> dict[str, Any]:
     if header.get("alg") != "HS256":
         raise MalformedToken("the token is not HS256")
     _signature(token, secret)
-    if header.get("cty") != CTY:
+    if header.get("cty") != TWILIO_CTY:
         raise WrongContentType("cty is not twilio-fpa;v=1")
     if args.get("keySid") is not None and claims.get("iss") != args["keySid"]:
         raise InvalidClaims("iss is not the API key SID")
@@ -164,7 +167,7 @@ def twilio_verify(args: Mapping[str, Any]) -> dict[str, Any]:
         raise TokenExpired("the token expired")
     if claims.get("nbf") is not None and claims["nbf"] > now:
         raise TokenNotYetValid("the token is not valid yet")
-    if claims["exp"] - claims.get("nbf", claims.get("iat", now)) > MAX_TTL:
+    if claims["exp"] - claims.get("nbf", claims.get("iat", now)) > TWILIO_MAX_TTL:
         raise TtlTooLong("the token is valid for more than 24 hours")
     grants = claims.get("grants")
     if not isinstance(grants, dict):

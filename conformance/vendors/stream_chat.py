@@ -24,32 +24,31 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 import re
 from collections.abc import Mapping
-from hashlib import sha256
 from typing import Any
 
 from conformance import jsjson
 from conformance.arguments import require_bool, require_int, require_str
 from conformance.codecs import encode_base64_url_safe, java_utf8_encode
 from conformance.errors import (
-    BadSignature,
+    DevTokenRefused,
     EmptyKey,
     EmptySecret,
     InvalidArgument,
     InvalidClaims,
     MalformedToken,
     TokenExpired,
+    UserMismatch,
 )
 from conformance.primitives import jwt as prim
+from conformance.primitives.sdk_tokens import DEV_SIGNATURE
 
 SDKS = ("node", "python", "java")
 JAVA_SUBJECT = "Stream Chat Java SDK"
 #: The header of every node and Python token, and of the development token: {"alg":"HS256","typ":"JWT"}.
 JWT_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
-DEV_SIGNATURE = "devtoken"
 _JAVA_KEY_BYTES = 32
 _JACKSON_ESCAPE = re.compile('[\\x00-\\x1f"\\\\\ud800-\udfff\U00010000-\U0010ffff]')
 _JACKSON_SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -59,18 +58,6 @@ class WeakKey(InvalidArgument):
     """The Java SDK's jjwt refuses an HS256 key shorter than 256 bits (``WeakKeyException``)."""
 
     reason = "WeakKey"
-
-
-class UserMismatch(InvalidClaims):
-    """The token's ``user_id`` is not the user who connects."""
-
-    reason = "UserMismatch"
-
-
-class DevTokenRefused(BadSignature):
-    """A development token (signature ``devtoken``) where the app has auth checks on."""
-
-    reason = "DevTokenRefused"
 
 
 def _jackson_string(text: str) -> str:
@@ -166,8 +153,11 @@ def verify_token(
 
     HS256 under the secret's UTF-8 bytes, ``user_id`` a string (``user_id`` given: equal), ``exp`` a number in the
     future when present. With ``auth_checks`` off, a token whose signature is ``devtoken`` is accepted unsigned.
-    Raises :class:`MalformedToken`, :class:`BadSignature`, :class:`DevTokenRefused`, :class:`InvalidClaims`,
-    :class:`UserMismatch`, :class:`TokenExpired` or :class:`InvalidArgument`.
+    The token is read as jsonwebtoken reads it (RFC 7515's base64url, no padding), its signature checked as
+    ``jwt.verify`` checks it (:func:`conformance.primitives.jwt.check_hs256_signature`). Raises
+    :class:`MalformedToken`, :class:`BadSignature`, :class:`EmptyKey`, :class:`SecretIsAsymmetricKey`,
+    :class:`UnencodableText`, :class:`DevTokenRefused`, :class:`InvalidClaims`, :class:`UserMismatch`,
+    :class:`TokenExpired` or :class:`InvalidArgument`.
     """
     require_str(token, "token")
     require_str(secret, "secret")
@@ -178,14 +168,14 @@ def verify_token(
         raise MalformedToken("a token has three segments")
     if pieces[2] == DEV_SIGNATURE and auth_checks:
         raise DevTokenRefused("a development token where auth checks are on")
-    header = _json_object(_segment(pieces[0]), "header")
-    claims = _json_object(_segment(pieces[1]), "payload")
-    if pieces[2] != DEV_SIGNATURE:
+    if pieces[2] == DEV_SIGNATURE:
+        _json_object(_segment(pieces[0]), "header")
+        claims = _json_object(_segment(pieces[1]), "payload")
+    else:
+        header, claims = prim.read_json_objects(token)
         if header.get("alg") != "HS256":
             raise MalformedToken("the token is not HS256")
-        expected = hmac.new(java_utf8_encode(secret), f"{pieces[0]}.{pieces[1]}".encode("ascii"), sha256).digest()
-        if not hmac.compare_digest(expected, _segment(pieces[2])):
-            raise BadSignature("the signature does not verify under the secret")
+        prim.check_hs256_signature(token, secret)
     if not isinstance(claims.get("user_id"), str):
         raise InvalidClaims("the token has no user_id string")
     if user_id is not None and claims["user_id"] != user_id:

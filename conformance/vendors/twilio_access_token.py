@@ -24,7 +24,6 @@ exact token for a known clock. :func:`verify_token` is what Twilio documents its
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import re
@@ -38,7 +37,6 @@ from conformance import jsjson
 from conformance.arguments import require_int, require_str
 from conformance.codecs import encode_base64_url_safe, java_utf8_encode
 from conformance.errors import (
-    BadSignature,
     EmptyKey,
     EmptySecret,
     IntOverflow,
@@ -47,12 +45,14 @@ from conformance.errors import (
     MalformedToken,
     TokenExpired,
     TokenNotYetValid,
+    TtlTooLong,
+    WrongContentType,
 )
 from conformance.primitives import jwt as prim
+from conformance.primitives.sdk_tokens import TWILIO_CTY as CTY
+from conformance.primitives.sdk_tokens import TWILIO_MAX_TTL as MAX_TTL
 
 SDKS = ("node", "python", "java")
-CTY = "twilio-fpa;v=1"
-MAX_TTL = 86_400
 DEFAULT_TTL = 3600
 #: grant type -> (its key in the token, its options in the order every SDK but Java writes them)
 GRANTS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
@@ -99,18 +99,6 @@ class WeakKey(InvalidArgument):
     """jjwt refuses an HS256 key shorter than 256 bits (``WeakKeyException``)."""
 
     reason = "WeakKey"
-
-
-class TtlTooLong(InvalidClaims):
-    """A token valid for more than 24 hours, which Twilio refuses."""
-
-    reason = "TtlTooLong"
-
-
-class WrongContentType(InvalidClaims):
-    """The header's ``cty`` is not ``twilio-fpa;v=1``."""
-
-    reason = "WrongContentType"
 
 
 # --- arguments ------------------------------------------------------------------------------------------------------
@@ -397,16 +385,6 @@ def create_token(args: Mapping[str, Any], *, sdk: str, now: int | None = None, n
 # --- the documented verifier ------------------------------------------------------------------------------------------
 
 
-def _segment_json(segment: str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise MalformedToken(f"the {what} is not base64url JSON") from None
-    if not isinstance(value, dict):
-        raise MalformedToken(f"the {what} is not a JSON object")
-    return value
-
-
 def verify_token(
     token: str, secret: str, *, now: int, key_sid: str | None = None, account_sid: str | None = None
 ) -> dict[str, Any]:
@@ -415,7 +393,9 @@ def verify_token(
 
     HS256 under the secret's UTF-8 bytes, ``cty`` ``twilio-fpa;v=1``, ``iss`` the API key SID and ``sub`` the account
     SID (when given), ``exp`` a number in the future and at most 24 hours after ``nbf`` (or ``iat``, else now),
-    ``nbf`` not in the future, ``grants`` an object. Raises :class:`MalformedToken`, :class:`BadSignature`,
+    ``nbf`` not in the future, ``grants`` an object; the token read and its signature checked as jsonwebtoken does
+    (:func:`conformance.primitives.jwt.check_hs256_signature`: also :class:`EmptyKey`, :class:`UnencodableText`,
+    :class:`SecretIsAsymmetricKey`). Raises :class:`MalformedToken`, :class:`BadSignature`,
     :class:`WrongContentType`, :class:`InvalidClaims`, :class:`TokenExpired`, :class:`TokenNotYetValid`,
     :class:`TtlTooLong` or :class:`InvalidArgument`.
     """
@@ -425,12 +405,10 @@ def verify_token(
     pieces = token.split(".")
     if len(pieces) != 3:
         raise MalformedToken("a token has three segments")
-    header = _segment_json(pieces[0], "header")
-    claims = _segment_json(pieces[1], "payload")
+    header, claims = prim.read_json_objects(token)
     if header.get("alg") != "HS256":
         raise MalformedToken("the token is not HS256")
-    if not prim.hs256_matches(f"{pieces[0]}.{pieces[1]}", pieces[2], java_utf8_encode(secret)):
-        raise BadSignature("the signature does not verify under the secret")
+    prim.check_hs256_signature(token, secret)
     if header.get("cty") != CTY:
         raise WrongContentType("cty is not twilio-fpa;v=1")
     if key_sid is not None and claims.get("iss") != key_sid:

@@ -32,6 +32,7 @@ NOW = STREAM_NOW
 SECRET = "handoff-conformance-stream-secret-0001"  # 38 bytes: long enough for the Java SDK's jjwt
 
 NOTES = {
+    **documented.READING_NOTES,
     "Normal": {"bugType": "BASIC", "description": "An ordinary user token."},
     "NoExpiry": {
         "bugType": "WEAKNESS",
@@ -284,6 +285,8 @@ def build_all() -> dict[str, str]:
         check("not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
     for comment, flags, args in _claim_cases():
         check(comment, flags, args)
+    for comment, flags, token, secret in documented.reading_cases(_signed({"user_id": "alice"}), SECRET):
+        check(comment, flags, {"token": token, "secret": secret, "now": NOW, "userId": "alice"})
     _integration_mistakes(check, produced["node"][0])
     return {"stream_chat_token.json": builder.render()}
 

@@ -33,6 +33,7 @@ KEY = "SK" + "fedcba9876543210" * 2
 CHAT = {"type": "chat", "serviceSid": "IS" + "0" * 32}
 
 NOTES = {
+    **documented.READING_NOTES,
     "Normal": {"bugType": "BASIC", "description": "An ordinary Access Token with a chat grant."},
     "AllGrants": {
         "bugType": "FUNCTIONALITY",
@@ -261,6 +262,9 @@ def build_all() -> dict[str, str]:
         check("not a token", ["Malformed"], {"token": junk, "secret": SECRET, "now": NOW})
     for comment, flags, args in _claim_cases(made["node"][0][1]):
         check(comment, flags, args)
+    call, token, _, _ = made["node"][0]
+    for comment, flags, changed, secret in documented.reading_cases(token, call["secret"]):
+        check(comment, flags, {**_plain(call, changed), "secret": secret})
     call, token, _, _ = made["node"][0]
     newline = {**_plain(call, token), "secret": call["secret"] + "\n"}
     check("the verifier's secret read with its newline", ["SecretTrailingNewline"], newline)
