@@ -22,7 +22,9 @@ from conformance.outcome import Outcome
 from conformance.primitives.jwt import b64_lenient
 from conformance.spec import built
 
-VERIFIER = "python"
+#: The documented verifier that judges every token: jsonwebtoken with the vendor's rules (node_ref), a live reference,
+#: never the port under test (which answers the same: tests/test_sdk_verify_references.py).
+VERIFIER = "node"
 
 
 def _answer(outcome: Outcome) -> str:
@@ -119,7 +121,7 @@ def _verdict(verifier: Implementation, op: str, args: Mapping[str, Any] | None) 
 
 def compare(flow_id: str, implementations: Sequence[Implementation] | None = None) -> dict[str, Any] | None:
     """The flow's SDK x SDK matrix over the SDKs among ``implementations`` (default: all of the flow's SDKs that
-    are available), or ``None`` when fewer than two can run. Raises :class:`UsageError` for an unknown flow."""
+    are available), or ``None`` when fewer than two can run or the documented verifier cannot. Raises :class:`UsageError` for an unknown flow."""
     entry = catalog.flow(flow_id)
     spec = entry.sdk_matrix
     if spec is None:
@@ -133,6 +135,8 @@ def compare(flow_id: str, implementations: Sequence[Implementation] | None = Non
     if len(sdks) < 2:
         return None
     verifier = built(VERIFIER)
+    if verifier.unavailable():
+        return None
     inputs = spec.inputs()
     answers = {i.name: i.call_many([(op, _fitted(op, args)) for _, args in inputs]) for i, op in sdks}
     verdicts = {
@@ -203,8 +207,9 @@ def markdown(matrices: Mapping[str, Any]) -> str:
         "Written by `python -m conformance.sdk_matrix docs/sdk-matrix.md` from the live SDKs (`conformance.sdk_matrix`;",
         "the inputs are the flow's `sdk_matrix` in `conformance/catalog/flows.py`); `conformance run --html` shows the",
         "same matrix. A cell (row, column) gives the inputs on which both SDKs answered the same bytes (or refused for",
-        "the same reason), then those on which the documented verifier gives both tokens the same verdict; every other",
-        "input is explained below the table, with the verdicts when they differ. An SDK that reads its own clock",
+        "the same reason), then those on which the documented verifier gives both tokens the same verdict (the",
+        "vendor's documented rules on jsonwebtoken, `node_ref`, a live reference: never the port under test); every",
+        "other input is explained below the table, with the verdicts when they differ. An SDK that reads its own clock",
         "(Twilio's Java SDK) is compared by its token at that clock: its `exp` and `jti` differ from the others' on",
         "every input, and a fixed `nbf` (2025-12-02) is then far before its `exp`.",
     ]
