@@ -46,6 +46,8 @@ def count(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from conformance.fuzz.plan import ENGINES
+
     parser.add_argument("action", nargs="?", choices=["merge"], help="merge: combine the JSON records of shards")
     parser.add_argument("records", nargs="*", type=Path, metavar="RECORD", help="(merge) shard records to combine")
     parser.add_argument("--flow", help="the flow to fuzz (a flow id)")
@@ -63,6 +65,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--time-limit", type=seconds, default=None, metavar="SEC", help="stop after SEC seconds")
     parser.add_argument("--batch", type=whole(1), default=8192, help="cases per call_many batch (default 8192)")
+    parser.add_argument(
+        "--engine", choices=ENGINES, default="bulk", help="bulk (default), or legacy: the engine before it, to compare"
+    )
     parser.add_argument(
         "--keep", type=whole(0), default=None, help="divergences recorded in full (default 50; merge: all)"
     )
@@ -159,6 +164,7 @@ def _plan(args: argparse.Namespace) -> tuple[Plan, list[str]]:
         time_limit=args.time_limit,
         keep=keep,
         minimize=args.minimize,
+        engine=args.engine,
     )
     if args.dask is not None:
         from conformance.fuzz.cluster import check_plan

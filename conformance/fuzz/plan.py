@@ -26,9 +26,15 @@ def side(impl: str | None, adapter_spec: str | None, timeout: float = 30.0) -> I
     return ImplementationSpec.builtin(impl or "")
 
 
+#: The campaign engines (:mod:`conformance.fuzz.engine`): ``bulk`` (the default) and ``legacy``, the engine before
+#: it (kept to measure against: ``nox -s bench``). Both run the same cases and give the same record.
+ENGINES = ("bulk", "legacy")
+
+
 @dataclass(frozen=True)
 class Plan:
-    """What a campaign runs. ``keep`` divergences are recorded in full; the first ``minimize`` are minimized."""
+    """What a campaign runs. ``keep`` divergences are recorded in full; the first ``minimize`` are minimized;
+    ``engine`` is one of :data:`ENGINES`."""
 
     flow: str
     ops: tuple[str, ...]
@@ -41,6 +47,7 @@ class Plan:
     time_limit: float | None = None
     keep: int = 50
     minimize: int = 5
+    engine: str = "bulk"
 
 
 def select_ops(flow_id: str, patterns: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -79,6 +86,8 @@ def check(plan: Plan) -> tuple[Plan, list[str]]:
     """
     if plan.cases < 1:
         raise UsageError("--cases must be at least 1")
+    if plan.engine not in ENGINES:
+        raise UsageError(f"--engine takes one of {', '.join(ENGINES)}, got {plan.engine!r}")
     if plan.implementation == plan.reference:
         raise UsageError(f"{plan.reference.name} would be compared with itself; give another --against")
     notes: list[str] = []

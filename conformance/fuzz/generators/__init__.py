@@ -13,7 +13,7 @@ from typing import Any
 
 from conformance import catalog
 from conformance.errors import UsageError
-from conformance.fuzz.generators import khoros, params, pgp, sdk_tokens, tokens
+from conformance.fuzz.generators import fast, khoros, params, pgp, sdk_tokens, tokens
 
 Generator = Callable[[random.Random], dict[str, Any]]
 
@@ -58,4 +58,11 @@ def generator(op: str) -> Generator:
         raise UsageError(f"no campaign generator for op {op!r}") from None
 
 
-__all__ = ["EXCLUDED", "GENERATORS", "Generator", "generator"]
+def fast_generator(op: str) -> Generator:
+    """The fast generator of ``op`` where it has one (:mod:`conformance.fuzz.generators.fast`: the same cases from the
+    same stream), else its generator. Raises as :func:`generator` does."""
+    found = generator(op)
+    return fast.GENERATORS.get(op, found)
+
+
+__all__ = ["EXCLUDED", "GENERATORS", "Generator", "fast_generator", "generator"]
