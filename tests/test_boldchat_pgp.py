@@ -327,6 +327,48 @@ def test_armor_is_read_as_bouncycastle_reads_it(behaviour: str) -> None:
     assert same(old, current) is (behaviour not in VERSION_DIFFERENCES), (old.describe(), current.describe())
 
 
+def _chunk_reads(message: str, sizes: list[int], bulk: bool) -> list[object]:
+    """Each read of ``sizes`` (cycled) from ``message``'s armor until the data ends or fails: its bytes or its
+    failure, and what is left; ``bulk`` reads with ``read``, otherwise with ``read_byte`` one at a time."""
+    from conformance.openpgp.armor import ArmorDecoder, ReadFailure
+
+    try:
+        decoder = ArmorDecoder(message)
+    except ReadFailure as exc:
+        return [(type(exc).__name__, str(exc))]
+    seen: list[object] = []
+    for size in sizes * 400:
+        try:
+            if bulk:
+                data = decoder.read(size)
+            else:
+                out = bytearray()
+                while len(out) < size and (byte := decoder.read_byte()) >= 0:
+                    out.append(byte)
+                data = bytes(out)
+        except ReadFailure as exc:
+            return [*seen, (type(exc).__name__, str(exc), decoder.available())]
+        seen.append((data, decoder.available()))
+        if not data:
+            break
+    return seen
+
+
+def test_armor_bulk_reads_give_what_byte_reads_give() -> None:
+    """``ArmorDecoder.read`` decodes runs of Base64 at once: on the campaign's damaged messages it gives the bytes,
+    the failure and the position reading a byte at a time gives, whatever the read sizes."""
+    import random
+
+    from conformance.fuzz.generators.pgp import pgp_open
+
+    rnd = random.Random(20)
+    messages = [pgp_open(rnd)["message"] for _ in range(300)] + [f() for f in ARMOR_BEHAVIOURS.values()]
+    for index, message in enumerate(messages):
+        sizes = rnd.choice([[1], [2, 5], [3, 64, 7], [8192], [100, 1, 2048]])
+        expected = _chunk_reads(message, sizes, bulk=False)
+        assert _chunk_reads(message, sizes, bulk=True) == expected, (index, sizes)
+
+
 # --- bad input: typed errors, never key material --------------------------------------------------------------
 
 

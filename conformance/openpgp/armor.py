@@ -7,7 +7,6 @@ import base64
 import binascii
 import bisect
 import re
-from typing import Any
 
 from conformance.arguments import require_bytes, require_int, require_str
 from conformance.errors import InvalidArgument, PgpMalformed
@@ -20,9 +19,14 @@ _END = re.compile(r"(?=-----END PGP ([A-Z0-9 ,/]+)-----)")  # a lookahead: END m
 _KIND = re.compile(r"[A-Z0-9][A-Z0-9 ,/]*")
 
 
-def crc24(data: bytes) -> int:
-    """The armor checksum of ``data`` (RFC 4880 section 6.1). Raises ``InvalidArgument`` for data that is not bytes."""
-    return _crc_update(0xB704CE, require_bytes(data, "data"))
+#: The CRC-24 register before any byte (RFC 4880 section 6.1).
+CRC24_START = 0xB704CE
+
+
+def crc24(data: bytes, crc: int = CRC24_START) -> int:
+    """The armor checksum of ``data`` (RFC 4880 section 6.1); ``crc``: the checksum of bytes before ``data``, to go
+    on from it. Raises ``InvalidArgument`` for data that is not bytes or a ``crc`` that is not a 24-bit integer."""
+    return _crc_update(require_int(crc, "crc", minimum=0, maximum=0xFFFFFF), require_bytes(data, "data"))
 
 
 def armor(data: bytes, kind: str = "MESSAGE") -> str:
@@ -106,6 +110,10 @@ class EndOfData(ReadFailure):
 
 _BASE64 = {c: i for i, c in enumerate(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _SNIFFED = frozenset(_BASE64) | {0x0A, 0x0D}
+#: a run of Base64 characters that decode as whole groups with nothing skipped (no space, line end or padding)
+_RUN = re.compile(rb"[A-Za-z0-9+/]+")
+#: a dash starting a line (BouncyCastle also takes a NUL byte before it as a line end)
+_DASH_LINE = re.compile(rb"[\x00\r\n]-")
 _SNIFF_LIMIT = 60
 _MAX_HEADER_LINE, _MAX_HEADERS = 4096, 64
 _CR, _LF, _DASH, _PAD = 0x0D, 0x0A, 0x2D, 0x3D
@@ -148,13 +156,13 @@ class ArmorDecoder:
         self.binary = not self._data or self._data[0] >= 0x80
         self._out = b""
         self._crc_found = False
-        self._crc = 0
+        self._crc = CRC24_START
+        self._unchecked = bytearray()  # decoded bytes not yet in _crc: summed only when a checksum is read
         self._start = False
         if not self.binary:
             self._has_headers = self._sniff_headers()
             if self._has_headers:
                 self._parse_headers()
-            self._crc = 0xB704CE
 
     def _raw(self) -> int:
         if self._pos >= len(self._data):
@@ -174,14 +182,23 @@ class ArmorDecoder:
             raise ReadFailure("the message starts with too little Base64 to tell what it is")
         return not _quad(*block[:4])[0] & 0x80
 
+    def _dash_line(self) -> int:
+        """Read up to and past the first ``-`` at the start of a line (or of what is left, or after a NUL byte);
+        return the byte before it (0 at the start), or -1 when there is none (then everything is read)."""
+        data, pos = self._data, self._pos
+        if pos < len(data) and data[pos] == _DASH:
+            self._pos = pos + 1
+            return 0
+        found = _DASH_LINE.search(data, pos)
+        if found is None:
+            self._pos = len(data)
+            return -1
+        self._pos = found.end()
+        return data[found.start()]
+
     def _parse_headers(self) -> None:
-        last, found = 0, False
-        while (c := self._raw()) >= 0:
-            if c == _DASH and last in (0, _LF, _CR):
-                found = True
-                break
-            last = c
-        if not found:
+        last = self._dash_line()
+        if last < 0:
             return
         line, lines, eol, crlf = bytearray(b"-"), 0, False, False
         while (c := self._raw()) >= 0:
@@ -231,6 +248,7 @@ class ArmorDecoder:
                 if len(crc) != 3:
                     raise ReadFailure("a malformed armor checksum")
                 self._crc_found = True
+                self._crc, self._unchecked = _crc_update(self._crc, self._unchecked), bytearray()
                 if int.from_bytes(crc, "big") != self._crc:
                     raise ReadFailure("the armor checksum does not match")
                 return self._next_group()
@@ -242,7 +260,7 @@ class ArmorDecoder:
         if c < 0:
             return False
         self._out = _quad(c, self._skip_space(), self._skip_space(), self._skip_space())
-        self._crc = _crc_update(self._crc, self._out)
+        self._unchecked += self._out
         return True
 
     def available(self) -> int:
@@ -257,7 +275,7 @@ class ArmorDecoder:
             self._start = False
             if self._has_headers:
                 self._parse_headers()
-            self._crc = 0xB704CE
+            self._crc, self._unchecked = CRC24_START, bytearray()
         # once a checksum was read, every read decodes a new group (and returns its first byte), as in BouncyCastle
         if (self._crc_found or not self._out) and not self._next_group():
             return -1
@@ -266,27 +284,56 @@ class ArmorDecoder:
 
     def read(self, size: int) -> bytes:
         """Up to ``size`` bytes (fewer only at the end); raises :class:`ReadFailure` at damage, ``InvalidArgument``
-        for a size that is not a non-negative integer."""
-        return read_bytes(self, size)
+        for a size that is not a non-negative integer.
+
+        What :meth:`read_byte` would give ``size`` times, faster: binary data is sliced, and a run of whole groups
+        of Base64 characters (no space, line end or ``=``) is decoded at once, only as far as ``size`` needs, so the
+        reading stops at the same character, in the same state, and meets damage where the byte reads meet it."""
+        size = require_int(size, "size", minimum=0)
+        if self.binary:
+            data = self._data[self._pos : self._pos + size]
+            self._pos += len(data)
+            return data
+        out = bytearray()
+        while len(out) < size:
+            if not (self._out or self._start or self._crc_found):
+                wanted = -(-(size - len(out)) // 3)  # the groups the rest of the read needs, rounded up
+                run = _RUN.match(self._data, self._pos, min(len(self._data), self._pos + 4 * wanted))
+                groups = (run.end() - self._pos) // 4 if run else 0
+                if groups:
+                    end = self._pos + 4 * groups
+                    decoded = binascii.a2b_base64(self._data[self._pos : end])
+                    self._pos = end
+                    self._unchecked += decoded
+                    take = size - len(out)
+                    out += decoded[:take]
+                    self._out = decoded[take:]
+                    continue
+            byte = self.read_byte()
+            if byte < 0:
+                break
+            out.append(byte)
+        return bytes(out)
 
 
-def read_bytes(source: ArmorDecoder | Any, size: int) -> bytes:
-    """Up to ``size`` bytes from anything with ``read_byte()`` (-1 at the end): fewer only at the end. Raises
-    ``InvalidArgument`` for a source without ``read_byte`` or a size that is not a non-negative integer."""
-    size = require_int(size, "size", minimum=0)
-    if not callable(getattr(source, "read_byte", None)):
-        raise InvalidArgument("source must have a read_byte() method")
-    out = bytearray()
-    while len(out) < size and (byte := source.read_byte()) >= 0:
-        out.append(byte)
-    return bytes(out)
-
-
-def _crc_update(crc: int, data: bytes) -> int:
-    for byte in data:
-        crc ^= byte << 16
+def _crc_table() -> tuple[int, ...]:
+    """The CRC-24 of each byte value, for :func:`_crc_update` (a byte at a time instead of a bit)."""
+    table = []
+    for byte in range(256):
+        crc = byte << 16
         for _ in range(8):
             crc <<= 1
             if crc & 0x1000000:
                 crc ^= 0x1864CFB
-    return crc & 0xFFFFFF
+        table.append(crc & 0xFFFFFF)
+    return tuple(table)
+
+
+_CRC_TABLE = _crc_table()
+
+
+def _crc_update(crc: int, data: bytes) -> int:
+    table = _CRC_TABLE
+    for byte in data:
+        crc = ((crc << 8) & 0xFFFFFF) ^ table[(crc >> 16) ^ byte]
+    return crc

@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from conformance.arguments import require_int
 from conformance.errors import PgpError, PgpMalformed, PgpNotEncrypted
-from conformance.openpgp.armor import ArmorDecoder, EndOfData, ReadFailure, read_bytes
+from conformance.openpgp.armor import ArmorDecoder, EndOfData, ReadFailure
 from conformance.openpgp.packets import Tag
 from conformance.openpgp.signatures import parse_signature
 
@@ -97,9 +98,10 @@ class _Body:
             return available
         return 1 if self._partial and self._length == 0 else self._length
 
-    def read_chunk(self, size: int) -> bytes:
-        """What one ``read(buffer, 0, size)`` returns (Java's ``BufferedInputStream``: it goes on pulling while
-        the armor has characters left); empty at the end of the body."""
+    def _take(self, size: int, *, chunk: bool) -> bytes:
+        """Up to ``size`` bytes from the buffer, pulling when it is empty; fewer only at the end of the body, or
+        (``chunk``) once the armor upstream has no characters left."""
+        size = require_int(size, "size", minimum=0)
         if self._direct:
             return self._source.read(size)
         out = bytearray()
@@ -108,12 +110,17 @@ class _Body:
                 self._buffer = self._pull(PULL)
                 if not self._buffer:
                     break
-            take = min(size - len(out), len(self._buffer))
+            take = size - len(out)
             out += self._buffer[:take]
             self._buffer = self._buffer[take:]
-            if len(out) >= size or self._upstream_available() <= 0:
+            if chunk and len(out) < size and self._upstream_available() <= 0:
                 break
         return bytes(out)
+
+    def read_chunk(self, size: int) -> bytes:
+        """What one ``read(buffer, 0, size)`` returns (Java's ``BufferedInputStream``: it goes on pulling while
+        the armor has characters left); empty at the end of the body."""
+        return self._take(size, chunk=True)
 
     def read_byte(self) -> int:
         if self._direct:
@@ -126,8 +133,9 @@ class _Body:
         return byte
 
     def read(self, size: int) -> bytes:
-        """Up to ``size`` bytes, fewer only at the end of the body."""
-        return read_bytes(self, size)
+        """Up to ``size`` bytes, fewer only at the end of the body (what :meth:`read_byte` gives ``size`` times,
+        taken from the buffer at once). Raises ``InvalidArgument`` for a size that is not a non-negative integer."""
+        return self._take(size, chunk=False)
 
     def read_fully(self, size: int) -> bytes:
         data = self.read(size)
@@ -137,8 +145,8 @@ class _Body:
 
     def read_all(self) -> bytes:
         out = bytearray()
-        while (byte := self.read_byte()) >= 0:
-            out.append(byte)
+        while chunk := self.read(PULL):
+            out += chunk
         return bytes(out)
 
 

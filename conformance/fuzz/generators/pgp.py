@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from conformance import mutations as m
+from conformance.openpgp.armor import CRC24_START, crc24
 
 BEGIN, END = "-----BEGIN PGP MESSAGE-----", "-----END PGP MESSAGE-----"
 
@@ -30,29 +31,6 @@ def corpus() -> tuple[dict[str, str], ...]:
     return tuple(found)
 
 
-def _crc24_table() -> tuple[int, ...]:
-    table = []
-    for byte in range(256):
-        crc = byte << 16
-        for _ in range(8):
-            crc <<= 1
-            if crc & 0x1000000:
-                crc ^= 0x1864CFB
-        table.append(crc & 0xFFFFFF)
-    return tuple(table)
-
-
-_CRC24 = _crc24_table()
-
-
-def crc24(data: bytes) -> int:
-    """The OpenPGP armor checksum (RFC 4880 section 6.1), a byte at a time from a table."""
-    crc = 0xB704CE
-    for byte in data:
-        crc = ((crc << 8) & 0xFFFFFF) ^ _CRC24[(crc >> 16) ^ byte]
-    return crc
-
-
 def dearmor(text: str) -> bytes:
     """The packet bytes of an armored message (headers and checksum line dropped)."""
     body = text.split("\n\n", 1)[-1]
@@ -60,19 +38,53 @@ def dearmor(text: str) -> bytes:
     return base64.b64decode("".join(lines) + "==", validate=False)
 
 
-def armor(data: bytes, headers: str = "") -> str:
-    """Armor ``data`` with a correct checksum and 64-character lines."""
+def armor(data: bytes, headers: str = "", checksum: int | None = None) -> str:
+    """Armor ``data`` with 64-character lines and its checksum (``checksum``, when the caller knows it)."""
     text = base64.b64encode(data).decode("ascii")
     lines = [text[i : i + 64] for i in range(0, len(text), 64)]
-    crc = base64.b64encode(crc24(data).to_bytes(3, "big")).decode("ascii")
+    crc = base64.b64encode((crc24(data) if checksum is None else checksum).to_bytes(3, "big")).decode("ascii")
     return "\n".join([BEGIN, headers, *lines, f"={crc}", END]) + "\n"
 
 
-def _packet_mutation(rnd: random.Random, message: str) -> str:
+#: how many bytes apart the kept checksum states of a corpus message are
+_STRIDE = 64
+
+
+@cache
+def _packets(message: str) -> tuple[bytes, tuple[int, ...]]:
+    """A corpus message's packet bytes and the armor checksum of each multiple of :data:`_STRIDE` of them."""
     data = dearmor(message)
+    states = [CRC24_START]
+    for start in range(0, len(data) - _STRIDE + 1, _STRIDE):
+        states.append(crc24(data[start : start + _STRIDE], states[-1]))
+    return data, tuple(states)
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many leading bytes ``a`` and ``b`` share (a binary search of slice comparisons)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _checksum(data: bytes, original: bytes, states: tuple[int, ...]) -> int:
+    """The armor checksum of ``data``, a mutation of ``original``: from the kept state before their first difference."""
+    kept = min(_common_prefix(data, original) // _STRIDE, len(states) - 1)
+    return crc24(data[kept * _STRIDE :], states[kept])
+
+
+def _packet_mutation(rnd: random.Random, message: str) -> str:
+    original, states = _packets(message)
+    data = original
     for _ in range(m.between(rnd, 1, 3)):
         data = m.mutate_bytes(rnd, data)
-    return armor(data, m.one_of(rnd, ("", "Version: BCPG v1.50\n", "Comment: x\n")))
+    headers = m.one_of(rnd, ("", "Version: BCPG v1.50\n", "Comment: x\n"))
+    return armor(data, headers, _checksum(data, original, states))
 
 
 def _armor_mutation(rnd: random.Random, message: str) -> str:
