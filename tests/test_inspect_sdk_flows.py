@@ -130,9 +130,9 @@ def test_each_mistake_is_named_first(inspected: tuple[str, list[tuple[str, Any, 
         assert inspection.diagnoses, f"{name}: nothing confirmed (tried {inspection.tried})"
         first = inspection.diagnoses[0]
         assert first.flag == expected, (name, [d.flag for d in inspection.diagnoses])
-        assert first.confirmed_by == ("pyjwt",), name
+        assert first.confirmed_by == ("node", "pyjwt"), name  # both references of the documented verifier
         assert first.note == notes[expected]["description"] and first.bug_type == notes[expected]["bugType"]
-        assert first.fix and first.evidence.endswith("accepted by pyjwt")
+        assert first.fix and first.evidence.endswith("accepted by node, pyjwt")
 
 
 def test_correct_tokens_conform_and_unknown_secrets_are_unexplained(
@@ -156,7 +156,8 @@ def test_no_secret_in_any_output_and_layers_are_decoded(inspected: tuple[str, li
     assert {"header", "payload", "signature"} <= {s.role for layer in correct.layers for s in layer.segments}
     secret = STREAM_SECRET if op == STREAM else TWILIO_SECRET
     assert [layer.secret["bytes"] for layer in correct.layers if layer.secret is not None] == [len(secret)]
-    assert "PyJWT" in correct.references[0].versions
+    assert [a.reference for a in correct.references] == ["node", "pyjwt"]
+    assert "jsonwebtoken" in correct.references[0].versions and "PyJWT" in correct.references[1].versions
 
 
 def test_quirks_of_accepted_tokens() -> None:
@@ -211,7 +212,7 @@ def test_cli_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert code == 1 and "most likely SecretTrailingNewline" in out and not err
     document = json.loads(report.read_text(encoding="utf-8"))
     assert document["op"] == TWILIO and document["diagnoses"][0]["flag"] == "SecretTrailingNewline"
-    assert document["references"]["pyjwt"]["accepted"] is False
+    assert document["references"]["node"]["accepted"] is False and document["references"]["pyjwt"]["accepted"] is False
     for shown in (out, report.read_text(encoding="utf-8")):
         assert MARK not in shown
     swapped = _twilio_call(_twilio("twilio-python", accountSid=KEY, keySid=ACCOUNT))
@@ -233,3 +234,14 @@ def test_cli_bad_input_is_one_line_exit_3(argv: list[str], said: str, capsys: py
     assert code == 3, (out, err)
     assert err.count("\n") == 1 and said in err, err
     assert MARK not in err and "Traceback" not in err
+
+
+def test_the_cli_checks_a_twilio_tokens_sids(capsys: pytest.CaptureFixture[str]) -> None:
+    token = _twilio("twilio-node")
+    base = ["inspect", token, "--secret", TWILIO_SECRET, "--now", str(NOW + 1)]
+    code, out, err = _run([*base, "--key-id", KEY, "--account-sid", ACCOUNT], capsys)
+    assert code == 0 and out.startswith("CONFORMS") and not err
+    code, out, err = _run([*base, "--key-id", KEY, "--account-sid", "AC" + "9" * 32], capsys)
+    assert code == 1 and "most likely WrongAccount" in out and not err
+    code, out, err = _run([*base, "--account-sid", KEY, "--key-id", ACCOUNT], capsys)  # given the other way round
+    assert code == 1 and "most likely SwappedSids" in out and not err

@@ -20,8 +20,8 @@ HELP = "paste a failing link, token, key or message: the references' verdict, it
 #: The largest file an option reads (a PGP message or key is a few kB).
 MAX_FILE_BYTES = 1024 * 1024
 _FILE_OPTIONS = ("public_key", "server_key", "signer_key")
-_TEXT_OPTIONS = ("artifact", "link", "key", "token", "secret", "key_id", "email", "params", "message", "user_id",
-                 "identifier")  # fmt: skip
+_TEXT_OPTIONS = ("artifact", "link", "key", "token", "secret", "key_id", "account_sid", "email", "params", "message",
+                 "user_id", "identifier")  # fmt: skip
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,21 +35,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--key", help="the Khoros encryption key (Base64), the Thread connectionKey, or a user hash (with --op)"
     )
-    parser.add_argument("--token", help="a widget JWT (with --secret and --key-id) or a Talkative JWS (--public-key)")
     parser.add_argument(
-        "--secret", help="the HMAC secret (Khoros widget, Thread, a user hash); @FILE reads it as stored"
+        "--token",
+        help="a Khoros widget JWT (with --secret and --key-id), a Talkative JWS (--public-key), or a Stream Chat or"
+        " Twilio token (detected; with --secret)",
     )
-    parser.add_argument("--key-id", help="the key id the widget JWT verifier expects")
+    parser.add_argument(
+        "--secret",
+        help="the HMAC secret (Khoros widget, Thread, a user hash, Stream's API secret, Twilio's API key secret);"
+        " @FILE reads it as stored",
+    )
+    parser.add_argument(
+        "--key-id", help="the key id the widget JWT verifier expects, or the Twilio API key SID (SK...) for iss"
+    )
+    parser.add_argument("--account-sid", help="the Twilio account SID (AC...) a token's sub must be")
     parser.add_argument("--public-key", type=Path, help="the Talkative public key PEM file")
     parser.add_argument("--email", help="the email a Thread connectionKey (or a user hash) was made for")
-    parser.add_argument("--user-id", help="the user id a user hash was made for (with --op)")
+    parser.add_argument(
+        "--user-id", help="the user id a user hash was made for (with --op), or the user connecting with a Stream token"
+    )
     parser.add_argument("--identifier", help="the identifier a Chatwoot identifier_hash was made for (with --op)")
     parser.add_argument("--params", help="BoldChat SHA-512 SecureParameters (with --hashing-key)")
     parser.add_argument("--hashing-key", action="append", help="a BoldChat hashing key (repeat for several)")
     parser.add_argument("--message", help="a BoldChat PGP message, or @FILE (with --server-key and --signer-key)")
     parser.add_argument("--server-key", type=Path, help="the server's private key file (armored)")
     parser.add_argument("--signer-key", type=Path, help="the brand's public key file (armored)")
-    parser.add_argument("--now", type=int, help="the verification time, seconds since the epoch (widget JWT)")
+    parser.add_argument("--now", type=int, help="the verification time, seconds since the epoch (JWTs; default: now)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the inspection as JSON")
 
 

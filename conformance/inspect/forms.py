@@ -13,17 +13,17 @@ from urllib.parse import unquote, urlsplit
 
 from conformance import catalog
 from conformance.errors import UsageError
+from conformance.primitives.sdk_tokens import DEV_SIGNATURE as STREAM_DEV_SIGNATURE
+from conformance.primitives.sdk_tokens import TWILIO_CTY
 
-FORMS = ("artifact", "link", "key", "token", "secret", "key_id", "public_key", "email", "params", "hashing_key",
-         "message", "server_key", "signer_key", "now", "user_id", "identifier")  # fmt: skip
+FORMS = ("artifact", "link", "key", "token", "secret", "key_id", "account_sid", "public_key", "email", "params",
+         "hashing_key", "message", "server_key", "signer_key", "now", "user_id", "identifier")  # fmt: skip
 #: The identity forms of a user hash (``hmac_hex.verify`` ops), by the op argument each fills.
 _IDENTITY_FORMS = {"userId": "user_id", "email": "email", "identifier": "identifier"}
 _HEX64 = re.compile(r"\s*[0-9A-Fa-f]{64}\s*")
 _HEX128 = re.compile(r"[0-9A-Fa-f]{128}")
 #: a compact JWS (a Stream development token's payload is standard Base64: '+' and '/' allowed there)
 _JWS = re.compile(r"\s*[A-Za-z0-9_=-]+\.[A-Za-z0-9_=+/-]*\.[A-Za-z0-9_=\s-]*\s*")
-TWILIO_CTY = "twilio-fpa;v=1"
-STREAM_DEV_SIGNATURE = "devtoken"
 
 
 def detect(artifact: str) -> str:
@@ -119,14 +119,20 @@ def _token_form(forms: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
 
 def _sdk_token_args(op: str, forms: Mapping[str, Any]) -> dict[str, Any]:
     """The verify op's arguments for an SDK's token: ``--secret`` (a development token needs none), ``--now``, and
-    the user id (Stream, ``--user-id``) or the API key SID (Twilio, ``--key-id``)."""
+    the user id (Stream, ``--user-id``) or the API key SID and account SID (Twilio, ``--key-id``, ``--account-sid``)."""
     token, now = forms["token"], forms.get("now", int(time.time()))
     if op == "stream.token.verify":
         if token.strip().split(".")[-1] != STREAM_DEV_SIGNATURE:
             _need(forms, "a Stream Chat user token", "secret")
         return {"token": token, "secret": forms.get("secret", ""), "now": now, "userId": forms.get("user_id")}
     _need(forms, "a Twilio Access Token", "secret")
-    return {"token": token, "secret": forms["secret"], "now": now, "keySid": forms.get("key_id")}
+    return {
+        "token": token,
+        "secret": forms["secret"],
+        "now": now,
+        "keySid": forms.get("key_id"),
+        "accountSid": forms.get("account_sid"),
+    }
 
 
 def _aes_key(key: str) -> str:

@@ -82,7 +82,7 @@ def verify(rnd: random.Random) -> dict[str, Any]:
         token = m.mutate_token(rnd, token)
     return {
         "token": token,
-        "secret": secret if rnd.random() < 0.9 else _secret(rnd),
+        "secret": secret if rnd.random() < 0.9 else _as_sent(_secret(rnd)),
         "now": NOW + m.between(rnd, -86_400, 86_400 * 60),
         "userId": _as_sent(user_id) if rnd.random() < 0.8 else None,
         "authChecks": rnd.random() < 0.7,
@@ -165,7 +165,7 @@ def twilio_verify(rnd: random.Random) -> dict[str, Any]:
         token = m.mutate_token(rnd, token)
     return {
         "token": token,
-        "secret": args["secret"] if rnd.random() < 0.9 else _secret(rnd),
+        "secret": args["secret"] if rnd.random() < 0.9 else _as_sent(_secret(rnd)),
         "now": args["now"] + m.between(rnd, -7200, 90_000),
         "keySid": _as_sent(args["keySid"]) if rnd.random() < 0.8 else None,
         "accountSid": _as_sent(args["accountSid"]) if rnd.random() < 0.8 else m.one_of(rnd, (None, "AC" + "9" * 32)),

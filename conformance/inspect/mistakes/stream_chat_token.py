@@ -1,10 +1,9 @@
 """Stream Chat user tokens: an HS256 token over ``{user_id}`` (or a development token) that Stream's documented
 verifier refuses.
 
-No reference implements the consumer op (Stream's SDKs only sign): PyJWT, the library Stream's Python SDK signs
-with, verifies the HS256 signature under the API secret (a development token's literal signature aside), and the
-port applies Stream's documented rules after (``user_id``, ``exp``, auth checks), held to the vectors' independent
-model by ``vectors/stream_chat_token.json``. The helpers here serve Twilio's module too (both are HS256 under a
+Stream's SDKs only sign; the consumer op is answered by the flow's references of the documented verifier,
+jsonwebtoken (``node``) and PyJWT (``pyjwt``), each with Stream's rules (``user_id``, ``exp``, auth checks), as
+``vectors/stream_chat_token.json`` records them. The helpers here serve Twilio's module too (both are HS256 under a
 secret the caller holds).
 """
 
@@ -13,7 +12,6 @@ from __future__ import annotations
 import base64
 import hmac
 import json
-import warnings
 from collections.abc import Callable
 from hashlib import sha256
 from typing import Any
@@ -21,8 +19,7 @@ from typing import Any
 from conformance.codecs import encode_base64_url_safe, java_utf8_encode
 from conformance.inspect.layers import jws_header, jws_layers, jws_payload, secret_layer, text_layer
 from conformance.inspect.model import Args, Invert, Layer, Mistake, Quirk
-from conformance.inspect.registration import Oracle, register, register_layers, register_oracle, register_quirk
-from conformance.outcome import Outcome
+from conformance.inspect.registration import register, register_layers, register_quirk
 
 FLOW = "stream_chat_token"
 OP = "stream.token.verify"
@@ -32,24 +29,6 @@ MILLISECONDS = 10**11
 
 
 # --- helpers both SDK flows use -------------------------------------------------------------------------------------
-
-
-def pyjwt_refusal(token: str, secret: str) -> Outcome | None:
-    """PyJWT's HS256 verification of ``token`` under the secret's UTF-8 bytes (a lone surrogate as ``?``), claims
-    unchecked: the refusal (``BadSignature`` or ``MalformedToken``), or ``None`` when the signature holds."""
-    import jwt
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PyJWT warns of HMAC keys under 32 bytes
-        try:
-            jwt.decode(token, java_utf8_encode(secret), algorithms=["HS256"], options={
-                "verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_iss": False,
-                "verify_aud": False})  # fmt: skip
-        except jwt.InvalidSignatureError:
-            return Outcome.of_error("BadSignature", "PyJWT: the signature does not verify under the secret")
-        except jwt.InvalidTokenError as exc:
-            return Outcome.of_error("MalformedToken", f"PyJWT: {type(exc).__name__}")
-    return None
 
 
 def signature_holds(token: str, secret: str) -> bool:
@@ -116,25 +95,7 @@ def before_exp(args: Args) -> dict[str, Any] | None:
     return None if not number(exp) or exp > args["now"] else {**args, "now": int(exp) - 1}
 
 
-def oracle(op: str, refusal: Callable[[Args], Outcome | None]) -> Oracle:
-    """PyJWT decides the signature (``refusal`` says where it refuses), the port the flow's documented rules."""
-    return Oracle(
-        "pyjwt",
-        lambda args: [("python", op, args)],
-        lambda args, outcomes: refusal(args) or outcomes[0],
-        "PyJWT verifies the HS256 signature under the secret; the port applies the vendor's documented rules after "
-        "(held to the vectors' independent model)",
-    )
-
-
 # --- Stream --------------------------------------------------------------------------------------------------------
-
-
-def _refusal(args: Args) -> Outcome | None:
-    pieces = args["token"].split(".")
-    if len(pieces) == 3 and pieces[2] == DEV_SIGNATURE:
-        return None  # a development token: the documented rules decide (auth checks)
-    return pyjwt_refusal(args["token"], args["secret"])
 
 
 def _auth_checks_off(args: Args) -> dict[str, Any] | None:
@@ -236,7 +197,6 @@ def _dev_token(args: Args) -> str | None:
 register_quirk(Quirk(FLOW, OP, "NoExpiry", _no_expiry))
 register_quirk(Quirk(FLOW, OP, "ExpMilliseconds", _milliseconds))
 register_quirk(Quirk(FLOW, OP, "DevToken", _dev_token))
-register_oracle(OP, oracle(OP, _refusal))
 
 
 def layers(args: Args) -> list[Layer]:

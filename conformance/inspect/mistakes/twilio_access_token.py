@@ -1,10 +1,9 @@
 """Twilio Access Tokens: an HS256 JWT (``cty: twilio-fpa;v=1``, ``iss`` the API key SID, ``sub`` the account SID,
 at most 24 hours) that Twilio's documented verifier refuses.
 
-No reference implements the consumer op (Twilio's SDKs only sign): PyJWT, the library Twilio's Python SDK signs
-with, verifies the HS256 signature under the API key secret, and the port applies Twilio's documented rules after
-(``cty``, ``iss``, ``sub``, ``exp``, ``nbf``, the 24-hour maximum), held to the vectors' independent model by
-``vectors/twilio_access_token.json``.
+Twilio's SDKs only sign; the consumer op is answered by the flow's references of the documented verifier,
+jsonwebtoken (``node``) and PyJWT (``pyjwt``), each with Twilio's rules (``cty``, ``iss``, ``sub``, ``exp``, ``nbf``,
+the 24-hour maximum), as ``vectors/twilio_access_token.json`` records them.
 """
 
 from __future__ import annotations
@@ -17,15 +16,13 @@ from conformance.inspect.mistakes.stream_chat_token import (
     claim,
     cleaned_token,
     number,
-    oracle,
-    pyjwt_refusal,
     resigned,
     signature_holds,
     toggled_newline,
     unsigned_resigned,
 )
 from conformance.inspect.model import Args, Invert, Layer, Mistake, Quirk
-from conformance.inspect.registration import register, register_layers, register_oracle, register_quirk
+from conformance.inspect.registration import register, register_layers, register_quirk
 from conformance.vendors.twilio_access_token import CTY, MAX_TTL
 
 FLOW = "twilio_access_token"
@@ -147,7 +144,6 @@ def _sids_swapped(args: Args) -> str | None:
 register_quirk(Quirk(FLOW, OP, "NoIdentity", _no_identity))
 register_quirk(Quirk(FLOW, OP, "EmptyIdentity", _empty_identity))
 register_quirk(Quirk(FLOW, OP, "SwappedSids", _sids_swapped))
-register_oracle(OP, oracle(OP, lambda args: pyjwt_refusal(args["token"], args["secret"])))
 
 
 def layers(args: Args) -> list[Layer]:
