@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 from conformance import catalog
-from conformance.errors import ConformanceError, InvalidArgument, UnsupportedOperation, UsageError
+from conformance.arguments import require_bool, require_callable, require_instance, require_str
+from conformance.errors import ConformanceError, InvalidArgument, NullArgument, UnsupportedOperation, UsageError
 from conformance.jsonlines import JsonLinesProcess
 from conformance.outcome import OpFunction, Outcome, capture
 
@@ -70,6 +71,45 @@ def _checked(op: str, args: Any) -> Outcome | None:
 
 
 _CATALOG_OPS = frozenset(catalog.op_names())
+_KINDS = ("in-process", "jvm", "json-lines")
+
+
+def _require_calls(calls: Any) -> Sequence[Call]:
+    """``calls`` when it is a list (or tuple) of ``(op, args)`` pairs. Raises :class:`InvalidArgument` otherwise.
+    One pass, no copy: a campaign's batch of a million calls pays well under a second for it."""
+    if calls is None:
+        raise NullArgument("calls must not be None")
+    if not isinstance(calls, (list, tuple)):
+        raise InvalidArgument(f"calls must be a list of (op name, args) pairs, got {type(calls).__name__}")
+    for call in calls:
+        if not (isinstance(call, (tuple, list)) and len(call) == 2 and isinstance(call[0], str)):
+            raise InvalidArgument("calls must hold (op name, args) pairs")
+    return calls
+
+
+def _require_name(name: Any) -> str:
+    if not require_str(name, "name"):
+        raise InvalidArgument("name must not be empty")
+    return name  # type: ignore[no-any-return]
+
+
+def _require_kind(kind: Any) -> Kind:
+    if kind not in _KINDS or not isinstance(kind, str):
+        raise InvalidArgument(f"kind must be one of {', '.join(_KINDS)}")
+    return kind  # type: ignore[return-value]
+
+
+def _mapping_of_functions(value: Any, what: str) -> Mapping[str, Any]:
+    """``value`` when it is a mapping op name -> function. Raises :class:`InvalidArgument` naming ``what``."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) and callable(f) for k, f in value.items()):
+        raise InvalidArgument(f"{what} must return a mapping op name -> function")
+    return value
+
+
+def _probed(problem: Any) -> str | None:
+    if problem is not None and not isinstance(problem, str):
+        raise InvalidArgument("probe must return None or why the implementation cannot run (str)")
+    return problem
 
 
 @dataclass
@@ -88,16 +128,27 @@ class OpTableImplementation:
     _probed: bool = field(default=False, init=False)
     _ops: Mapping[str, OpFunction] | None = field(default=None, init=False)
 
+    def __post_init__(self) -> None:
+        """Raises :class:`InvalidArgument` for a field of another type (the factories must be callables)."""
+        _require_name(self.name)
+        _require_kind(self.kind)
+        for attribute in ("table", "probe", "read_versions", "batches"):
+            require_callable(getattr(self, attribute), attribute)
+        require_bool(self.builtin, "builtin")
+        require_bool(self.validate, "validate")
+
     def _table(self) -> Mapping[str, OpFunction]:
         if self._ops is None:
-            self._ops = self.table()
+            self._ops = _mapping_of_functions(self.table(), "table")
         return self._ops
 
     def unavailable(self) -> str | None:
+        """``None`` when it can run here, else why not (a ``probe`` that returns something else than ``None`` or a
+        str makes it unavailable)."""
         if not self._probed:
             self._probed = True
             try:
-                self._problem = self.probe()
+                self._problem = _probed(self.probe())
             except ConformanceError as exc:
                 self._problem = str(exc)
         return self._problem
@@ -109,9 +160,12 @@ class OpTableImplementation:
         if self.unavailable() is not None:
             return {}
         try:
-            return {str(k): str(v) for k, v in self.read_versions().items()}
+            found = self.read_versions()
         except ConformanceError as exc:
             return {"error": str(exc)}
+        if not isinstance(found, Mapping):
+            raise InvalidArgument("read_versions must return a mapping")
+        return {str(k): str(v) for k, v in found.items()}
 
     def restarts(self) -> int:
         return 0
@@ -120,11 +174,14 @@ class OpTableImplementation:
         return None
 
     def call_many(self, calls: Sequence[Call], *, checked: bool = False) -> list[Outcome]:
+        """One outcome per call. Raises :class:`InvalidArgument` when ``calls`` is not a list of ``(op, args)``."""
+        calls = _require_calls(calls)
+        require_bool(checked, "checked")
         table = self._table()
         problem = self.unavailable()
         answers: list[Outcome | None] = [None] * len(calls)
         batched: dict[str, list[int]] = {}
-        batch_functions = self.batches() if problem is None else {}
+        batch_functions = _mapping_of_functions(self.batches(), "batches") if problem is None else {}
         for index, (op, args) in enumerate(calls):
             function = table.get(op)
             if function is None:
@@ -158,13 +215,26 @@ class JsonLinesImplementation:
     _problem: str | None = field(default=None, init=False)
     _probed: bool = field(default=False, init=False)
 
+    def __post_init__(self) -> None:
+        """Raises :class:`InvalidArgument` for a field of another type (the factories must be callables)."""
+        _require_name(self.name)
+        _require_kind(self.kind)
+        for attribute in ("process", "probe", "encode_args"):
+            require_callable(getattr(self, attribute), attribute)
+        require_bool(self.builtin, "builtin")
+
+    def _process(self) -> JsonLinesProcess:
+        return require_instance(self.process(), "what process returns", JsonLinesProcess)  # type: ignore[no-any-return]
+
     def unavailable(self) -> str | None:
+        """``None`` when it can run here, else why not (a ``probe`` or ``process`` that returns something else than
+        it must makes it unavailable)."""
         if not self._probed:
             self._probed = True
             try:
-                self._problem = self.probe()
+                self._problem = _probed(self.probe())
                 if self._problem is None:
-                    self.process().start()
+                    self._process().start()
             except ConformanceError as exc:
                 self._problem = str(exc)
         return self._problem
@@ -172,37 +242,52 @@ class JsonLinesImplementation:
     def ops(self) -> frozenset[str]:
         if self.unavailable() is not None:
             return frozenset()
-        hello = self.process().hello
+        hello = self._process().hello
         return frozenset(hello.get("ops", [])) | catalog.ops_of_kinds(hello.get("kinds") or ())
 
     def versions(self) -> dict[str, str]:
         if self.unavailable() is not None:
             return {}
-        return {str(k): str(v) for k, v in (self.process().hello.get("versions") or {}).items()}
+        return {str(k): str(v) for k, v in (self._process().hello.get("versions") or {}).items()}
 
     def restarts(self) -> int:
-        return self.process().restarts if self._probed else 0
+        return self._process().restarts if self._probed else 0
 
     def close(self) -> None:
         if self._probed:
-            self.process().close()
+            self._process().close()
+
+    def _encoded(self, op: str, args: Any) -> Mapping[str, Any] | Outcome:
+        """``args`` as ``encode_args`` rewrites them for the wire, or the ``io`` outcome of an encoder that fails."""
+        try:
+            return self.encode_args(op, args)
+        except ConformanceError as exc:
+            return Outcome.of_error(exc.reason_path(), str(exc))
+        except Exception as exc:
+            return Outcome("io", message=f"{self.name}: its argument encoder failed ({type(exc).__name__})")
 
     def call_many(self, calls: Sequence[Call], *, checked: bool = False) -> list[Outcome]:
+        """One outcome per call. Raises :class:`InvalidArgument` when ``calls`` is not a list of ``(op, args)``."""
+        calls = _require_calls(calls)
+        require_bool(checked, "checked")
         problem = self.unavailable()
         if problem is not None:
             return [Outcome("unavailable", message=problem) for _ in calls]
         supported = self.ops()
         answers: list[Outcome | None] = [None] * len(calls)
         wanted: list[int] = []
+        sent: list[Call] = []
         for index, (op, args) in enumerate(calls):
             if op not in supported:
                 answers[index] = Outcome("unsupported", message=f"{self.name} does not list {op} in its hello")
             elif self.builtin and not checked and (refused := _checked(op, args)) is not None:
                 answers[index] = refused
+            elif isinstance(encoded := self._encoded(op, args), Outcome):
+                answers[index] = encoded
             else:
                 wanted.append(index)
-        sent = [(calls[i][0], self.encode_args(calls[i][0], calls[i][1])) for i in wanted]
-        for index, outcome in zip(wanted, self.process().call_many(sent), strict=True):
+                sent.append((op, encoded))
+        for index, outcome in zip(wanted, self._process().call_many(sent), strict=True):
             answers[index] = outcome
         return [answer for answer in answers if answer is not None]
 
@@ -269,9 +354,13 @@ def from_python_object(target: Any, label: str | None = None) -> OpTableImplemen
     The one shape: a mapping op name -> ``function(args)``, given itself or as the ``OPS`` attribute of a module or
     an object (as ``conformance/vendors/*.py`` have). A function raising ``NotImplementedError`` or
     :class:`~conformance.errors.UnsupportedOperation` answers unsupported. Raises :class:`UsageError` for anything
-    else (an object with ``call(op, args)`` included: give it an ``OPS`` table).
+    else (an object with ``call(op, args)`` included: give it an ``OPS`` table), :class:`InvalidArgument` for a
+    ``label`` that is not a non-empty str (it names the implementation in messages).
     """
-    name = label or getattr(target, "__name__", None) or type(target).__name__
+    if label is not None:
+        _require_name(label)
+    named = getattr(target, "__name__", None)
+    name = label or (named if isinstance(named, str) and named else type(target).__name__)
     if isinstance(target, OpTableImplementation):
         return target
     table = target if isinstance(target, Mapping) else getattr(target, "OPS", None)

@@ -291,13 +291,20 @@ class JsonLinesProcess:
             while len(in_flight) + len(chunk) < WINDOW and position < len(pending):
                 index = pending[position]
                 op, args = calls[index]
+                position += 1
                 request_id = self._next_id
+                try:
+                    line = _request_line(request_id, op, args)
+                except (TypeError, ValueError, RecursionError):  # not JSON: bytes, a 5,000-digit int, 20,000 levels
+                    answers[index] = Outcome.of_error("InvalidArgument", "the call's args cannot be sent as JSON")
+                    continue
                 self._next_id += 1
                 in_flight[request_id] = index
-                chunk.append((request_id, _request_line(request_id, op, args)))
-                position += 1
+                chunk.append((request_id, line))
             if chunk:
                 self._outbox.put((process, chunk))
+            if not in_flight:  # every call left was refused before sending
+                continue
             message = self._read_line(self.timeout)
             if message is _TIMEOUT or message is _EOF:
                 if message is _EOF:

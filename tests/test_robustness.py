@@ -92,6 +92,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     try:
         yield made
     finally:
+        made.close()
         os.chdir(previous_cwd)
         if previous_db is None:
             os.environ.pop("HANDOFF_BOLDCHAT_REPLAY_DB", None)

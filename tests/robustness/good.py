@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from conformance import kinds, openpgp, paths, registry
 from conformance.codecs import encode_base64
+from conformance.contract import JsonLinesImplementation
+from conformance.jsonlines import JsonLinesProcess
 from conformance.judge import Judgement
 from conformance.openpgp.reading import read_encrypted_list
 from conformance.outcome import Outcome
@@ -109,6 +112,14 @@ class World:
         self.scenario = scenario.input
         self.key_dir = root / "keys"
         self.key_dir.mkdir()
+        self.calls = [(self.cases[0].op, self.cases[0].input)]
+        # One adapter process for every JSON-lines implementation made here (it declares the calls' op).
+        adapter = Path(__file__).parents[1] / "fixtures" / "adapters" / "minimal.py"
+        self.process = JsonLinesProcess([sys.executable, "-I", str(adapter), self.cases[0].op], timeout=10)
+        self.json_lines = JsonLinesImplementation("minimal", lambda: self.process, builtin=False)
+
+    def close(self) -> None:
+        self.process.close()
 
     def _openpgp(self) -> None:
         """The OpenPGP layer's well-formed keys, packets and session-key candidates, from the sealed launch."""
@@ -143,6 +154,16 @@ class World:
             ("Key", "is_primary"): False,
             ("Key", "private"): None,
             ("Key", "flags"): None,
+        }
+
+    def _contract_overrides(self) -> dict[tuple[str, str], Any]:
+        """The contract's implementations: the python port's table, the minimal adapter's process."""
+        table = {"name": "python", "table": registry.python_ops, "kind": "in-process", "probe": lambda: None}
+        table |= {"read_versions": dict, "batches": dict, "builtin": True, "validate": True}
+        lines = {"name": "minimal", "process": lambda: self.process, "kind": "json-lines", "builtin": False}
+        lines |= {"probe": lambda: None, "encode_args": lambda _op, args: args}
+        return {("OpTableImplementation", k): v for k, v in table.items()} | {
+            ("JsonLinesImplementation", k): v for k, v in lines.items()
         }
 
     # --- values ------------------------------------------------------------------------------------------------
@@ -224,6 +245,8 @@ class World:
             "recipient": self.recipient,
             "signer": self.signer,
             "candidates": self.candidates,
+            "calls": self.calls,
+            "label": "my-port",
         }
 
     def overrides(self) -> dict[tuple[str, str], Any]:
@@ -271,6 +294,7 @@ class World:
             ("Parameter", "friendly"): "VisitName",
             ("ValidatedLaunch", "type"): "chat",
             **self._openpgp_overrides(),
+            **self._contract_overrides(),
         }
 
     def value(self, function_name: str, parameter: str, annotation: str) -> Any:
@@ -302,7 +326,9 @@ class World:
             "UnsignedFieldPolicy": lambda: talkative.UnsignedFieldPolicy.allowing(["a"]),
             "CaseFilter": lambda: CaseFilter(flows=("thread_messenger",)),
             "VectorCase": lambda: self.cases[0],
-            "Kind": lambda: kinds.kind("hs256_jwt.verify"),  # the abstract base's methods, on a registered kind
+            "Kind": lambda: kinds.kind("hs256_jwt.verify"),
+            "OpTableImplementation": lambda: registry.shared("python"),
+            "JsonLinesImplementation": lambda: self.json_lines,  # the abstract base's methods, on a registered kind
         }
 
 

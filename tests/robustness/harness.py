@@ -42,6 +42,7 @@ ECHOED = frozenset(
 ECHOED_BY_FUNCTION = frozenset(
     {("encode_text", "name"), ("key_bytes", "name"), ("accepts", "name"), ("message_field", "field")}
     | {("message_field", "fallback"), ("from_options", "fail_on"), ("check_vector", "fail_on"), ("load_keys", "role")}
+    | {("from_python_object", "label")}
 )
 PYTEST_OUTCOMES = (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)
 

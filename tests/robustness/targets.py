@@ -93,8 +93,9 @@ def _parameters(function: Callable[..., Any], skip_first: bool = False) -> tuple
 def _class_targets(cls: type, qualname: str) -> Iterator[Target]:
     if not inspect.isabstract(cls):  # an abstract base is never made; its methods are called on a subclass
         yield Target(qualname, cls, "constructor", parameters=_parameters(cls))
+    fields = getattr(cls, "__dataclass_fields__", {})
     for attribute, raw in vars(cls).items():
-        if attribute.startswith("_"):
+        if attribute.startswith("_") or attribute in fields:  # a field's default (a factory) is data, not a method
             continue
         member = f"{qualname}.{attribute}"
         if isinstance(raw, property):
