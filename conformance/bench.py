@@ -88,7 +88,7 @@ def campaign(flow: str, ops: tuple[str, ...], cases: int, seconds: float | None,
             engine=engine_name,
         )
         plan, _ = check(plan)
-        return engine.run(plan, jobs=jobs)
+        return engine.run(plan, jobs=jobs, produce=True)
     except ConformanceError as exc:
         return str(exc)
 
