@@ -7,6 +7,9 @@
 #     - openssl
 #     - php
 #     - bc-current
+#     - twilio-node
+#     - stream-node
+#     - pyjwt
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -151,6 +154,33 @@ messages = [made("bc-current", "boldchat.pgp.seal", params="VisitName=Robert%20S
 message = next(m for m in messages if "+" in m.split("\n\n", 1)[1])
 head, body = message.split("\n\n", 1)
 inspect(message=head + "\n\n" + body.replace("+", " "), server_key=keys["server.sec"], signer_key=keys["brand.pub"])
+
+# %% [markdown]
+# ## Twilio Access Token: the account SID and the API key SID swapped
+#
+# `new AccessToken(accountSid, apiKeySid, apiKeySecret)` takes the account SID first. Called the other way round
+# (here by Twilio's own node SDK), the token's `iss` holds the account SID and its `sub` the API key SID. No SDK
+# verifies: the verdict is the documented verifier's, on its two live references (jsonwebtoken and PyJWT, each with
+# Twilio's rules), and `inspect` confirms the swap by verifying with the SIDs the other way round.
+
+# %%
+account_sid, key_sid = "AC" + "0123456789abcdef" * 2, "SK" + "fedcba9876543210" * 2
+api_key_secret = "twilio-api-key-secret-from-the-console"
+swapped_token = made("twilio-node", "twilio.access_token.create_node", accountSid=key_sid, keySid=account_sid,
+                     secret=api_key_secret, identity="alice", ttl=3600, nbf=None, region=None,
+                     grants=[{"type": "chat", "serviceSid": "IS" + "0" * 32}], now=1_764_633_600)
+inspect(token=swapped_token, secret=api_key_secret, key_id=key_sid, account_sid=account_sid, now=1_764_633_601)
+
+# %% [markdown]
+# ## Stream Chat: a development token sent to an app whose auth checks are on
+#
+# Stream's node SDK makes `devToken(userId)`: a token whose signature is the literal `devtoken`, accepted only while
+# the app's auth checks are off (the dashboard's development switch). In production it is refused, and `inspect` says
+# why: the same token is accepted with auth checks off.
+
+# %%
+dev = made("stream-node", "stream.token.dev_node", userId="alice")
+inspect(token=dev, user_id="alice", now=1_764_633_600)
 
 # %% [markdown]
 # ## When no known mistake explains it

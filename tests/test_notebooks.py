@@ -126,7 +126,7 @@ def test_notebook_executes(path: Path) -> None:
 #: What each ``.hc-inspect`` display of notebooks/inspect.ipynb must say, in order: the first diagnosis' flag,
 #: "conforms", or None (no known mistake explains it).
 INSPECT_NOTEBOOK = ("FormDecodedIv", "Aad", "WrongSecret", "DerSignature", "SwappedArguments", "conforms",
-                    "PlusInData", "Expired", "Tampered", None)  # fmt: skip
+                    "PlusInData", "Expired", "Tampered", "SwappedSids", "DevTokenAuthOn", None)  # fmt: skip
 #: Byte roles the notebook's layers must show between them.
 INSPECT_ROLES = {"iv", "ciphertext", "tag", "header", "payload", "signature", "message", "hash", "data",
                  "armor"}  # fmt: skip

@@ -38,7 +38,7 @@ _STYLE = """
 .hc-inspect{font-family:system-ui,sans-serif;font-size:13px;max-width:1100px}
 .hc-inspect .banner{color:#fff;padding:6px 10px;font-weight:600;font-size:15px}
 .hc-inspect table{border-collapse:collapse;margin:6px 0}
-.hc-inspect table td,.hc-inspect table th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}
+.hc-inspect table td,.hc-inspect table th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 .hc-inspect .bytes{font-family:ui-monospace,monospace;font-size:12px;line-height:20px;word-break:break-all}
 .hc-inspect .bytes span{padding:2px 0}
 .hc-inspect .swatch{display:inline-block;width:40px;height:16px;margin:0 4px 0 10px;vertical-align:middle}
