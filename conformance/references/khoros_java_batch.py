@@ -44,20 +44,23 @@ def fields(op: str) -> tuple[tuple[str, bool], ...]:
 
 
 def _pack(op: str, calls: Sequence[Mapping[str, Any]]) -> tuple[bytes, array.array]:
-    parts: list[bytes] = []
+    """The calls' fields as one text of UTF-16 code units (encoded once) and each field's length in code units
+    (-1: absent); an ASCII field's length is its length, any other's is counted by encoding it."""
+    names = fields(op)
+    texts: list[str] = []
     lengths = array.array("i")
+    add_text, add_length = texts.append, lengths.append
     for args in calls:
-        for name, boolean in fields(op):
+        for name, boolean in names:
             value = args.get(name)
             if value is None:
-                lengths.append(-1)
+                add_length(-1)
                 continue
             if boolean:
                 value = "true" if value else "false"
-            units = value.encode("utf-16-be", "surrogatepass")
-            parts.append(units)
-            lengths.append(len(units) // 2)
-    return b"".join(parts), lengths
+            add_text(value)
+            add_length(len(value) if value.isascii() else len(value.encode("utf-16-be", "surrogatepass")) // 2)
+    return "".join(texts).encode("utf-16-be", "surrogatepass"), lengths
 
 
 def _int_array(data: bytes) -> array.array:
