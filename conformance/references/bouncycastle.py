@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,41 @@ def make_ops(flavor: str) -> dict[str, Callable[[Mapping[str, Any]], Any]]:
         return decode_plaintext(bytes.fromhex(plain_hex))
 
     return {"boldchat.pgp.seal": java.op_caller(seal), "boldchat.pgp.open": java.op_caller(open_)}
+
+
+def rsa_private_operations_per_second(flavor: str, key: Any, sealed: bytes, seconds: float = 2.0) -> float:
+    """RSA-2048 private-key operations a CPU-second of one core with ``flavor``'s BouncyCastle (the thread's CPU
+    time over about ``seconds``, so other work on the machine does not count), done as its OpenPGP session-key
+    decryption does them (PKCS#1 v1.5 on the blinded RSA engine): ``key`` is a ``cryptography`` RSA private key,
+    ``sealed`` a PKCS#1 v1.5 block encrypted to it. Raises :class:`ReferenceUnavailable`."""
+    import jpype
+
+    loader = helper(flavor).class_.getClassLoader()
+
+    def bc(name: str) -> Any:
+        return jpype.JClass(f"org.bouncycastle.crypto.{name}", loader=loader)
+
+    numbers = key.private_numbers()
+    big = jpype.JClass("java.math.BigInteger")
+    values = [
+        numbers.public_numbers.n,
+        numbers.public_numbers.e,
+        numbers.d,
+        numbers.p,
+        numbers.q,
+        numbers.dmp1,
+        numbers.dmq1,
+        numbers.iqmp,
+    ]
+    private = bc("params.RSAPrivateCrtKeyParameters")(*(big(str(value)) for value in values))
+    engine = bc("encodings.PKCS1Encoding")(bc("engines.RSABlindedEngine")())
+    engine.init(False, private)
+    block = java.to_java_bytes(sealed)
+    for _ in range(200):  # warm up the JIT
+        engine.processBlock(block, 0, len(sealed))
+    count, started, cpu = 0, time.perf_counter(), time.thread_time()
+    while time.perf_counter() - started < seconds:
+        for _ in range(10):
+            engine.processBlock(block, 0, len(sealed))
+        count += 10
+    return count / max(time.thread_time() - cpu, 1e-9)

@@ -1,0 +1,42 @@
+"""The benchmark's PGP figures: the RSA limit and the verdict it prints (the figures themselves: ``nox -s bench``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import bench
+
+
+def test_pgp_verdict_says_met_only_at_the_target() -> None:
+    assert bench.pgp_verdict(bench.PGP_TARGET, 200_000, 300_000).endswith(": met")
+    assert not bench.pgp_verdict(bench.PGP_TARGET - 1, 200_000, 300_000).endswith(": met")
+
+
+@pytest.mark.parametrize(
+    ("limit", "bound"),
+    [(60_000.0, "so the RSA limit is the bound"), (150_000.0, "although the RSA limit allows it")],
+)
+def test_pgp_verdict_names_the_rsa_limit_as_the_bound_only_below_the_target(limit: float, bound: str) -> None:
+    verdict = bench.pgp_verdict(30_000, limit / 2, limit)
+    assert bound in verdict
+    assert "reaches 50% of the RSA limit" in verdict
+
+
+def test_rsa_operations_per_case_counts_the_ports_session_key_decryptions() -> None:
+    """About two thirds of the generated cases reach the session key (the rest are refused before it)."""
+    share = bench.rsa_operations_per_case(300)
+    assert 0.4 < share < 0.9
+
+
+def test_openssl_rsa_rate_is_per_cpu_second() -> None:
+    key, sealed = bench.rsa_key()
+    assert 100 < bench.rsa_private_operations_per_second(0.2, key, sealed) < 100_000
+
+
+def test_bouncycastle_rsa_rate_is_per_cpu_second() -> None:
+    from conformance.references import bouncycastle
+    from tests.conftest import require
+
+    require("bc-current")
+    key, sealed = bench.rsa_key()
+    assert 10 < bouncycastle.rsa_private_operations_per_second("bc-current", key, sealed, 0.3) < 100_000
