@@ -168,13 +168,12 @@ def pgp_bench(seconds: float, jobs: int = 2) -> None:
     core, and the campaign's cases per CPU-second of its processes (start-up included) times the cores it has."""
     from conformance.errors import ConformanceError
     from conformance.fuzz.plan import default_reference
-    from conformance.references import bouncycastle
 
     reference, cores = default_reference("boldchat_pgp"), min(jobs, os.cpu_count() or 1)
     key, sealed = rsa_key()
     openssl = rsa_private_operations_per_second(key=key, sealed=sealed)
     try:
-        theirs: float | None = bouncycastle.rsa_private_operations_per_second(reference, key, sealed)
+        theirs: float | None = registry.bridge(reference).rsa_private_operations_per_second(reference, key, sealed)
     except (ConformanceError, ImportError) as exc:
         theirs, why = None, str(exc)
     share = rsa_operations_per_case()

@@ -198,8 +198,11 @@ FACTORIES: dict[str, Callable[[], Implementation]] = _named(
 )
 
 
-#: A reference's questions beyond the contract's ops (what the audit's proofs ask): name -> its bridge module.
+#: A reference's questions beyond the contract's ops (what the audit's proofs and the benchmark ask): name -> its
+#: bridge module.
 BRIDGES: dict[str, str] = {
+    "bc-current": "conformance.references.bouncycastle",
+    "bc150": "conformance.references.bouncycastle",
     "java": "conformance.references.khoros_java_bridge",
     "openssl": "conformance.references.openssl_dgst",
     "pyjwt": "conformance.references.pyjwt",
