@@ -5,6 +5,8 @@
 #     - stream-node
 #     - stream-python
 #     - stream-java
+#     - node
+#     - pyjwt
 #   jupytext:
 #     notebook_metadata_filter: handoff,-jupytext.text_representation.jupytext_version
 #     text_representation:
@@ -67,14 +69,20 @@ for sdk, reference in SDKS.items():
 # ## 2. What the documented verifier accepts
 #
 # Byte differences do not matter to Stream as long as its verifier accepts every layout with the same content. The
-# verifier of the documented rules (HS256 under the secret, `user_id`, `exp` in the future when present) accepts all
-# three, with the same `user_id` and `exp`.
+# verifier of the documented rules (HS256 under the secret, `user_id`, `exp` in the future when present) has two live
+# references, jsonwebtoken (`node`) and PyJWT (`pyjwt`), each with Stream's rules; both, and the port, accept all
+# three, with the same `user_id` and `exp` (where PyJWT reads a token otherwise, `DEVIATIONS.md` says how).
 
 # %%
 NOW = 1764633600
+VERIFIERS = {name: registry.shared(name) for name in ('node', 'pyjwt')}
 for sdk, reference in SDKS.items():
     (token,) = reference.call_many([(f'stream.token.create_{sdk}', args)])
-    print(sdk, stream_chat.verify_token(token.value, SECRET, now=NOW, user_id=args['userId']))
+    ours = stream_chat.verify_token(token.value, SECRET, now=NOW, user_id=args['userId'])
+    call = ('stream.token.verify', {'token': token.value, 'secret': SECRET, 'now': NOW, 'userId': args['userId']})
+    for name, verifier in VERIFIERS.items():
+        assert verifier.call_many([call])[0].value == ours, (sdk, name)
+    print(f'{sdk:7}', ours, '(node and pyjwt agree)')
 
 # %% [markdown]
 # ## 3. Where the SDKs disagree

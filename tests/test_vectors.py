@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance import judge, registry
+from conformance import allowances, judge, registry
 from conformance.outcome import Outcome
 from conformance.vectors import VectorCase, load_cases
 from tests.conftest import answer, answers, require
@@ -34,6 +34,14 @@ def test_python_matches_vector(case: VectorCase) -> None:
     assert verdict.verdict == "pass", f"{case.comment}: {verdict.verdict}: {verdict.why}; got {outcome.describe()}"
 
 
+def _documented_difference(case: VectorCase, outcome: Outcome) -> bool:
+    """Whether a second reference answers an ``acceptable`` vector otherwise exactly as DEVIATIONS.md documents (the
+    campaign allowance of the vector's flag recognizes it)."""
+    if case.result != "acceptable":
+        return False
+    return allowances.documented(case.op, case.input, outcome, judge.expected_outcome(case)) in case.flags
+
+
 @pytest.mark.parametrize("reference", registry.reference_names())
 def test_reference_reproduces_its_vectors(reference: str) -> None:
     require(reference)
@@ -46,7 +54,7 @@ def test_reference_reproduces_its_vectors(reference: str) -> None:
     mismatches = [
         f"{c.case_id}: {o.describe()}"
         for c, o in zip(produced_here, outcomes, strict=True)
-        if not judge.same(judge.expected_outcome(c), o)
+        if not judge.same(judge.expected_outcome(c), o) and not _documented_difference(c, o)
     ]
     assert not mismatches, "\n".join(mismatches[:20])
 
