@@ -112,6 +112,8 @@ _BASE64 = {c: i for i, c in enumerate(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 _SNIFFED = frozenset(_BASE64) | {0x0A, 0x0D}
 #: a run of Base64 characters that decode as whole groups with nothing skipped (no space, line end or padding)
 _RUN = re.compile(rb"[A-Za-z0-9+/]+")
+#: line ends followed by a Base64 character: skipped between groups as a byte read skips them
+_LINE_BREAK = re.compile(rb"[\r\n]+(?=[A-Za-z0-9+/])")
 #: a dash starting a line (BouncyCastle also takes a NUL byte before it as a line end)
 _DASH_LINE = re.compile(rb"[\x00\r\n]-")
 _SNIFF_LIMIT = 60
@@ -287,8 +289,9 @@ class ArmorDecoder:
         for a size that is not a non-negative integer.
 
         What :meth:`read_byte` would give ``size`` times, faster: binary data is sliced, and a run of whole groups
-        of Base64 characters (no space, line end or ``=``) is decoded at once, only as far as ``size`` needs, so the
-        reading stops at the same character, in the same state, and meets damage where the byte reads meet it."""
+        of Base64 characters (no space, line end or ``=``) is decoded at once, only as far as ``size`` needs, and
+        line ends before a Base64 character are skipped between groups, so the reading stops at the same character,
+        in the same state, and meets damage where the byte reads meet it."""
         size = require_int(size, "size", minimum=0)
         if self.binary:
             data = self._data[self._pos : self._pos + size]
@@ -308,6 +311,9 @@ class ArmorDecoder:
                     take = size - len(out)
                     out += decoded[:take]
                     self._out = decoded[take:]
+                    continue
+                if ends := _LINE_BREAK.match(self._data, self._pos):  # between groups, as _next_group skips it
+                    self._pos = ends.end()
                     continue
             byte = self.read_byte()
             if byte < 0:
