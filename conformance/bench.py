@@ -99,7 +99,7 @@ def campaign(
             engine=engine_name,
         )
         plan, _ = check(plan)
-        return engine.run(plan, jobs=jobs, progress=progress, produce=True)
+        return engine.run(plan, jobs=jobs, progress=progress)
     except ConformanceError as exc:
         return str(exc)
 

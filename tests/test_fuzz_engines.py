@@ -43,22 +43,18 @@ def test_an_unknown_engine_is_a_usage_error() -> None:
         check(plan)
 
 
-def _planted(mode: str) -> str:
-    command = " ".join(shlex.quote(part) for part in (sys.executable, str(ADAPTERS / "planted_port.py"), mode))
-    return f"planted-{mode}={command}"
-
-
 def _timeless(found: dict) -> dict:
     return {key: value for key, value in found.items() if key not in _TIMES}
 
 
 @pytest.mark.usefixtures("java_reference")
 def test_both_engines_give_the_same_record_for_the_same_seed() -> None:
+    command = " ".join(shlex.quote(part) for part in (sys.executable, str(ADAPTERS / "planted_port.py"), "three"))
     plan, _ = check(
         Plan(
             "khoros_secure_transfer",
             ("khoros.skep.decrypt", "khoros.skep.encrypt"),
-            ImplementationSpec.adapter(_planted("three")),
+            ImplementationSpec.adapter(f"planted-three={command}"),
             ImplementationSpec.builtin("java"),
             3000,
             seed=5,
@@ -71,28 +67,3 @@ def test_both_engines_give_the_same_record_for_the_same_seed() -> None:
     legacy = engine.run(dataclasses.replace(plan, engine="legacy")).to_json()
     assert bulk["divergenceCount"] > 0 and len(bulk["classes"]) == 3
     assert _timeless(bulk) == _timeless(legacy)
-
-
-@pytest.mark.usefixtures("java_reference")
-def test_cases_drawn_in_a_second_process_give_the_same_record(monkeypatch: pytest.MonkeyPatch) -> None:
-    plan, _ = check(
-        Plan(
-            "khoros_secure_transfer",
-            ("khoros.skep.decrypt",),
-            ImplementationSpec.adapter(_planted("utf8-replace")),
-            ImplementationSpec.builtin("java"),
-            2500,
-            seed=8,
-            batch=512,
-            keep=10_000,
-            minimize=0,
-        )
-    )
-    in_process = engine.run(plan).to_json()
-    monkeypatch.setattr(engine, "PRODUCED_FROM", 1000)
-    started = []
-    monkeypatch.setattr(engine._Produced, "adjust", lambda self, cases, seconds: started.append(cases))
-    produced = engine.run(plan, produce=True).to_json()
-    assert sum(started) == 2500  # every batch came from the second process
-    assert produced["divergenceCount"] > 0
-    assert _timeless(produced) == _timeless(in_process)

@@ -113,7 +113,7 @@ def _campaign(args: argparse.Namespace, out: TextIO) -> int:
 
         record = cluster.run(plan, args.dask, progress)
     else:
-        record = engine.run(plan, jobs=max(1, args.jobs), progress=progress, produce=True)
+        record = engine.run(plan, jobs=max(1, args.jobs), progress=progress)
     bar.finish()
     _report(record, out)
     if args.json is not None:

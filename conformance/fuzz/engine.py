@@ -14,10 +14,7 @@ Two engines run the same cases and give the same record (``Plan.engine``): ``bul
 generators where an op has one (:mod:`conformance.fuzz.generators.fast`, case for case the cases of the readable
 ones), checks the arguments once per batch instead of once per call on each side (the generators guarantee the
 op's schema: ``tests/test_fuzz.py``), and passes the cases both sides answer alike without the full judgement;
-asked to (``run(..., produce=True)``: the CLI and the benchmark do), it draws a part of at least
-:data:`PRODUCED_FROM` cases run by one process in a second process (:class:`_Produced`), a batch ahead, so drawing
-overlaps both sides' work. ``legacy`` is the engine before it,
-kept to measure against (``nox -s bench``).
+``legacy`` is the engine before it, kept to measure against (``nox -s bench``).
 
 A reference answering *unavailable* or *io* stops the campaign (:class:`ReferenceFailure`): without its answer
 there is nothing to compare. A case the reference does not answer (*unsupported*, e.g. OpenSSL given parameters
@@ -37,7 +34,7 @@ from typing import Any
 
 from conformance import catalog, judge
 from conformance.contract import Implementation
-from conformance.errors import ConformanceError, ReferenceFailure
+from conformance.errors import ReferenceFailure
 from conformance.fuzz.classes import DivergenceClass, ranked, signature
 from conformance.fuzz.generators import fast_generator, generator
 from conformance.fuzz.minimize import minimize
@@ -48,8 +45,6 @@ from conformance.outcome import Outcome
 
 #: Seconds of work a batch aims at (its size follows the measured rate, up to the plan's batch size).
 BATCH_SECONDS = 0.5
-#: The bulk engine draws a part of this many cases or more in a second process (it takes about a second to start).
-PRODUCED_FROM = 100_000
 #: progress(cases done since the last call, divergences found since the last call)
 ProgressFunction = Callable[[int, int], None]
 
@@ -99,57 +94,6 @@ class _Batches:
         ]
 
 
-class _Produced:
-    """The batches :class:`_Batches` draws, drawn in a spawned process one batch ahead of the campaign (the same
-    cases: a block's cases depend on the seed and the block alone). :meth:`close` ends the process."""
-
-    def __init__(self, plan: Plan, part: Part) -> None:
-        self.most = max(1, plan.batch // BLOCK)
-        self.size = 1
-        context = multiprocessing.get_context("spawn")
-        self.connection, theirs = context.Pipe()
-        self.process = context.Process(target=_produce, args=(plan, part, theirs), name="fuzz-cases", daemon=True)
-        self.process.start()
-        theirs.close()
-        self.connection.send(self.size)
-
-    adjust = _Batches.adjust
-
-    def next(self) -> list[tuple[int, str, dict[str, Any]]]:
-        try:
-            cases = self.connection.recv()
-        except (EOFError, OSError):
-            raise ConformanceError("the process drawing the campaign's cases stopped") from None
-        if isinstance(cases, str):
-            raise ConformanceError(f"the process drawing the campaign's cases failed: {cases}")
-        if cases:
-            self.connection.send(self.size)  # the following batch is drawn while this one is answered
-        return cases
-
-    def close(self) -> None:
-        self.connection.close()
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.terminate()
-            self.process.join(5)
-
-
-def _produce(plan: Plan, part: Part, connection: Any) -> None:
-    """The second process of :class:`_Produced`: a batch of the asked size per request, until the part ends."""
-    batches = _Batches(plan, part)
-    try:
-        while True:
-            batches.size = connection.recv()
-            cases = batches.next()
-            connection.send(cases)
-            if not cases:
-                return
-    except (EOFError, OSError):  # the campaign stopped early (a time limit, a failing reference)
-        return
-    except Exception as exc:  # a generator's bug: said in the campaign's process (the message names its class)
-        connection.send(f"{type(exc).__name__} while drawing cases")
-
-
 def _stop(reference: Implementation, index: int, op: str, answer: Outcome) -> ReferenceFailure:
     return ReferenceFailure(
         f"the reference {reference.name} answered {answer.status} on case {index} ({op}), so the campaign stops: "
@@ -157,12 +101,11 @@ def _stop(reference: Implementation, index: int, op: str, answer: Outcome) -> Re
     )
 
 
-def run_part(plan: Plan, part: Part, progress: ProgressFunction | None = None, *, alone: bool = False) -> PartResult:
-    """Run the cases of ``part`` in this process (nothing is minimized); ``alone``: no other part runs on this
-    machine, so the bulk engine may draw a large part's cases in a second process. Raises
-    :class:`ReferenceFailure` when the reference fails."""
+def run_part(plan: Plan, part: Part, progress: ProgressFunction | None = None) -> PartResult:
+    """Run the cases of ``part`` in this process (nothing is minimized). Raises :class:`ReferenceFailure` when the
+    reference fails."""
     implementation, reference = plan.implementation.build(), plan.reference.build()
-    result = _run_cases(plan, part, implementation, reference, progress, alone)
+    result = _run_cases(plan, part, implementation, reference, progress)
     result.sides = {"implementation": _describe(implementation), "reference": _describe(reference)}
     return result
 
@@ -183,30 +126,11 @@ def _run_cases(
     implementation: Implementation,
     reference: Implementation,
     progress: ProgressFunction | None,
-    alone: bool = False,
 ) -> PartResult:
     result = PartResult()
     started = time.monotonic()
-    bulk = plan.engine != "legacy"
-    if bulk and alone and part.size(plan.cases) >= PRODUCED_FROM:
-        batches: _Batches | _Produced = _Produced(plan, part)
-        try:
-            return _answer_batches(plan, batches, implementation, reference, progress, result, started)
-        finally:
-            batches.close()
-    return _answer_batches(plan, _Batches(plan, part), implementation, reference, progress, result, started)
-
-
-def _answer_batches(
-    plan: Plan,
-    batches: _Batches | _Produced,
-    implementation: Implementation,
-    reference: Implementation,
-    progress: ProgressFunction | None,
-    result: PartResult,
-    started: float,
-) -> PartResult:
     deadline = None if plan.time_limit is None else started + plan.time_limit
+    batches = _Batches(plan, part)
     bulk = plan.engine != "legacy"
     with ThreadPoolExecutor(1, thread_name_prefix="reference") as pool:
         cases = batches.next()
@@ -364,22 +288,15 @@ def set_minimized(record: CampaignRecord, examples: Sequence[Divergence], found:
             by_case[example.case].minimized = small
 
 
-def run(
-    plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None, *, produce: bool = False
-) -> CampaignRecord:
+def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> CampaignRecord:
     """Run the campaign's shard with ``jobs`` processes and return its record with each class's example minimized
-    (:func:`conformance.fuzz.cluster.run` runs it on a Dask cluster). ``produce``: with one job, the bulk engine
-    may draw a large shard's cases in a second process (spawned, as jobs are: the caller's main module is imported
-    there, so it must be guarded by ``if __name__ == "__main__"``).
+    (:func:`conformance.fuzz.cluster.run` runs it on a Dask cluster).
 
     Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign.
     """
     started = time.monotonic()
     part = plan.shard.part()
-    if jobs <= 1:
-        results = [run_part(plan, part, progress, alone=produce)]
-    else:
-        results = _collect(plan, part.jobs(jobs), progress)
+    results = [run_part(plan, part, progress)] if jobs <= 1 else _collect(plan, part.jobs(jobs), progress)
     record = merged(plan, results, time.monotonic() - started, jobs)
     examples = to_minimize(plan, record)
     if examples:
