@@ -54,16 +54,17 @@ from conformance.kinds.base import (
     register,
 )
 from conformance.kinds.jwt import (
-    EXP_MODES,
     NOW,
+    TokenVerifyKind,
     _check_header,
-    _check_rules,
+    _header_of,
     _now,
+    _object_schema,
     _random_claims,
     _reduce_claims,
     _require_args,
 )
-from conformance.kinds.jwt_allowances import empty_pem, lenient_base64, short_key
+from conformance.kinds.jwt_allowances import empty_pem, short_key
 from conformance.outcome import OpFunction
 from conformance.primitives import jwt as prim
 from conformance.primitives import rsa_jws
@@ -109,12 +110,7 @@ class AsymJwsSign(Kind):
         }
         if params["kid"] == "required":
             properties["keyId"] = {"type": "string"}
-        return {
-            "type": "object",
-            "required": sorted(properties),
-            "properties": properties,
-            "additionalProperties": False,
-        }
+        return _object_schema(properties)
 
     def python(self, params: Params) -> OpFunction:
         params = self.checked(params)
@@ -196,7 +192,7 @@ def _sign_token(params: Params, args: Args) -> prim.JwsParts:
 
 
 @register
-class AsymJwsVerify(Kind):
+class AsymJwsVerify(TokenVerifyKind):
     """The vendor's documented check of an RSA-signed JWT against a keyset (the steps in the module's docstring)."""
 
     name = "asym_jws.verify"
@@ -233,14 +229,7 @@ class AsymJwsVerify(Kind):
             raise KindError(f"asym_jws.verify: jwkFields lists members among {', '.join(JWK_MEMBERS)}")
         if params["x5c"] not in ("match", "ignored") or params["issuer"] not in ("argument", "none"):
             raise KindError("asym_jws.verify: x5c is match or ignored, issuer is argument or none")
-        if params["exp"] not in EXP_MODES:
-            raise KindError(f"asym_jws.verify: exp is one of {', '.join(EXP_MODES)}")
-        _check_rules(params["claims"])
-        identity = params["identity"]
-        if not isinstance(identity, (list, tuple)) or not all(isinstance(c, str) for c in identity):
-            raise KindError("asym_jws.verify: identity is a list of claim names")
-        if not (isinstance(params["maxKeys"], int) and params["maxKeys"] >= 1):
-            raise KindError("asym_jws.verify: maxKeys is a positive integer")
+        self.check_claim_params(params)
 
     def schema(self, params: Params) -> dict[str, Any]:
         params = self.checked(params)
@@ -254,28 +243,13 @@ class AsymJwsVerify(Kind):
         if params["issuer"] == "argument":
             # jsonwebtoken skips its issuer check for an empty issuer option: the keyset's issuer is never empty
             properties["issuer"] = {"type": "string", "pattern": "[\\s\\S]"}
-        return {
-            "type": "object",
-            "required": sorted(properties),
-            "properties": properties,
-            "additionalProperties": False,
-        }
+        return _object_schema(properties)
 
-    def python(self, params: Params) -> OpFunction:
-        params = self.checked(params)
+    def _steps(self, params: Params, args: Args) -> dict[str, Any]:
+        return _verify_token(params, args)
 
-        def verify(args: Args) -> dict[str, Any]:
-            return _verify_token(params, args)
-
-        return verify
-
-    def generator(self, params: Params) -> Generator:
-        params = self.checked(params)
-
-        def generate(rnd: random.Random) -> dict[str, Any]:
-            return _verify_case(params, rnd)[0]
-
-        return generate
+    def _case(self, params: Params, rnd: random.Random) -> tuple[dict[str, Any], str]:
+        return _verify_case(params, rnd)
 
     def reducer(self, params: Params) -> Reducer:
         self.checked(params)
@@ -288,10 +262,6 @@ class AsymJwsVerify(Kind):
                 yield {**args, "jwks": {"keys": keep}}
 
         return reduce
-
-    def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
-        self.checked(params)
-        return (("RubyLenientBase64", lenient_base64),)
 
     def probes(self, params: Params) -> ProbeSet:
         return verify_probes(params)
@@ -375,13 +345,6 @@ def _verify_token(params: Params, args: Args) -> dict[str, Any]:
     prim.check_nbf_exp(decoded.payload, float(now), exp=params["exp"] != "ignored")
     _check_issuer(decoded.payload, params, args)
     return prim.check_claims(decoded.payload, now, {**params, "iatMaxAge": None}, times=False)
-
-
-def _header_of(token: str) -> Any:
-    try:
-        return prim.decode(token).header
-    except Exception:
-        return None
 
 
 # --- campaign cases -----------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 import string
+from abc import abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any, ClassVar
 
@@ -117,12 +118,7 @@ class Hs256JwtSign(_Hs256Jwt):
         }
         if params["kid"] == "required":
             properties["keyId"] = {"type": "string"}
-        return {
-            "type": "object",
-            "required": sorted(properties),
-            "properties": properties,
-            "additionalProperties": False,
-        }
+        return _object_schema(properties)
 
     def python(self, params: Params) -> OpFunction:
         params = self.checked(params)
@@ -204,8 +200,59 @@ def _now(args: Args) -> int:
     return int(now)
 
 
+def _object_schema(properties: dict[str, Any]) -> dict[str, Any]:
+    """An op's argument schema: an object of exactly ``properties``, every one required."""
+    return {"type": "object", "required": sorted(properties), "properties": properties, "additionalProperties": False}
+
+
+class TokenVerifyKind(Kind):
+    """What the verify kinds of the JWT family share (``hs256_jwt.verify``, ``asym_jws.verify``): the claim and
+    identity parameters' checks, the object schema, the port, the campaign generator and the documented allowance.
+    A subclass gives its port's steps and its campaign case (:meth:`_steps`, :meth:`_case`)."""
+
+    @abstractmethod
+    def _steps(self, params: Params, args: Args) -> dict[str, Any]:
+        """The port's ``{"claims", "identity"}`` for resolved ``params`` and schema-checked ``args``; raises the
+        step's :class:`~conformance.errors.TokenError`."""
+
+    @abstractmethod
+    def _case(self, params: Params, rnd: random.Random) -> tuple[dict[str, Any], str]:
+        """One campaign case for resolved ``params``: its arguments and the mutation it carries."""
+
+    def check_claim_params(self, params: Params) -> None:
+        """Raise :class:`KindError` unless ``exp``, ``claims``, ``identity`` and ``maxKeys`` are the kind's."""
+        if params["exp"] not in EXP_MODES:
+            raise KindError(f"{self.name}: exp is one of {', '.join(EXP_MODES)}")
+        _check_rules(params["claims"])
+        identity = params["identity"]
+        if not isinstance(identity, (list, tuple)) or not all(isinstance(c, str) for c in identity):
+            raise KindError(f"{self.name}: identity is a list of claim names")
+        if not (isinstance(params["maxKeys"], int) and params["maxKeys"] >= 1):
+            raise KindError(f"{self.name}: maxKeys is a positive integer")
+
+    def python(self, params: Params) -> OpFunction:
+        params = self.checked(params)
+
+        def verify(args: Args) -> dict[str, Any]:
+            return self._steps(params, args)
+
+        return verify
+
+    def generator(self, params: Params) -> Generator:
+        params = self.checked(params)
+
+        def generate(rnd: random.Random) -> dict[str, Any]:
+            return self._case(params, rnd)[0]
+
+        return generate
+
+    def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
+        self.checked(params)
+        return (("RubyLenientBase64", lenient_base64),)
+
+
 @register
-class Hs256JwtVerify(_Hs256Jwt):
+class Hs256JwtVerify(_Hs256Jwt, TokenVerifyKind):
     """The vendor's documented check of an HS256 JWT (the steps in the module's docstring)."""
 
     name = "hs256_jwt.verify"
@@ -234,48 +281,27 @@ class Hs256JwtVerify(_Hs256Jwt):
         self.require_params(params)
         if params["kid"] not in KID_MODES:
             raise KindError("hs256_jwt.verify: kid is required or ignored")
-        if params["exp"] not in EXP_MODES:
-            raise KindError(f"hs256_jwt.verify: exp is one of {', '.join(EXP_MODES)}")
         _check_header(params["header"], self.name)
-        _check_rules(params["claims"])
-        identity = params["identity"]
-        if not isinstance(identity, (list, tuple)) or not all(isinstance(c, str) for c in identity):
-            raise KindError("hs256_jwt.verify: identity is a list of claim names")
+        self.check_claim_params(params)
         age = params["iatMaxAge"]
         if age is not None and not (isinstance(age, int) and age > 0):
             raise KindError("hs256_jwt.verify: iatMaxAge is a positive number of seconds or null")
-        if not (isinstance(params["maxKeys"], int) and params["maxKeys"] >= 1):
-            raise KindError("hs256_jwt.verify: maxKeys is a positive integer")
 
     def schema(self, params: Params) -> dict[str, Any]:
         params = self.checked(params)
-        properties: dict[str, Any] = {
-            "token": {"type": "string"},
-            "now": {"type": "integer"},
-            **self.key_properties(params["kid"], params["maxKeys"]),
-        }
-        return {
-            "type": "object",
-            "required": sorted(properties),
-            "properties": properties,
-            "additionalProperties": False,
-        }
+        return _object_schema(
+            {
+                "token": {"type": "string"},
+                "now": {"type": "integer"},
+                **self.key_properties(params["kid"], params["maxKeys"]),
+            }
+        )
 
-    def python(self, params: Params) -> OpFunction:
-        params = self.checked(params)
+    def _steps(self, params: Params, args: Args) -> dict[str, Any]:
+        return _verify_token(params, args)
 
-        def verify(args: Args) -> dict[str, Any]:
-            return _verify_token(params, args)
-
-        return verify
-
-    def generator(self, params: Params) -> Generator:
-        params = self.checked(params)
-
-        def generate(rnd: random.Random) -> dict[str, Any]:
-            return _verify_case(params, rnd)[0]
-
-        return generate
+    def _case(self, params: Params, rnd: random.Random) -> tuple[dict[str, Any], str]:
+        return _verify_case(params, rnd)
 
     def reducer(self, params: Params) -> Reducer:
         self.checked(params)
@@ -287,10 +313,6 @@ class Hs256JwtVerify(_Hs256Jwt):
                 yield {**args, "keys": keep}
 
         return reduce
-
-    def allowances(self, params: Params) -> tuple[tuple[str, Allowance], ...]:
-        self.checked(params)
-        return (("RubyLenientBase64", lenient_base64),)
 
     def probes(self, params: Params) -> ProbeSet:
         return verify_probes(params)
@@ -322,6 +344,7 @@ def _verify_token(params: Params, args: Args) -> dict[str, Any]:
 
 
 def _header_of(token: str) -> Any:
+    """The token's header as :func:`conformance.primitives.jwt.decode` reads it, ``None`` where it cannot."""
     try:
         return prim.decode(token).header
     except Exception:
