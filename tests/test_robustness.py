@@ -81,6 +81,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     previous_cwd, previous_db = Path.cwd(), os.environ.get("HANDOFF_BOLDCHAT_REPLAY_DB")
     os.environ["HANDOFF_BOLDCHAT_REPLAY_DB"] = str(root / "default-replay.sqlite3")
     made = World(root)
+    # update_doc without a path rewrites docs/reference-versions.md: here it rewrites the world's copy.
+    from conformance.report import versions
+
+    versions_doc_path = versions.doc_path
+    versions.doc_path = lambda: made.versions_doc
     # A hostile ``path=None`` means the project's vectors (3.6 MB): the loader validates each file once per process,
     # and that first validation (about 0.8 s of CPU) is a fixed cost, not the call's, so it is paid here.
     vectors.load_cases()
@@ -92,6 +97,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     try:
         yield made
     finally:
+        versions.doc_path = versions_doc_path
         made.close()
         os.chdir(previous_cwd)
         if previous_db is None:

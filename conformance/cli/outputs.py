@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from conformance.errors import UsageError
 from conformance.paths import kind_of
 from conformance.results import RunRecord
-
-#: The largest run record ``--baseline`` and ``diff`` read.
-MAX_RECORD_BYTES = 512 * 1024 * 1024
 
 
 def _path(value: Any, option: str) -> Path:
@@ -84,20 +80,6 @@ def _reason(exc: BaseException) -> str:
 
 def load_record(path: Path, option: str = "record") -> RunRecord:
     """A run record written by ``--json``. Raises :class:`UsageError` saying what is wrong with it."""
-    path = _path(path, option)
-    try:
-        if path.is_dir():
-            raise UsageError(f"{option} {path}: is a directory")
-        if path.stat().st_size > MAX_RECORD_BYTES:
-            raise UsageError(f"{option} {path}: larger than {MAX_RECORD_BYTES} bytes")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{option} {path}: no such file") from None
-    except (OSError, ValueError, RecursionError) as exc:
-        raise UsageError(f"{option} {path}: not a readable JSON file ({_reason(exc)})") from None
-    try:
-        if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-            raise TypeError("no cases list")
-        return RunRecord.from_json(data)
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
-        raise UsageError(f"{option} {path}: not a conformance run record ({type(exc).__name__})") from None
+    from conformance.report.diff import load_record as read_record
+
+    return read_record(path, option)

@@ -9,11 +9,13 @@ Other changes are reported apart, as neither. Only regressions make :func:`diff_
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from conformance.arguments import require_instance, require_int, require_items
+from conformance.errors import UsageError
+from conformance.report._files import read_json_file, require_record
 from conformance.results import RunRecord
 
 EXIT_OK, EXIT_REGRESSION = 0, 2
@@ -70,7 +72,10 @@ def _failing(record: RunRecord, key: tuple[str, str], verdict: str) -> bool:
 
 
 def diff_records(old: RunRecord, new: RunRecord) -> RecordDiff:
-    """Compare ``new`` against the baseline ``old``, under ``new``'s gate policy."""
+    """Compare ``new`` against the baseline ``old``, under ``new``'s gate policy. Raises :class:`InvalidArgument`
+    for what is not a RunRecord."""
+    require_record(old, "old")
+    require_record(new, "new")
     before, after = _verdicts(old), _verdicts(new)
     diff = RecordDiff(strict=new.policy.strict)
     for key, (was, old_comment) in before.items():
@@ -98,8 +103,18 @@ def diff_records(old: RunRecord, new: RunRecord) -> RecordDiff:
     return diff
 
 
+def _require_diff(diff: object) -> None:
+    """``InvalidArgument`` unless ``diff`` is a RecordDiff whose lists hold Change records (what
+    :func:`diff_records` makes)."""
+    require_instance(diff, "diff", RecordDiff)
+    for name in ("regressions", "improvements", "other", "added", "removed"):
+        require_items(getattr(diff, name), f"diff.{name}", Change, limit=10_000_000)
+    require_instance(diff.compared, "diff.compared", int)
+
+
 def diff_exit_code(diff: RecordDiff) -> int:
     """2 when there is a regression, else 0."""
+    _require_diff(diff)
     return EXIT_REGRESSION if diff.regressions else EXIT_OK
 
 
@@ -115,7 +130,11 @@ def _section(title: str, changes: Iterable[Change], limit: int | None) -> list[s
 
 
 def format_diff(diff: RecordDiff, *, limit: int | None = 200) -> str:
-    """The diff as text: regressions first, then improvements, then what is neither."""
+    """The diff as text: regressions first, then improvements, then what is neither. Raises
+    :class:`InvalidArgument` for a diff that is not a RecordDiff or a limit that is not a count."""
+    _require_diff(diff)
+    if limit is not None:
+        require_int(limit, "limit", minimum=0)
     added = [c for c in diff.added if c.new != "pass"]
     parts = [
         _section("REGRESSIONS", diff.regressions, limit),
@@ -135,6 +154,14 @@ def format_diff(diff: RecordDiff, *, limit: int | None = 200) -> str:
     return "\n".join(lines)
 
 
-def load_record(path: str | Path) -> RunRecord:
-    """Read a record that :func:`~conformance.report.write_json` wrote."""
-    return RunRecord.from_json(json.loads(Path(path).read_text(encoding="utf-8")))
+def load_record(path: str | Path, what: str = "record") -> RunRecord:
+    """Read a record that :func:`~conformance.report.write_json` wrote. Raises :class:`UsageError` naming ``what``
+    and the path when the file cannot be read (:func:`~conformance.report._files.read_json_file`) or is not a run
+    record."""
+    data = read_json_file(path, what)
+    try:
+        if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+            raise TypeError("no cases list")
+        return RunRecord.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as exc:
+        raise UsageError(f"{what} {path}: not a conformance run record ({type(exc).__name__})") from None

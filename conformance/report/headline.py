@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from conformance.arguments import require_int
+from conformance.report._files import require_record
 from conformance.verdicts import NOTABLE, VERDICTS
 from conformance.verdicts import count as _count
 
@@ -18,7 +20,9 @@ DEFAULT_LIMIT = 25
 
 
 def headline(record: RunRecord) -> str:
-    """``GATE FAIL: 2 unsafe, 3 fail · 4 equivalent, 12 reason mismatches`` (or ``GATE PASS: ...``)."""
+    """``GATE FAIL: 2 unsafe, 3 fail · 4 equivalent, 12 reason mismatches`` (or ``GATE PASS: ...``). Raises
+    :class:`InvalidArgument` for what is not a RunRecord."""
+    require_record(record)
     failing = list(record.failing())
     failed = Counter(f.verdict for f in failing)
     failing_cases = {(f.implementation, f.what) for f in failing}
@@ -34,7 +38,11 @@ def headline(record: RunRecord) -> str:
 
 
 def failing_lines(record: RunRecord, limit: int | None = DEFAULT_LIMIT) -> list[str]:
-    """One line per failing result (``flow#tcId``, verdict, why), at most ``limit`` (all when ``None``)."""
+    """One line per failing result (``flow#tcId``, verdict, why), at most ``limit`` (all when ``None``). Raises
+    :class:`InvalidArgument` for what is not a RunRecord or a limit that is not a count."""
+    require_record(record)
+    if limit is not None:
+        require_int(limit, "limit", minimum=0)
     failing = list(record.failing())
     shown = failing if limit is None else failing[:limit]
     lines = [_line(item) for item in shown]
@@ -53,6 +61,7 @@ def summary_table(record: RunRecord) -> str:
 
     An implementation that answered none of the selected vectors (it implements none of their ops) is one line
     under the table, not a row; a verdict no row has is not a column."""
+    require_record(record)
     summary = record.summary()
     answered = {name: sum(n for v, n in row.items() if v != "unsupported") for name, row in summary.items()}
     rows = {name: row for name, row in summary.items() if answered[name]}

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from conformance import catalog, verdicts, wording
-from conformance.errors import UsageError
+from conformance.arguments import require_mapping
+from conformance.errors import InvalidArgument, UsageError
 from conformance.judge import SEVERITY, VERDICTS, worst
 from conformance.outcome import Outcome
+from conformance.report._files import require_record, write_file
 from conformance.report.headline import failing_lines, headline
 from conformance.report.html_assets import CSS, SCRIPT
 from conformance.results import CaseResult, RunRecord
@@ -33,8 +35,12 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\u2028\u202
 
 
 def script_json(data: Any) -> str:
-    """JSON that is safe inside a ``<script>`` element: pure ASCII, no ``<``, ``>`` or ``&``."""
-    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    """JSON that is safe inside a ``<script>`` element: pure ASCII, no ``<``, ``>`` or ``&``. Raises
+    :class:`InvalidArgument` for data that is not JSON (NaN, bytes, objects, nested too deeply)."""
+    try:
+        text = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        raise InvalidArgument("data must be JSON (no NaN, bytes or objects, not nested too deeply)") from None
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -83,6 +89,7 @@ def _interop_label(flow: str, variant: str) -> str:
 def page_data(record: RunRecord) -> dict[str, Any]:
     """The data the page's script renders: vectors once each, results per (vector, implementation) as
     ``[verdict index, answer or 0, seconds, why]``, flows grouped by op, interop cells, and the verdict table."""
+    require_record(record)
     impls = _implementation_names(record)
     impl_index = {name: i for i, name in enumerate(impls)}
     vectors: list[list[Any]] = []
@@ -176,6 +183,7 @@ def _td(text: Any, css: str = "", title: str = "") -> str:
 
 def flow_summary(record: RunRecord) -> dict[str, dict[str, dict[str, int]]]:
     """flow -> implementation -> verdict -> count."""
+    require_record(record)
     table: dict[str, dict[str, dict[str, int]]] = {}
     for case in record.cases:
         row = table.setdefault(case.flow, {}).setdefault(case.implementation, dict.fromkeys(VERDICTS, 0))
@@ -184,7 +192,11 @@ def flow_summary(record: RunRecord) -> dict[str, dict[str, dict[str, int]]]:
 
 
 def pass_share(counts: Mapping[str, int]) -> str:
-    """``59 of 63 pass; 4 deviations`` over what was answered (unsupported left out)."""
+    """``59 of 63 pass; 4 deviations`` over what was answered (unsupported left out). Raises
+    :class:`InvalidArgument` for what is not a mapping verdict -> count."""
+    counts = require_mapping(counts, "counts")
+    if not all(v in VERDICTS and isinstance(n, int) and not isinstance(n, bool) for v, n in counts.items()):
+        raise InvalidArgument("counts must map verdicts to counts (int)")
     answered = sum(n for v, n in counts.items() if v != "unsupported")
     extra = ", ".join(verdicts.count(v, n) for v, n in counts.items() if n and v not in {"pass", "unsupported"})
     return f"{counts.get('pass', 0)} of {answered} pass" + (f"; {extra}" if extra else "")
@@ -363,6 +375,7 @@ def _headline_section(record: RunRecord) -> str:
 
 def render_html(record: RunRecord) -> str:
     """The whole page as text."""
+    require_record(record)
     data = script_json(page_data(record))
     digest = base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
     csp = f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:"
@@ -404,5 +417,6 @@ JavaScript.</noscript></section>
 
 
 def write_html(record: RunRecord, path: str | Path) -> None:
-    """Write the self-contained HTML report for ``record`` to ``path``."""
-    Path(path).write_text(render_html(record), encoding="utf-8")
+    """Write the self-contained HTML report for ``record`` to ``path``. Raises :class:`InvalidArgument` for a record
+    that is not a RunRecord, :class:`UsageError` for a path that cannot be written."""
+    write_file(path, render_html(record).encode("utf-8"))

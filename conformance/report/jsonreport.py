@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from conformance.errors import InvalidArgument
+from conformance.report._files import require_record, write_file
 from conformance.results import RunRecord
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -15,9 +17,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def record_json(record: RunRecord) -> dict[str, Any]:
     """``record.to_json()`` with the gate's result: ``gate`` = ``{"passes", "headline", "failing"}`` (what CI
-    scripts read instead of recomputing it; :meth:`RunRecord.from_json` ignores it)."""
+    scripts read instead of recomputing it; :meth:`RunRecord.from_json` ignores it). Raises :class:`InvalidArgument`
+    for what is not a RunRecord."""
     from conformance.report.headline import headline
 
+    require_record(record)
     data = record.to_json()
     data["gate"] = {
         "passes": record.gate_passes(),
@@ -28,16 +32,23 @@ def record_json(record: RunRecord) -> dict[str, Any]:
 
 
 def dumps_record(record: RunRecord) -> str:
-    """``record.to_json()`` as indented text with a stable key order.
+    """``record.to_json()`` as indented text with a stable key order (:class:`InvalidArgument` for what is not a
+    RunRecord, or one whose values are not JSON).
 
     Text stays readable UTF-8; only lone surrogates (which UTF-8 cannot encode) become ``\\uXXXX`` escapes, so
     ``RunRecord.from_json(json.loads(text))`` gives the record back.
     """
-    text = json.dumps(record_json(record), ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False)
+    data = record_json(record)
+    try:
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        raise InvalidArgument("record holds values that are not JSON (NaN, bytes, objects, too deep)") from None
     # A raw surrogate can only stand inside a JSON string literal, where its escape means the same.
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def write_json(record: RunRecord, path: str | Path) -> None:
-    """Write the full record (metadata, implementations, summary, cases, interop, version matrix) to ``path``."""
-    Path(path).write_text(dumps_record(record), encoding="utf-8")
+    """Write the full record (metadata, implementations, summary, cases, interop, version matrix) to ``path``.
+    Raises :class:`InvalidArgument` for a record that is not a RunRecord, :class:`UsageError` for a path that cannot
+    be written (:func:`~conformance.report._files.write_file`)."""
+    write_file(path, dumps_record(record).encode("utf-8"))

@@ -8,6 +8,7 @@ implementation does not implement (*unsupported*) is no test case at all: its su
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -16,7 +17,9 @@ from typing import Any
 from xml.etree import ElementTree
 
 from conformance import wording
+from conformance.errors import InvalidArgument
 from conformance.judge import is_failure
+from conformance.report._files import require_record, write_file
 from conformance.results import CaseResult, InteropCell, RunRecord
 
 INTEROP_SUITE = "interop (producer -> consumer)"
@@ -26,8 +29,16 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_text(text: Any) -> str:
-    """``text`` as a string XML 1.0 can hold: characters it cannot are written as visible ``\\uXXXX``."""
-    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    """``text`` as a string XML 1.0 can hold: characters it cannot are written as visible ``\\uXXXX``. Raises
+    :class:`InvalidArgument` for a value without a text form (an int past Python's digit limit, a list
+    nested too deeply)."""
+    try:
+        shown = text if isinstance(text, str) else str(text)
+    except (ValueError, RecursionError):
+        raise InvalidArgument(
+            "text has no text form (an int of more than 4300 digits, a list nested too deeply)"
+        ) from None
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", shown)
 
 
 def _flatten(prefix: str, value: Any) -> Iterable[tuple[str, str]]:
@@ -143,6 +154,7 @@ def _count(suite: ElementTree.Element, states: list[str], seconds: float) -> dic
 
 def build_junit(record: RunRecord) -> ElementTree.ElementTree:
     """The JUnit document for ``record``: a result fails exactly when the record's gate policy fails it."""
+    require_record(record)
     strict = record.policy.strict
     timestamp = str(record.metadata.get("timestamp", ""))
     root = ElementTree.Element("testsuites", name="handoff-conformance")
@@ -186,5 +198,8 @@ def build_junit(record: RunRecord) -> ElementTree.ElementTree:
 
 
 def write_junit(record: RunRecord, path: str | Path) -> None:
-    """Write ``record`` as JUnit XML (UTF-8, with an XML declaration) to ``path``."""
-    build_junit(record).write(path, encoding="utf-8", xml_declaration=True)
+    """Write ``record`` as JUnit XML (UTF-8, with an XML declaration) to ``path``. Raises :class:`InvalidArgument`
+    for a record that is not a RunRecord, :class:`UsageError` for a path that cannot be written."""
+    buffer = io.BytesIO()
+    build_junit(record).write(buffer, encoding="utf-8", xml_declaration=True)
+    write_file(path, buffer.getvalue())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from conformance.arguments import require_items
+from conformance.report._files import require_record
 from conformance.results import InteropCell, RunRecord
 
 
@@ -14,6 +16,7 @@ def _grids(cells: Sequence[InteropCell]) -> list[tuple[str, str, list[InteropCel
 
 def interop_text(record: RunRecord) -> str:
     """One grid per flow and variant: rows produce, columns consume; then the failing cells' details."""
+    require_record(record)
     out: list[str] = []
     for flow, variant, cells in _grids(record.interop):
         producers = list(dict.fromkeys(c.producer for c in cells))
@@ -34,6 +37,7 @@ def interop_text(record: RunRecord) -> str:
 
 def interop_markdown(cells: Sequence[InteropCell]) -> str:
     """One Markdown table per flow and variant: rows produce, columns consume, each cell passed/total and verdict."""
+    cells = require_items(cells, "cells", InteropCell, limit=10_000_000)
     out: list[str] = []
     for flow, variant, grid in _grids(cells):
         producers = list(dict.fromkeys(c.producer for c in grid))

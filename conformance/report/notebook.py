@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
+from conformance.arguments import require_int
+from conformance.report._files import require_record
 from conformance.report.headline import failing_lines, headline
 from conformance.verdicts import VERDICTS, inline_style
 
@@ -18,6 +20,8 @@ def _cell(verdict: str, text: str) -> str:
 
 def record_html(record: RunRecord, failing_limit: int = 15) -> str:
     """The record as a small HTML fragment (no script): what a notebook cell shows for a :class:`RunRecord`."""
+    require_record(record)
+    require_int(failing_limit, "failing_limit", minimum=0)
     line = headline(record)
     colour = "#b71c1c" if line.startswith("GATE FAIL") else "#1b5e20"
     parts = [f'<p style="background:{colour};color:#fff;padding:4px 8px;font-weight:bold">{html.escape(line)}</p>']
@@ -58,7 +62,9 @@ class Shown:
     """A run record as a Jupyter cell shows it (``_repr_html_``): :func:`record_html`."""
 
     def __init__(self, record: RunRecord, failing_limit: int = 15) -> None:
-        self.record, self.failing_limit = record, failing_limit
+        """Raises :class:`InvalidArgument` for what is not a RunRecord or a limit that is not a count."""
+        self.record = require_record(record)
+        self.failing_limit = require_int(failing_limit, "failing_limit", minimum=0)
 
     def __repr__(self) -> str:
         return headline(self.record)

@@ -6,14 +6,17 @@ The matrix itself is computed by :mod:`conformance.versions`; the HTML report re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from conformance import wording
-from conformance.errors import UsageError
+from conformance.arguments import require_int, require_mapping, require_str
+from conformance.errors import InvalidArgument, UsageError
 from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
+from conformance.report._files import read_text_file, write_file
 
 #: Outcomes longer than this are shortened in the text and Markdown renderings (never in the JSON).
 SHOWN_CHARS = 48
@@ -22,8 +25,27 @@ SHOWN_CHARS = 48
 def short_answer(actual: Mapping[str, Any], op: str | None = None, limit: int = SHOWN_CHARS) -> str:
     """One version's answer (an outcome record) in the words every report uses (:func:`conformance.wording.answer`:
     ``accepted``/``refused`` for a decision op, ``value ...``/``error Reason`` otherwise), values shortened to
-    ``limit``; an error's message is left out (the JSON record keeps it whole)."""
+    ``limit``; an error's message is left out (the JSON record keeps it whole). Raises :class:`InvalidArgument` for
+    what is not an outcome record, an op that is not a str or ``None``, a limit that is not a count."""
+    if op is not None:
+        require_str(op, "op")
+    require_int(limit, "limit", minimum=1)
     return wording.answer(Outcome.from_record(actual), op, limit, detail=False)
+
+
+def _matrix(render: Callable[[Mapping[str, Any]], str]) -> Callable[[Mapping[str, Any]], str]:
+    """``render``, raising :class:`InvalidArgument` for a ``matrix`` that is not one :mod:`conformance.versions`
+    makes (a record read back may hold anything there) instead of the KeyError or TypeError it meets."""
+
+    @functools.wraps(render)
+    def checked(matrix: Mapping[str, Any]) -> str:
+        require_mapping(matrix, "matrix")
+        try:
+            return render(matrix)
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError, RecursionError) as exc:
+            raise InvalidArgument(f"matrix is not a reference-version matrix ({type(exc).__name__})") from None
+
+    return checked
 
 
 def _header(name: str, entry: Mapping[str, Any]) -> list[str]:
@@ -52,6 +74,7 @@ def _header(name: str, entry: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+@_matrix
 def format_text(matrix: Mapping[str, Any]) -> str:
     """The auditor's view: "if the vendor upgrades X from A to B, these N inputs change: ..."."""
     out: list[str] = []
@@ -74,6 +97,7 @@ def format_text(matrix: Mapping[str, Any]) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+@_matrix
 def format_markdown(matrix: Mapping[str, Any]) -> str:
     """The findings as Markdown: the per-version summary, the transitions, and one row per changed vector."""
     out: list[str] = []
@@ -128,15 +152,15 @@ def update_doc(matrix: Mapping[str, Any], path: Path | None = None) -> Path:
     """Replace, in the generated block of ``docs/reference-versions.md``, the sections of the references in
     ``matrix`` with :func:`format_markdown`'s rendering; the other references' sections stay, new ones come last.
 
-    Raises :class:`UsageError` when the file has no generated block.
+    Raises :class:`UsageError` when the file cannot be read or written or has no generated block,
+    :class:`InvalidArgument` for a matrix that is not one :mod:`conformance.versions` makes.
     """
-    path = path or doc_path()
-    text = path.read_text(encoding="utf-8")
+    path = doc_path() if path is None else path
+    text = read_text_file(path, "path")
     start, end = text.find(DOC_BEGIN), text.find(DOC_END)
     if start < 0 or end < start:
         raise UsageError(f"{path}: no generated block ({DOC_BEGIN} ... {DOC_END})")
     sections = _sections(text[start + len(DOC_BEGIN) : end])
     sections.update(_sections(format_markdown(matrix)))
     block = f"{DOC_BEGIN}\n" + "\n\n".join(sections.values()) + f"\n{DOC_END}"
-    path.write_text(text[:start] + block + text[end + len(DOC_END) :], encoding="utf-8")
-    return path
+    return write_file(path, (text[:start] + block + text[end + len(DOC_END) :]).encode("utf-8"))

@@ -117,9 +117,69 @@ class World:
         adapter = Path(__file__).parents[1] / "fixtures" / "adapters" / "minimal.py"
         self.process = JsonLinesProcess([sys.executable, "-I", str(adapter), self.cases[0].op], timeout=10)
         self.json_lines = JsonLinesImplementation("minimal", lambda: self.process, builtin=False)
+        self._reports()
 
     def close(self) -> None:
         self.process.close()
+
+    def _reports(self) -> None:
+        """A run record (the python port on the tiny vectors, one answer made to fail, an interop cell and a
+        reference-version matrix), its diff from the passing run, and a record file and a versions doc to rewrite."""
+        from dataclasses import replace
+
+        from conformance import report, runner
+        from conformance.results import InteropCell
+
+        self.old_record = runner.run(
+            self.cases, [registry.shared("python")], vector_files=[self.vectors / "thread_messenger.json"],
+            progress=False, interop=False,
+        )  # fmt: skip
+        self.record = runner.run(
+            self.cases, [registry.shared("python")], vector_files=[self.vectors / "thread_messenger.json"],
+            progress=False, interop=False,
+        )  # fmt: skip
+        failed = replace(self.record.cases[0], verdict="fail", why=f"{MARK} differs")
+        self.record.cases[0] = failed
+        self.record.interop = [InteropCell("thread_messenger", "python", "python", "fail", 1, 2, f"{MARK} detail")]
+        case = self.cases[0]
+        answers = {"1.0": {"status": "value", "value": "00"}, "2.0": {"status": "error", "reason": "InvalidArgument"}}
+        by_version = {v: {"runtime": {"jdk": "17"}, "matchesVectors": 0, "differsFromVectors": [case.case_id]}
+                      for v in answers}  # fmt: skip
+        summary = {"description": "a reference", "pinned": "2.0", "cases": 1, "changed": 1, "date": "2026-12-03"}
+        summary |= {"byVersion": by_version, "transitions": [{"from": "1.0", "to": "2.0", "changed": [case.case_id]}]}
+        detail = {"op": case.op, "comment": case.comment, "flags": list(case.flags), "expected": {"output": "00"}}
+        self.matrix = {
+            "commons-codec": {
+                "versions": list(answers),
+                "findings": [{"reference": "commons-codec", "case_id": case.case_id, "answers": answers}],
+                "summary": summary,
+                "details": {case.case_id: detail},
+            }
+        }
+        self.record.version_matrix = self.matrix
+        self.diff = report.diff_records(self.old_record, self.record)
+        self.record_file = self.root / "record.json"
+        report.write_json(self.record, self.record_file)
+        self.reports = self.root / "reports"
+        self.reports.mkdir()
+        self.versions_doc = self.root / "reference-versions.md"
+        from conformance.report import versions
+
+        shutil.copyfile(versions.doc_path(), self.versions_doc)
+
+    def _report_overrides(self) -> dict[tuple[str, str], Any]:
+        written = {name: self.reports / f"report.{ext}" for name, ext in
+                   (("write_html", "html"), ("write_json", "json"), ("write_junit", "xml"))}  # fmt: skip
+        return {
+            **{(name, "path"): path for name, path in written.items()},
+            ("load_record", "path"): self.record_file,
+            ("update_doc", "path"): self.versions_doc,
+            ("diff_records", "old"): self.old_record,
+            ("diff_records", "new"): self.record,
+            ("short_answer", "op"): self.cases[0].op,
+            ("script_json", "data"): {"a": MARK, "b": [1, None]},
+            ("xml_text", "text"): f"{MARK} <text> \x01",
+        }
 
     def _openpgp(self) -> None:
         """The OpenPGP layer's well-formed keys, packets and session-key candidates, from the sealed launch."""
@@ -247,6 +307,12 @@ class World:
             "candidates": self.candidates,
             "calls": self.calls,
             "label": "my-port",
+            "record": self.record,
+            "diff": self.diff,
+            "cells": self.record.interop,
+            "matrix": self.matrix,
+            "counts": {"pass": 1, "fail": 1},
+            "actual": {"status": "value", "value": "00"},
         }
 
     def overrides(self) -> dict[tuple[str, str], Any]:
@@ -295,6 +361,7 @@ class World:
             ("ValidatedLaunch", "type"): "chat",
             **self._openpgp_overrides(),
             **self._contract_overrides(),
+            **self._report_overrides(),
         }
 
     def value(self, function_name: str, parameter: str, annotation: str) -> Any:

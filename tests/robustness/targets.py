@@ -22,7 +22,13 @@ from types import ModuleType
 from typing import Any
 
 #: Packages whose every module is public surface.
-PACKAGES = ("conformance.vendors", "conformance.kinds", "conformance.primitives", "conformance.openpgp")
+PACKAGES = (
+    "conformance.vendors",
+    "conformance.kinds",
+    "conformance.primitives",
+    "conformance.openpgp",
+    "conformance.report",
+)
 #: Single public modules.
 MODULES = (
     "conformance.codecs",
