@@ -48,9 +48,7 @@ def _timeless(found: dict) -> dict:
 
 
 @pytest.mark.usefixtures("java_reference")
-@pytest.mark.parametrize("in_turn", [False, True], ids=["reference-in-a-thread", "reference-in-turn"])
-def test_both_engines_give_the_same_record_for_the_same_seed(in_turn: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_in_turn", lambda reference: in_turn)
+def test_both_engines_give_the_same_record_for_the_same_seed() -> None:
     command = " ".join(shlex.quote(part) for part in (sys.executable, str(ADAPTERS / "planted_port.py"), "three"))
     plan, _ = check(
         Plan(

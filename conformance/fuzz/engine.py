@@ -13,8 +13,7 @@ the campaign was cut into parts.
 Two engines run the same cases and give the same record (``Plan.engine``): ``bulk`` draws the cases with the fast
 generators where an op has one (:mod:`conformance.fuzz.generators.fast`, case for case the cases of the readable
 ones), checks the arguments once per batch instead of once per call on each side (the generators guarantee the
-op's schema: ``tests/test_fuzz.py``), passes the cases both sides answer alike without the full judgement, and asks
-a reference in this process (the JVM) in turn rather than in a thread when no core is free (:func:`_in_turn`);
+op's schema: ``tests/test_fuzz.py``), and passes the cases both sides answer alike without the full judgement;
 ``legacy`` is the engine before it, kept to measure against (``nox -s bench``).
 
 A reference answering *unavailable* or *io* stops the campaign (:class:`ReferenceFailure`): without its answer
@@ -26,11 +25,10 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,10 +132,7 @@ def _run_cases(
     deadline = None if plan.time_limit is None else started + plan.time_limit
     batches = _Batches(plan, part)
     bulk = plan.engine != "legacy"
-    pool: Executor = (
-        _InTurn() if bulk and _in_turn(reference) else ThreadPoolExecutor(1, thread_name_prefix="reference")
-    )
-    with pool:
+    with ThreadPoolExecutor(1, thread_name_prefix="reference") as pool:
         cases = batches.next()
         while cases:
             began = time.monotonic()
@@ -157,25 +152,6 @@ def _run_cases(
                 break
     result.seconds = time.monotonic() - started
     return result
-
-
-def _in_turn(reference: Implementation) -> bool:
-    """Whether the reference answers in turn: it runs in this process and no core is free (the load average is at
-    least the core count less one). Its thread would then only add GIL hand-offs: on 2 cores under a load of 8-9,
-    60,000 ``khoros.skep.decrypt`` cases cost 45-51 us of CPU a case in turn and 50-65 us with the thread."""
-    return reference.kind != "json-lines" and os.getloadavg()[0] + 1 > (os.cpu_count() or 1)
-
-
-class _InTurn(Executor):
-    """An executor that runs what is submitted at once, in this thread."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
-        done: Future = Future()
-        try:
-            done.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # as a thread's future holds it: raised by result()
-            done.set_exception(exc)
-        return done
 
 
 def _check_batch(calls: Sequence[tuple[str, dict[str, Any]]]) -> None:
