@@ -161,7 +161,8 @@ def _id(target: Target | OpTarget) -> str:
 
 
 def _good(world: World, target: Target) -> dict[str, Any]:
-    return {p.name: world.value(target.name, p.name, str(p.annotation)) for p in target.parameters}
+    return {p.name: world.value(target.name, p.name, str(p.annotation), target.owner, target.function)
+            for p in target.parameters}  # fmt: skip
 
 
 def _instance(world: World, target: Target) -> Any:

@@ -276,7 +276,11 @@ _VERIFY = AsymJwsVerify()
 def find_jwk(header: Any, jwks: Mapping[str, Any], params: Params) -> dict[str, Any]:
     """Step 3 and step 4's scheme rules: the JWK the header's ``kid`` names, with the members and ``alg`` the
     scheme requires. Raises :class:`MissingKid`, :class:`KidMismatch`, :class:`InvalidJwk`,
-    :class:`KeyAlgorithmMismatch`."""
+    :class:`KeyAlgorithmMismatch`; :class:`KindError` for params the kind refuses."""
+    return _find_jwk(header, jwks, _VERIFY.checked(params))
+
+
+def _find_jwk(header: Any, jwks: Mapping[str, Any], params: Params) -> dict[str, Any]:
     if not isinstance(header, dict) or "kid" not in header:
         raise MissingKid("the header has no kid")
     kid = header["kid"]
@@ -297,8 +301,13 @@ def find_jwk(header: Any, jwks: Mapping[str, Any], params: Params) -> dict[str, 
 
 def select_key(header: Any, jwks: Mapping[str, Any], params: Params) -> Any:
     """Steps 3 and 4 as the port runs them: :func:`find_jwk`, then the JWK's RSA key (``InvalidKeyMaterial``) and
-    its certificate (:class:`CertificateMismatch`). Returns the RSA public key."""
-    jwk = find_jwk(header, jwks, params)
+    its certificate (:class:`CertificateMismatch`). Returns the RSA public key. Raises :class:`KindError` for params
+    the kind refuses."""
+    return _select_key(header, jwks, _VERIFY.checked(params))
+
+
+def _select_key(header: Any, jwks: Mapping[str, Any], params: Params) -> Any:
+    jwk = _find_jwk(header, jwks, params)
     key = rsa_jws.jwk_public_key(jwk)
     if params["x5c"] == "match" and not rsa_jws.certificate_matches(jwk):
         raise CertificateMismatch("the JWK's x5c certificate holds another key")
@@ -340,7 +349,7 @@ def _verify_token(params: Params, args: Args) -> dict[str, Any]:
     now = _now(args)
     decoded = prim.decode(args["token"])
     prim.check_jwt_header(decoded, tuple(params["algorithms"]), params["header"])
-    key = select_key(decoded.header, args["jwks"], params)
+    key = _select_key(decoded.header, args["jwks"], params)
     rsa_jws.verify_rsa(decoded, key, decoded.header["alg"])
     prim.check_nbf_exp(decoded.payload, float(now), exp=params["exp"] != "ignored")
     _check_issuer(decoded.payload, params, args)

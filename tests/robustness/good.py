@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import sys
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from conformance.vendors import boldchat, boldchat_pgp, khoros, khoros_jwt, talk
 from conformance.vendors.boldchat_validator import BoldChatValidator, MemoryReplayStore, SqliteReplayStore
 from tests.robustness.hostile import MARK, MARK_BYTES
 
+_NONE = object()  # no kind-specific value
 KEY16 = (MARK + "-key16")[:16]  # a raw AES-128 key that is also the planted secret
 IV16 = (MARK + "-iv-16")[:16]
 B64_KEY = encode_base64((MARK_BYTES * 4)[:32])
@@ -306,6 +308,7 @@ class World:
             "signer": self.signer,
             "candidates": self.candidates,
             "calls": self.calls,
+            "rnd": random.Random(7),
             "label": "my-port",
             "record": self.record,
             "diff": self.diff,
@@ -362,10 +365,63 @@ class World:
             **self._openpgp_overrides(),
             **self._contract_overrides(),
             **self._report_overrides(),
+            **self._kind_overrides(),
         }
 
-    def value(self, function_name: str, parameter: str, annotation: str) -> Any:
-        """The well-formed value of ``parameter`` of ``function_name``."""
+    def _kind_parts(self) -> dict[str, Any]:
+        """Kind name -> the catalog's first op of that kind (its resolved params and a valid vector input)."""
+        if not hasattr(self, "_parts"):
+            from conformance import catalog, vectors
+
+            inputs = {c.op: c.input for c in reversed(vectors.load_cases()) if c.result == "valid"}
+            parts = {}
+            for found in catalog.kind_parts():
+                if found.kind.name not in parts and found.op in inputs:
+                    parts[found.kind.name] = (found, inputs[found.op])
+            self._parts = parts
+        return self._parts
+
+    def _kind_value(self, owner: type | None, function: Any, parameter: str) -> Any:
+        """For a kind's method or a kinds module's function: its kind's real ``params`` (or a vector's ``args``, or
+        the ``Part`` of that op), so each kind is reached past its params check; :data:`_NONE` for anything else."""
+        module = getattr(function, "__module__", "") or ""
+        if not module.startswith("conformance.kinds") or parameter not in {"params", "args", "op", "kind"}:
+            return _NONE
+        name = getattr(owner, "name", None) if owner is not None else None
+        if not isinstance(name, str) or not name:
+            family = {"conformance.kinds.jws": "asym_jws", "conformance.kinds.hmac_hex": "hmac_hex"}
+            which = "sign" if "sign" in getattr(function, "__name__", "") else "verify"
+            name = f"{family.get(module, 'hs256_jwt')}.{which}"
+        if name not in self._kind_parts():
+            return _NONE
+        found, args = self._kind_parts()[name]
+        return {"params": found.params, "args": args, "op": found.op, "kind": found.kind}[parameter]
+
+    def _kind_overrides(self) -> dict[tuple[str, str], Any]:
+        """The kinds modules' helpers past their first check: a key set and the header naming its key, a payload
+        from the issuer the arguments name, the claim rules and identity of an op."""
+        _, jws_args = self._kind_parts()["asym_jws.verify"]
+        jwt_verify, _ = self._kind_parts()["hs256_jwt.verify"]
+        key = jws_args["jwks"]["keys"][0]
+        header = {"alg": key["alg"], "kid": key["kid"], "typ": "JWT"}
+        return {
+            ("kind", "name"): "hs256_jwt.verify",
+            ("find_jwk", "header"): header,
+            ("find_jwk", "jwks"): jws_args["jwks"],
+            ("select_key", "header"): header,
+            ("select_key", "jwks"): jws_args["jwks"],
+            ("check_issuer", "payload"): {"iss": jws_args["issuer"], "sub": MARK},
+            ("random_claims", "rules"): dict(jwt_verify.params["claims"]),
+            ("random_claims", "identity"): list(jwt_verify.params["identity"]),
+        }
+
+    def value(
+        self, function_name: str, parameter: str, annotation: str, owner: type | None = None, function: Any = None
+    ) -> Any:
+        """The well-formed value of ``parameter`` of ``function_name`` (a method of ``owner``, or ``function``)."""
+        kind_value = self._kind_value(owner, function, parameter)
+        if kind_value is not _NONE:
+            return kind_value
         special = self.overrides()
         if (function_name, parameter) in special:
             return special[(function_name, parameter)]
