@@ -8,7 +8,8 @@
   reference), the limit they put on it, and whether 100,000 cases a minute is met or that limit is the bound;
 * campaigns (``conformance fuzz``): a million ``khoros.skep.decrypt`` cases, Python against the vendor's Java, with
   the legacy engine and then the bulk engine (``--engine``) in turn, ``--skep-rounds`` times (default 2), with the CPU a
-  case of each run, the ratio of their best rates and the load average beside them, and
+  case of each run, the ratio of their best rates and the load average beside them; then the same case taken apart (drawing it, the raw cost
+  of each side, the campaign's cost over theirs) and the same comparison as a Hypothesis property; and
   each flow with a reference for up to ``--campaign-cases`` cases or ``--campaign-seconds``, whichever comes first
   (the speed of a whole differential campaign, generation, both sides and judging included).
 """
@@ -246,9 +247,10 @@ def pgp_verdict(per_minute: float, free: float, limit: float | None) -> str:
     return f"{target}: not met, although the RSA limit allows it; {reached}"
 
 
-def skep_bench(cases: int, jobs: int, rounds: int = 1) -> None:
+def skep_bench(cases: int, jobs: int, rounds: int = 1) -> float | None:
     """``cases`` of ``khoros.skep.decrypt`` with each engine in turn (legacy first), ``rounds`` times, the same
-    cases each time: cases/s and CPU per case of each run, and the ratio of each engine's best rate."""
+    cases each time: cases/s and CPU per case of each run, and the ratio of each engine's best rate. Returns the
+    bulk engine's best rate (``None`` when the campaign could not run)."""
     from conformance.fuzz.plan import ENGINES
 
     warm = min(cases, 20_000)
@@ -261,7 +263,7 @@ def skep_bench(cases: int, jobs: int, rounds: int = 1) -> None:
             record = campaign("khoros_secure_transfer", ("khoros.skep.decrypt",), cases, None, jobs, name)
             if isinstance(record, str):
                 print(f"  khoros.skep.decrypt, --engine {name}: not run: {record}")
-                return
+                return None
             cpu = (_cpu_seconds() - spent) / max(1, record.cases) * 1e6
             rates[name] = max(rates.get(name, 0.0), record.cases_per_second)
             print(
@@ -273,6 +275,76 @@ def skep_bench(cases: int, jobs: int, rounds: int = 1) -> None:
         f"  ratio bulk/legacy (best of each): {rates['bulk'] / rates['legacy']:.2f}x  (target >= 2.5x; "
         f"load average {load}; {os.cpu_count()} cores)"
     )
+    return rates.get("bulk")
+
+
+#: The op whose campaign :func:`skep_costs` takes apart.
+SKEP_OP = "khoros.skep.decrypt"
+
+
+def _timed(work: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def skep_costs(cases: int = 20_000, examples: int = 2_000, campaign_rate: float | None = None) -> None:
+    """A ``khoros.skep.decrypt`` campaign case taken apart, in this process: drawing ``cases`` cases with the
+    campaign's generator, the port answering them (through the contract, one batch) and the vendor's Java answering
+    them (one JPype call), then the same comparison as a Hypothesis property (``examples`` examples, one call per
+    side each); with ``campaign_rate`` (the campaign's cases/s), the ratio of its cost a case to the raw cost of both
+    sides. Prints the figures."""
+    import random
+
+    from conformance import judge
+    from conformance.fuzz.generators import GENERATORS
+    from conformance.spec import built
+
+    draw = GENERATORS[SKEP_OP]
+    python, java = built("python"), built("java")
+    if java.unavailable():
+        print(f"  {SKEP_OP} costs: not run: the vendor's Java is unavailable ({java.unavailable()})")
+        return
+    rnd = random.Random(1)
+    calls: list[tuple[str, Any]] = []
+    drawing = _timed(lambda: calls.extend((SKEP_OP, draw(rnd)) for _ in range(cases)))
+    for _ in range(2):  # the JVM's JIT warmed on the whole batch, then timed: the best of three runs
+        java.call_many(calls, checked=True)
+    port = min(_timed(lambda: python.call_many(calls, checked=True)) for _ in range(3)) / cases * 1e6
+    vendor = min(_timed(lambda: java.call_many(calls, checked=True)) for _ in range(3)) / cases * 1e6
+    print(f"\n  {SKEP_OP}, its parts ({cases:,} generated cases, one process):")
+    print(f"    drawing a case: {drawing / cases * 1e6:.1f} us")
+    print(f"    raw cost, the port (one batch through the contract, arguments not checked again): {port:.1f} us a case")
+    print(f"    raw cost, the vendor's Java (the batch in one JPype call): {vendor:.1f} us a case")
+    if campaign_rate:
+        spent = 1e6 / campaign_rate
+        print(
+            f"    campaign (bulk engine): {spent:.1f} us a case = {spent / (port + vendor):.2f}x the raw cost of both "
+            f"sides ({spent / (port + vendor + drawing / cases * 1e6):.2f}x with the drawing)"
+        )
+    try:
+        from hypothesis import HealthCheck, given, settings
+        from hypothesis import strategies as st
+    except ImportError:
+        print("    the same comparison as a Hypothesis property: not run (hypothesis is not installed)")
+        return
+    agreed = [0]
+
+    @settings(max_examples=examples, database=None, deadline=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(st.randoms(use_true_random=False))
+    def same_answer(random_source: random.Random) -> None:
+        args = draw(random_source)
+        mine, theirs = python.call_many([(SKEP_OP, args)])[0], java.call_many([(SKEP_OP, args)])[0]
+        assert judge.same(mine, theirs)
+        agreed[0] += 1
+
+    seconds = _timed(same_answer)
+    rate = agreed[0] / seconds
+    shown = f"{rate:,.0f} examples/s"
+    if campaign_rate:
+        shown += f"; the campaign is {campaign_rate / rate:.0f}x faster"
+    print(f"    the same comparison as a Hypothesis property: {agreed[0]:,} examples in {seconds:.1f} s, {shown}")
 
 
 def campaign_bench(
@@ -281,7 +353,7 @@ def campaign_bench(
     print(f"\ncampaigns: the Python port against each flow's reference, seed 1, {jobs} process(es); JVM and node")
     print("warm-up included; cases/s over the whole campaign")
     if skep_cases:
-        skep_bench(skep_cases, jobs, skep_rounds)
+        skep_costs(campaign_rate=skep_bench(skep_cases, jobs, skep_rounds))
     print(
         f"\n  {'flow':24} {'reference':10} {'cases':>9} {'seconds':>8} {'cases/s':>9} {'cases/min':>10} {'divergences':>11}"
     )

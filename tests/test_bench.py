@@ -48,3 +48,17 @@ def test_second_half_rate_leaves_the_start_out() -> None:
     marks = [(0.0, 0), (5.0, 10), (6.0, 110), (8.0, 310), (10.0, 510)]
     assert bench.second_half_rate(marks) == 100.0
     assert bench.second_half_rate(marks[:1]) == 0.0
+
+
+def test_skep_costs_takes_the_campaign_case_apart_and_runs_the_hypothesis_property(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.conftest import require
+
+    require("java")
+    bench.skep_costs(cases=300, examples=25, campaign_rate=1_000.0)
+    shown = capsys.readouterr().out
+    for part in ("drawing a case:", "raw cost, the port", "raw cost, the vendor's Java", "the raw cost of both sides"):
+        assert part in shown, shown
+    # every example compared the two sides and agreed (a disagreement fails the property, and the bench with it)
+    assert "Hypothesis property: 25 examples in" in shown and "the campaign is" in shown
