@@ -142,8 +142,8 @@ def stale(readme: Path | None = None) -> list[Path]:
     ]
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Rewrite every stale file; print one line per file written."""
+def _main(argv: list[str] | None = None) -> int:
+    """``python -m conformance.catalog.write``: rewrite every stale file; print one line per file written."""
     args = sys.argv[1:] if argv is None else argv
     readme = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "README.md"
     for path, text in expected(readme).items():
@@ -154,4 +154,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(_main())

@@ -28,6 +28,7 @@ PACKAGES = (
     "conformance.primitives",
     "conformance.openpgp",
     "conformance.report",
+    "conformance.catalog",
 )
 #: Single public modules.
 MODULES = (
@@ -39,6 +40,7 @@ MODULES = (
     "conformance.judge",
     "conformance.outcome",
     "conformance.contract",
+    "conformance.registry",
 )
 
 
