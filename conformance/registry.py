@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_instance, require_str
 from conformance.contract import Implementation, JsonLinesImplementation, OpTableImplementation
 from conformance.errors import UsageError
 from conformance.outcome import OpFunction
@@ -214,7 +215,7 @@ def bridge(name: str) -> ModuleType:
     """The module through which the audit asks built-in reference ``name`` what the contract has no op for (the
     vendor's Khoros classes beyond the ops, raw OpenSSL digests). Raises :class:`UsageError` for a name without one.
     """
-    module = BRIDGES.get(name)
+    module = BRIDGES.get(require_str(name, "name"))
     if module is None:
         raise UsageError(f"implementation {name!r} has no bridge; bridges: {', '.join(BRIDGES)}")
     return importlib.import_module(module)
@@ -229,9 +230,14 @@ def reference_names() -> tuple[str, ...]:
     return tuple(name for name in FACTORIES if name != "python")
 
 
-@cache
 def shared(name: str) -> Implementation:
-    """The one instance of a built-in implementation in this process. Raises :class:`UsageError`."""
+    """The one instance of a built-in implementation in this process. Raises :class:`UsageError` for an unknown
+    name, :class:`InvalidArgument` for what is not a str."""
+    return _shared(require_str(name, "name"))
+
+
+@cache
+def _shared(name: str) -> Implementation:
     factory = FACTORIES.get(name)
     if factory is None:
         raise UsageError(f"unknown implementation {name!r}; known: {', '.join(FACTORIES)}")
@@ -250,7 +256,9 @@ def selection(text: str) -> tuple[str, ...]:
 
 
 def describe(implementation: Implementation) -> dict[str, Any]:
-    """What a run record says about an implementation: kind, availability, versions, ops, restarts."""
+    """What a run record says about an implementation: kind, availability, versions, ops, restarts. Raises
+    :class:`InvalidArgument` for what is not an implementation of the contract."""
+    require_instance(implementation, "implementation", Implementation)
     problem = implementation.unavailable()
     return {
         "kind": implementation.kind,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from conformance.arguments import require_items, require_str, require_strings
 from conformance.catalog.arguments import check_args, op_schema
 from conformance.catalog.flows import FLOWS
 from conformance.catalog.model import Args, Flow, Op, RoundTrip, SdkMatrix, kind_op
@@ -64,15 +65,18 @@ def flow_ids() -> tuple[str, ...]:
 
 
 def flow(flow_id: str) -> Flow:
-    """The flow with this id. Raises :class:`UsageError` naming the valid ids."""
+    """The flow with this id. Raises :class:`UsageError` naming the valid ids, :class:`InvalidArgument` for what is
+    not a str."""
     try:
-        return _by_id()[flow_id]
+        return _by_id()[require_str(flow_id, "flow_id")]
     except (KeyError, TypeError):
         raise UsageError(f"unknown flow {flow_id!r}; flows: {', '.join(flow_ids())}") from None
 
 
 def select_flows(ids: tuple[str, ...] | list[str]) -> tuple[Flow, ...]:
-    """The flows named by ``ids`` (all of them when empty). Raises :class:`UsageError` for any unknown id."""
+    """The flows named by ``ids`` (all of them when empty). Raises :class:`UsageError` for any unknown id,
+    :class:`InvalidArgument` for what is not an iterable of str."""
+    ids = require_strings(ids, "ids")
     unknown = [name for name in ids if name not in _by_id()]
     if unknown:
         raise UsageError(f"unknown flow(s) {', '.join(map(repr, unknown))}; flows: {', '.join(flow_ids())}")
@@ -84,17 +88,19 @@ def op_names() -> tuple[str, ...]:
 
 
 def op(name: str) -> Op:
-    """The op of this name. Raises :class:`UsageError` for an unknown name."""
+    """The op of this name. Raises :class:`UsageError` for an unknown name, :class:`InvalidArgument` for what is not
+    a str."""
     try:
-        return _ops()[name][1]
+        return _ops()[require_str(name, "name")][1]
     except (KeyError, TypeError):
         raise UsageError(f"unknown op {name!r}") from None
 
 
 def flow_of(op_name: str) -> Flow:
-    """The flow that declares ``op_name``. Raises :class:`UsageError` for an unknown op."""
+    """The flow that declares ``op_name``. Raises :class:`UsageError` for an unknown op, :class:`InvalidArgument`
+    for what is not a str."""
     try:
-        return _ops()[op_name][0]
+        return _ops()[require_str(op_name, "op_name")][0]
     except (KeyError, TypeError):
         raise UsageError(f"unknown op {op_name!r}") from None
 
@@ -125,8 +131,9 @@ def part(op_name: str) -> Part | None:
 
 
 def kind_parts(flows: tuple[Flow, ...] | None = None) -> tuple[Part, ...]:
-    """The kind parts of every op of a kind in ``flows`` (the whole catalog by default), in catalog order."""
-    chosen = FLOWS if flows is None else flows
+    """The kind parts of every op of a kind in ``flows`` (the whole catalog by default), in catalog order. Raises
+    :class:`InvalidArgument` for ``flows`` that are not a list or tuple of :class:`Flow`."""
+    chosen = FLOWS if flows is None else require_items(flows, "flows", Flow)
     return tuple(_parts()[o.name] for entry in chosen for o in entry.ops if o.kind)
 
 

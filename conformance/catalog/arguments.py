@@ -64,7 +64,10 @@ def _document() -> dict[str, Any]:
 
 
 def op_schema(op: str) -> dict[str, Any]:
-    """The JSON Schema of ``op``'s arguments. Raises :class:`UsageError` for an op without one."""
+    """The JSON Schema of ``op``'s arguments. Raises :class:`UsageError` for an op without one,
+    :class:`InvalidArgument` for an op that is not a str."""
+    if not isinstance(op, str):
+        raise InvalidArgument(f"op must be an op name (str), got {_type_name(op)}")
     schema = _document()["$defs"].get(op)
     if schema is None:
         raise UsageError(f"no argument schema for op {op!r} in {OPS_SCHEMA}")
@@ -232,9 +235,12 @@ def check_args(op: str, args: Any) -> Mapping[str, Any]:
 
     Raises :class:`InvalidArgument` for arguments that are not an object, a missing, extra or wrongly typed
     argument (the message names it, never its value), :class:`NullArgument` for a forbidden ``null``, and
-    :class:`UsageError` for an op without a schema.
+    :class:`UsageError` for an op without a schema (:class:`InvalidArgument` for an op that is not a str).
     """
-    check = _checker(op)
+    try:
+        check = _checker(op)
+    except TypeError:  # an unhashable op, refused before the cache looks it up
+        raise InvalidArgument(f"op must be an op name (str), got {_type_name(op)}") from None
     if not isinstance(args, Mapping):
         raise InvalidArgument(f"op arguments must be a JSON object, got {_type_name(args)}")
     problem = check(args, "")

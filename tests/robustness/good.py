@@ -19,7 +19,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conformance import kinds, openpgp, paths, registry
+from conformance import catalog, kinds, openpgp, paths, registry
 from conformance.codecs import encode_base64
 from conformance.contract import JsonLinesImplementation
 from conformance.jsonlines import JsonLinesProcess
@@ -406,6 +406,8 @@ class World:
         header = {"alg": key["alg"], "kid": key["kid"], "typ": "JWT"}
         return {
             ("kind", "name"): "hs256_jwt.verify",
+            ("signer_of", "flow"): catalog.flow("intercom_identity"),
+            ("signer_of", "verify_op"): "intercom.identity.verify_web",
             ("find_jwk", "header"): header,
             ("find_jwk", "jwks"): jws_args["jwks"],
             ("select_key", "header"): header,
