@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from conformance.errors import InvalidArgument
 from conformance.kinds import kind as _kind
 
 Args = Mapping[str, Any]
@@ -88,7 +89,12 @@ class RoundTrip:
         return self.producer_ops[0]
 
     def producer_call(self, supported: frozenset[str] | set[str], args: Args) -> tuple[str, dict[str, Any]]:
-        """The op a producer with these ops uses, and its arguments for ``args`` (keys starting ``_`` dropped)."""
+        """The op a producer with these ops uses, and its arguments for ``args`` (keys starting ``_`` dropped).
+        Raises :class:`InvalidArgument` for ``supported`` that is not a set of op names or ``args`` not a mapping."""
+        if not isinstance(supported, (set, frozenset)):
+            raise InvalidArgument(f"supported must be a set of op names, got {type(supported).__name__}")
+        if not isinstance(args, Mapping) or not all(isinstance(k, str) for k in args):
+            raise InvalidArgument("args must be a mapping (a JSON object)")
         op = next((name for name in self.producer_ops if name in supported), self.producer_ops[0])
         plain = {k: v for k, v in args.items() if not k.startswith("_")}
         adapt = self.producer_args.get(op)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_str
 from conformance.catalog.model import Flow
 from conformance.paths import schemas_dir
 
@@ -112,7 +113,9 @@ def readme_block() -> str:
 
 
 def readme_text(text: str) -> str:
-    """``text`` (the README) with its flow table written from the catalog."""
+    """``text`` (the README) with its flow table written from the catalog. Raises :class:`InvalidArgument` for what
+    is not a str."""
+    require_str(text, "text")
     start, end = text.find(BEGIN), text.find(END)
     if start < 0 or end < start:
         return text

@@ -408,6 +408,8 @@ class World:
             ("kind", "name"): "hs256_jwt.verify",
             ("signer_of", "flow"): catalog.flow("intercom_identity"),
             ("signer_of", "verify_op"): "intercom.identity.verify_web",
+            ("producer_call", "supported"): frozenset(catalog.flow("intercom_identity").op_names),
+            ("producer_call", "args"): {"secret": f"{MARK}-secret", "userId": "u-1", "_note": "dropped"},
             ("find_jwk", "header"): header,
             ("find_jwk", "jwks"): jws_args["jwks"],
             ("select_key", "header"): header,
@@ -452,6 +454,7 @@ class World:
             "CaseFilter": lambda: CaseFilter(flows=("thread_messenger",)),
             "VectorCase": lambda: self.cases[0],
             "Kind": lambda: kinds.kind("hs256_jwt.verify"),
+            "RoundTrip": lambda: catalog.flow("intercom_identity").round_trips[0],
             "OpTableImplementation": lambda: registry.shared("python"),
             "JsonLinesImplementation": lambda: self.json_lines,  # the abstract base's methods, on a registered kind
         }

@@ -43,7 +43,14 @@ ECHOED_BY_FUNCTION = frozenset(
     {("encode_text", "name"), ("key_bytes", "name"), ("accepts", "name"), ("message_field", "field")}
     | {("message_field", "fallback"), ("from_options", "fail_on"), ("check_vector", "fail_on"), ("load_keys", "role")}
     | {("from_python_object", "label"), ("bridge", "name"), ("shared", "name"), ("selection", "text")}
-    | {("flow", "flow_id"), ("op", "name"), ("flow_of", "op_name"), ("select_flows", "ids"), ("signer_of", "verify_op")}
+    | {
+        ("flow", "flow_id"),
+        ("op", "name"),
+        ("flow_of", "op_name"),
+        ("select_flows", "ids"),
+        ("signer_of", "verify_op"),
+        ("add_all", "table"),
+    }
 )
 PYTEST_OUTCOMES = (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)
 
