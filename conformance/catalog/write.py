@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from conformance import catalog
-from conformance.arguments import require_str
+from conformance.arguments import require_instance, require_mapping, require_path, require_str
 from conformance.catalog.model import Flow
-from conformance.paths import schemas_dir
+from conformance.errors import UsageError
+from conformance.paths import kind_of, schemas_dir
 
 OPS_FILE, OUTPUTS_FILE = "ops.schema.json", "outputs.schema.json"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -53,7 +54,10 @@ def outputs_document() -> dict[str, Any]:
 
 
 def flow_schema(entry: Flow, outputs: dict[str, Any]) -> dict[str, Any]:
-    """The vector schema of ``entry``: every part of it comes from the catalog and the two op schema files."""
+    """The vector schema of ``entry``: every part of it comes from the catalog and the two op schema files. Raises
+    :class:`InvalidArgument` for an entry that is not a Flow or outputs that are not a mapping."""
+    require_instance(entry, "entry", Flow)
+    require_mapping(outputs, "outputs")
     names = list(entry.op_names)
     cases = []
     for name in names:
@@ -123,7 +127,11 @@ def readme_text(text: str) -> str:
 
 
 def expected(readme: Path | None = None) -> dict[Path, str]:
-    """Every file written from the catalog, path -> the text it must hold."""
+    """Every file written from the catalog, path -> the text it must hold (the README's only when ``readme`` is a
+    regular file). Raises :class:`InvalidArgument` for a readme that is not a path, :class:`UsageError` for one
+    that cannot be read as UTF-8 text."""
+    if readme is not None:
+        readme = require_path(readme, "readme")
     outputs = outputs_document()
     files = {
         schemas_dir() / OPS_FILE: _dump(ops_document(), indent=1),
@@ -131,13 +139,17 @@ def expected(readme: Path | None = None) -> dict[Path, str]:
     }
     for entry in catalog.FLOWS:
         files[schemas_dir() / entry.schema_file] = _dump(flow_schema(entry, outputs["$defs"]))
-    if readme is not None and readme.is_file():
-        files[readme] = readme_text(readme.read_text(encoding="utf-8"))
+    if readme is not None and kind_of(readme) == "file":
+        try:
+            text = readme.read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise UsageError(f"readme {readme}: cannot be read as UTF-8 text ({type(exc).__name__})") from None
+        files[readme] = readme_text(text)
     return files
 
 
 def stale(readme: Path | None = None) -> list[Path]:
-    """The files whose text differs from what the catalog writes."""
+    """The files whose text differs from what the catalog writes. Raises as :func:`expected` does."""
     return [
         path
         for path, text in expected(readme).items()
