@@ -1,7 +1,7 @@
 """Robustness: every public function and method of the package's public surface (the vendors, the op kinds, the
-primitives, OpenPGP, the codecs, the JSON writer, the vector loader, the runner's filters, the judge, the outcome,
-the implementation contract and the pytest plugin's helpers) and every op of the ``python`` implementation, called
-with hostile arguments.
+primitives, OpenPGP, the reports, the catalog, the codecs, the JSON writer, the vector loader, the runner's filters,
+the judge, the outcome, the implementation contract, the registry and the pytest plugin's helpers) and every op of
+the ``python`` implementation, called with hostile arguments.
 
 The callables are found by introspection of the package (``tests/robustness/targets.py``), not listed by hand: a
 new vendor's or kind's module and ops join by landing. Hostile arguments

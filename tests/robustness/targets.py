@@ -1,7 +1,7 @@
 """The public callables under test, found by introspection so the list cannot go stale.
 
 Modules: every module of the public packages (:data:`PACKAGES`: the vendors, the op kinds, the primitives, OpenPGP,
-...), walked with :mod:`pkgutil` so a new vendor's or kind's module joins by landing, and the single public modules
+the reports, the catalog), walked with :mod:`pkgutil` so a new vendor's or kind's module joins by landing, and the single public modules
 (:data:`MODULES`). A module whose own name starts with ``_`` is internal and left out. A module's public names are its
 ``__all__``, else the names it defines without a leading underscore. Of those: functions, classes (their
 constructor), and each class's public methods (static, class and instance methods; properties as zero-argument
