@@ -16,9 +16,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.arguments import require_int
 from conformance.errors import UsageError
 from conformance.fuzz.generators import Generator
 
+#: The most parts a shard is cut into (jobs, or a Dask cluster's tasks).
+MAX_PARTS = 65_536
 #: Cases per block: one seeding of a random.Random (about 6 us) serves this many cases.
 BLOCK = 64
 _SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
@@ -59,15 +62,23 @@ class Part:
     stride: int
 
     def jobs(self, count: int) -> list[Part]:
-        """This part cut into ``count`` parts, which together hold exactly its blocks."""
+        """This part cut into ``count`` parts (1 to :data:`MAX_PARTS`), which together hold exactly its blocks.
+        Raises ``InvalidArgument`` for another count."""
+        count = require_int(count, "count", minimum=1, maximum=MAX_PARTS)
         return [Part(self.offset + self.stride * job, self.stride * count) for job in range(count)]
 
     def blocks(self, cases: int) -> range:
-        return range(self.offset, blocks_of(cases), self.stride)
+        """The numbers of this part's blocks among a campaign of ``cases`` (at least 0). Raises ``InvalidArgument``."""
+        return range(self.offset, blocks_of(require_int(cases, "cases", minimum=0)), self.stride)
 
     def size(self, cases: int) -> int:
-        """How many of the campaign's ``cases`` fall in this part."""
-        return sum(min(BLOCK, cases - block * BLOCK) for block in self.blocks(cases))
+        """How many of the campaign's ``cases`` fall in this part (counted, not summed: any size takes no time).
+        Raises ``InvalidArgument`` for ``cases`` that is not a count."""
+        blocks = self.blocks(cases)
+        if not blocks:
+            return 0
+        short = BLOCK - (cases - (blocks_of(cases) - 1) * BLOCK)  # the last block's missing cases
+        return len(blocks) * BLOCK - (short if blocks[-1] == blocks_of(cases) - 1 else 0)
 
 
 def blocks_of(cases: int) -> int:
