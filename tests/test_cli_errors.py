@@ -36,6 +36,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
     # run: output paths and the baseline, before the run
     "run-html-directory": (["run", "--html", "{dir}"], ["--html", "is a directory"]),
     "run-junit-directory": (["run", "--junit", "{dir}"], ["--junit", "is a directory"]),
+    "run-json-fifo": (["run", "--json", "{fifo}"], ["--json", "not a regular file"]),
     "run-json-under-a-file": (["run", "--json", "{file}/run.json"], ["--json", "is not a directory"]),
     "run-html-unwritable": (["run", "--html", "{unwritable}"], ["--html", "cannot be"]),
     "run-junit-nul": (["run", "--junit", "a\0b.xml"], ["--junit", "NUL"]),
@@ -193,6 +194,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("cli-errors")
     (root / "dir").mkdir()
     (root / "file").write_text("not a folder", encoding="utf-8")
+    os.mkfifo(root / "fifo")  # a pipe with no reader: opening it to write would block
     (root / "garbage.json").write_bytes(b"\xff{ nope")
     (root / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="ascii")
     (root / "object.json").write_text(json.dumps({"cases": [{"nothing": "here"}]}), encoding="utf-8")
@@ -215,6 +217,7 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "bad_seed": str(root / "bad-seed.json"),
         "dir": str(root / "dir"),
         "file": str(root / "file"),
+        "fifo": str(root / "fifo"),
         "missing": str(root / "missing.json"),
         "garbage": str(root / "garbage.json"),
         "deep": str(root / "deep.json"),

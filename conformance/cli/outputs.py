@@ -47,6 +47,8 @@ def _writable(path: Path, option: str) -> Path:
     except (OSError, ValueError) as exc:
         raise UsageError(f"{option} {path}: its folder cannot be made ({_reason(exc)})") from None
     existed = path.exists()
+    if existed and not path.is_file():  # a FIFO would block the probe (and the report) until a reader came
+        raise UsageError(f"{option} {path}: not a regular file (a pipe or a device); give a file name")
     try:
         with path.open("a", encoding="utf-8"):
             pass
