@@ -34,7 +34,8 @@ def writable(path: Path | None, option: str) -> Path | None:
 
 
 def _writable(path: Path, option: str) -> Path:
-    if path.is_dir():
+    kind = kind_of(path)
+    if kind == "directory":
         raise UsageError(f"{option} {path}: is a directory; give a file name")
     parent = path.parent if str(path.parent) else Path(".")
     existing = parent
@@ -46,9 +47,9 @@ def _writable(path: Path, option: str) -> Path:
         parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as exc:
         raise UsageError(f"{option} {path}: its folder cannot be made ({_reason(exc)})") from None
-    existed = path.exists()
-    if existed and not path.is_file():  # a FIFO would block the probe (and the report) until a reader came
-        raise UsageError(f"{option} {path}: not a regular file (a pipe or a device); give a file name")
+    if kind == "other":  # a FIFO would block the probe (and the report) until a reader came
+        raise UsageError(f"{option} {path}: cannot be used as a file (not a regular file, a loop or too long a name)")
+    existed = kind == "file"
     try:
         with path.open("a", encoding="utf-8"):
             pass

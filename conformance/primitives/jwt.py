@@ -31,6 +31,7 @@ from jwt.algorithms import HMACAlgorithm
 
 from conformance import jsjson
 from conformance.arguments import (
+    encode_utf8,
     require_bool,
     require_bytes,
     require_callable,
@@ -59,7 +60,6 @@ from conformance.errors import (
     TokenExpired,
     TokenNotYetValid,
     TokenTooOld,
-    UnencodableText,
     UnsignedToken,
 )
 
@@ -379,11 +379,7 @@ def check_hs256_signature(token: str, secret: str) -> None:
     not the HS256 signature), :class:`EmptyKey` (a signature and an empty secret), :class:`SecretIsAsymmetricKey`
     (a PEM key as the secret), :class:`MalformedToken`; ``InvalidArgument`` for arguments that are not ``str``.
     """
-    require_str(secret, "secret")
-    try:
-        secret.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UnencodableText("the secret has no UTF-8 encoding (a lone surrogate)") from None
+    encode_utf8(secret, "secret")
     decoded = decode(token)
     signed = bool(decoded.signature.strip())
     if not signed and secret:

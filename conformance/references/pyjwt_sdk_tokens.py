@@ -31,7 +31,7 @@ from typing import Any
 import jwt
 from jwt import api_jws, api_jwt
 
-from conformance.arguments import require_bool, require_int, require_str
+from conformance.arguments import encode_utf8, require_bool, require_int, require_str
 from conformance.errors import (
     BadSignature,
     DevTokenRefused,
@@ -42,26 +42,15 @@ from conformance.errors import (
     TokenExpired,
     TokenNotYetValid,
     TtlTooLong,
-    UnencodableText,
     UserMismatch,
     WrongContentType,
 )
 from conformance.outcome import OpFunction
+from conformance.primitives import jwt as prim
 from conformance.primitives.sdk_tokens import DEV_SIGNATURE, TWILIO_CTY, TWILIO_MAX_TTL
 
 #: A development token's segments: Base64 in either alphabet, padded or not (the node SDK writes standard, padded).
 _DEV_SEGMENT = re.compile(r"[A-Za-z0-9+/\-_]*={0,2}")
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _key(secret: str) -> bytes:
-    try:
-        return secret.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UnencodableText("the secret has no UTF-8 encoding (a lone surrogate)") from None
 
 
 def _read(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -76,7 +65,7 @@ def _read(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 def _signature(token: str, secret: str) -> None:
     """PyJWT's HS256 signature check under the secret's UTF-8 bytes. Raises :class:`BadSignature`,
     :class:`EmptyKey`, :class:`SecretIsAsymmetricKey` or :class:`UnencodableText`."""
-    key = _key(secret)
+    key = encode_utf8(secret, "secret")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # PyJWT warns about keys under 32 bytes: the vendors issue what they issue
@@ -132,7 +121,7 @@ def stream_verify(args: Mapping[str, Any]) -> dict[str, Any]:
         raise UserMismatch("the token's user_id is not the connecting user's")
     exp = claims.get("exp")
     if exp is not None:
-        if not _is_number(exp):
+        if not prim.is_number(exp):
             raise InvalidClaims("exp is not a number")
         if exp <= now:
             raise TokenExpired("the token expired")
@@ -159,7 +148,7 @@ def twilio_verify(args: Mapping[str, Any]) -> dict[str, Any]:
     if args.get("accountSid") is not None and claims.get("sub") != args["accountSid"]:
         raise InvalidClaims("sub is not the account SID")
     for name in ("exp", "nbf", "iat"):
-        if name in claims and not _is_number(claims[name]):
+        if name in claims and not prim.is_number(claims[name]):
             raise InvalidClaims(f"{name} is not a number")
     if "exp" not in claims:
         raise InvalidClaims("no exp")
