@@ -25,6 +25,8 @@ from conformance.errors import ConformanceError, InvalidArgument, UsageError
 
 SpecKind = Literal["builtin", "adapter", "version", "object"]
 DEFAULT_TIMEOUT = 30.0
+MAX_SEARCH_PATH = 64
+"""At most this many extra import folders: each is added to ``sys.path`` for the whole process."""
 
 
 @dataclass(frozen=True)
@@ -85,9 +87,7 @@ class ImplementationSpec:
         module_name = target.partition(":")[0]
         if not module_name.strip() or "\0" in target:
             raise UsageError(f"{target!r}: give module[:attr], e.g. mypkg.adapter:Impl")
-        if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
-            raise InvalidArgument("search_path must be a collection of directories")
-        search = tuple(str(require_path(p, "search_path entry")) for p in search_path)
+        search = tuple(str(p) for p in _search_folders(search_path))
         return cls("object", target, command=target, search=search)
 
     @classmethod
@@ -198,6 +198,22 @@ def _one_line(exc: BaseException, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def _search_folders(search_path: object) -> list[Path]:
+    """Returns the extra import folders, in order and without repeats.
+
+    Raises :class:`InvalidArgument` when ``search_path`` is not a collection of paths or names more than
+    :data:`MAX_SEARCH_PATH` of them.
+    """
+    if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
+        raise InvalidArgument("search_path must be a collection of directories")
+    folders: dict[Path, None] = {}
+    for entry in search_path:
+        folders[require_path(entry, "search_path entry")] = None
+        if len(folders) > MAX_SEARCH_PATH:
+            raise InvalidArgument(f"search_path names more than {MAX_SEARCH_PATH} directories")
+    return list(folders)
+
+
 def _import(module_name: str, search_path: Collection[Path]) -> Any:
     try:
         return importlib.import_module(module_name)
@@ -217,9 +233,7 @@ def load_object(spec: str, search_path: Collection[Path] = ()) -> Any:
     cannot be imported, an attribute is missing or a class cannot be instantiated without arguments.
     """
     spec = require_str(spec, "spec")
-    if isinstance(search_path, (str, bytes)) or not isinstance(search_path, Iterable):
-        raise InvalidArgument("search_path must be a collection of directories")
-    search = [require_path(p, "search_path entry") for p in search_path]
+    search = _search_folders(search_path)
     module_name, _, attribute = spec.partition(":")
     if not module_name.strip() or "\0" in spec:
         raise UsageError(f"{spec!r}: give module[:attr], e.g. mypkg.adapter:Impl")

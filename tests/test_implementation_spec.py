@@ -5,13 +5,14 @@ the audit and inspect name implementations through it. ``from_python_object`` ta
 from __future__ import annotations
 
 import pickle
+import sys
 from pathlib import Path
 
 import pytest
 
 from conformance import spec
 from conformance.contract import from_python_object
-from conformance.errors import UsageError
+from conformance.errors import InvalidArgument, UsageError
 from conformance.spec import ImplementationSpec
 
 MODULE = """
@@ -81,3 +82,13 @@ def test_not_implemented_is_unsupported() -> None:
     made = from_python_object({"thread.connection_key": later}, label="later")
     (outcome,) = made.call_many([("thread.connection_key", {"secret": "s", "email": "e"})])
     assert outcome.status == "unsupported"
+
+
+def test_a_search_path_is_bounded_and_deduplicated(tmp_path: Path) -> None:
+    """Every extra import folder joins ``sys.path`` for the process, so a hostile list is refused before any is."""
+    before = list(sys.path)
+    with pytest.raises(InvalidArgument, match="more than 64 directories"):
+        spec.load_object("no_such_module_anywhere", [tmp_path / str(i) for i in range(spec.MAX_SEARCH_PATH + 1)])
+    assert sys.path == before
+    same = ImplementationSpec.python_object("json:loads", [tmp_path, tmp_path, str(tmp_path)])
+    assert same.search == (str(tmp_path),)
