@@ -105,6 +105,17 @@ def test_openssl_batch_agrees_with_single_calls(openssl: None) -> None:
     assert [outcome.value for outcome in batch] == singles
 
 
+def test_openssl_batch_reads_the_same_from_memory_and_from_files(
+    openssl: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's in-memory files (Linux memfd) and its temporary-folder files give openssl the same bytes."""
+    messages = [b"", b"abc", "\u00e9\U0001f600".encode(), bytes(range(256)) * 300]
+    in_memory = openssl_dgst.sha512_hex_many(messages)
+    monkeypatch.setattr(openssl_dgst, "_memfd_works", lambda: False)
+    assert openssl_dgst.sha512_hex_many(messages) == in_memory
+    assert in_memory[1].startswith("ddaf35a193617aba") and len(set(in_memory)) == len(messages)
+
+
 # --- encoding properties ------------------------------------------------------------------------------------------
 
 
