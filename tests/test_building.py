@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conformance.errors import ReferenceUnavailable
-from conformance.references.building import build, ready
+from conformance.references.building import MAVEN_JVM_OPTIONS, build, build_environment, ready
 
 # writes the "jar" at once and its "library" a second later, as Maven's package phase does
 SLOW_BUILD = ["sh", "-c", "touch out.jar; sleep 1; touch lib.jar"]
@@ -49,3 +49,14 @@ def test_a_finished_build_is_not_run_again_and_a_failed_one_is_one_line(tmp_path
         )
     assert "\n" not in str(raised.value) and "no pom" in str(raised.value)
     assert not (tmp_path / ".b").exists()
+
+
+def test_maven_gets_fast_start_up_options_and_the_users_own_win() -> None:
+    """C1 only and the serial collector for Maven's short-lived JVM; the user's MAVEN_OPTS come after, so they win."""
+    bare = build_environment({"PATH": "/bin"})
+    assert bare["MAVEN_OPTS"] == MAVEN_JVM_OPTIONS and bare["NO_COLOR"] == "1" and bare["PATH"] == "/bin"
+    mine = build_environment({"MAVEN_OPTS": " -XX:TieredStopAtLevel=4 -Dhttps.proxyHost=p "})
+    assert mine["MAVEN_OPTS"] == f"{MAVEN_JVM_OPTIONS} -XX:TieredStopAtLevel=4 -Dhttps.proxyHost=p"
+    assert mine["MAVEN_OPTS"].split().index("-XX:TieredStopAtLevel=4") > mine["MAVEN_OPTS"].split().index(
+        "-XX:TieredStopAtLevel=1"
+    )

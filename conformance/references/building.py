@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from conformance.errors import ReferenceUnavailable
@@ -29,6 +29,9 @@ _KEY = (
     re.compile(r"(?i)error"),
 )
 REASON_LIMIT = 300
+#: JVM options for Maven, before the user's own ``MAVEN_OPTS`` (which win): a short build spends its time starting
+#: up, where the C1 compiler alone and the serial collector cost about 45% less CPU (java_ref: 7.1 s -> 4.0 s).
+MAVEN_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 #: Builds that failed in this process (folder, command) -> the reason: a failed build is not tried again.
 _failed: dict[tuple[str, tuple[str, ...]], str] = {}
 
@@ -43,6 +46,13 @@ def summary(output: str, limit: int = REASON_LIMIT) -> str:
     key = next((line for pattern in _KEY for line in lines if pattern.search(line)), lines[-1])
     key = re.sub(r"^(\[ERROR\]|npm (ERR!|error))\s*", "", key)
     return key if len(key) <= limit else key[: limit - 3] + "..."
+
+
+def build_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """The environment a build runs in: ``environ`` without colours, with :data:`MAVEN_JVM_OPTIONS` before its
+    ``MAVEN_OPTS``."""
+    options = " ".join(part for part in (MAVEN_JVM_OPTIONS, environ.get("MAVEN_OPTS", "").strip()) if part)
+    return {**environ, "NO_COLOR": "1", "MAVEN_OPTS": options}
 
 
 def ready(stamp: Path, done: Callable[[], bool]) -> bool:
@@ -77,7 +87,7 @@ def build(
             before()
         sys.stderr.write(f"conformance: building {what} in {shown(directory)} (first use, {duration})\n")
         sys.stderr.flush()
-        environment = {**os.environ, "NO_COLOR": "1"}
+        environment = build_environment(os.environ)
         try:
             result = subprocess.run(
                 list(command),
