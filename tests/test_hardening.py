@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conformance import catalog, judge, matrix, registry, vectors
-from conformance.audit import gf128, guessing, khoros_cryptor
+from conformance.audit import gf128, guessing, hs256_jwt, khoros_cryptor, padding_oracle, report, sha512_extension, svg
 from conformance.contract import from_python_object
 from conformance.errors import ConformanceError, InvalidArgument, MalformedToken, PgpUnsupported, UnsupportedOperation
 from conformance.openpgp import encryption, packets
@@ -52,6 +52,43 @@ EXAMPLES: dict[str, tuple[Callable[[], Any], type[ConformanceError], str]] = {
     ),
     "hs256_check on invalid base64": (lambda: guessing.hs256_check(f"a.{SECRET}.A"), MalformedToken, "signature"),
     "hs256_check(None)": (lambda: guessing.hs256_check(None), InvalidArgument, "token"),  # type: ignore[arg-type]
+    "audit compact_json on bytes": (lambda: report.compact_json({"a": SECRET.encode()}), InvalidArgument, "JSON"),
+    "audit compact_json 10,000 levels deep": (lambda: report.compact_json(_deep(10_000)), InvalidArgument, "deeper"),
+    "svg.histogram with 2**63 bins": (
+        lambda: svg.histogram({"a": [1.0, 2.0]}, title=SECRET, unit="s", bins=2**63),
+        InvalidArgument,
+        "bins",
+    ),
+    "the pure-Python SHA-512 over a megabyte": (
+        lambda: sha512_extension.sha512(bytes(1 << 20)),
+        InvalidArgument,
+        "data",
+    ),
+    "a padding oracle asked to decrypt a megabyte": (
+        lambda: padding_oracle.decrypt(lambda iv, block: True, bytes(16), bytes(1 << 20)),
+        InvalidArgument,
+        "ciphertext",
+    ),
+    "an oracle that raises": (
+        lambda: padding_oracle.intermediate(lambda iv, block: {}[SECRET], bytes(16)),
+        InvalidArgument,
+        "oracle raised KeyError",
+    ),
+    "a guessing check that raises": (
+        lambda: guessing.search([SECRET.encode()], lambda candidate: candidate.decode() + 1),
+        InvalidArgument,
+        "check raised TypeError",
+    ),
+    "HS256 verdicts at 100,000 times": (
+        lambda: hs256_jwt.verdicts("zendesk.messaging_jwt.verify", SECRET, list(range(100_000))),
+        InvalidArgument,
+        "times",
+    ),
+    "HS256 verdicts of a signer op": (
+        lambda: hs256_jwt.verdicts("zendesk.messaging_jwt.sign", SECRET, [1]),
+        InvalidArgument,
+        "verify_op",
+    ),
     "encode_packet with tag 64": (lambda: packets.encode_packet(64, SECRET.encode()), InvalidArgument, "tag"),
     "encode_mpi(-1)": (lambda: packets.encode_mpi(-1), InvalidArgument, "value"),
     "an unknown cipher id": (lambda: encryption.encrypt_seipd(99, bytes(32), SECRET.encode()), PgpUnsupported, "id"),
@@ -61,6 +98,13 @@ EXAMPLES: dict[str, tuple[Callable[[], Any], type[ConformanceError], str]] = {
         "session_key",
     ),
 }
+
+
+def _deep(depth: int) -> list[Any]:
+    value: list[Any] = [SECRET]
+    for _ in range(depth):
+        value = [value]
+    return value
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

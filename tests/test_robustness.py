@@ -93,10 +93,24 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     # runner that check_vector imports on first use: built once per process, before the first run_vector.
     registry.shared("python").ops()
     importlib.import_module("conformance.runner")
+    # The audit's runner with no flow named runs every registered proof against the live references (minutes): while
+    # this test runs, the registry holds one proof that answers at once (the runner is under test, not the proofs).
+    from conformance.audit import model, runner
+
+    assert runner.PROOF_MODULES, "every proof module is imported (and registered) before the registry is narrowed"
+    # Opening a sealed launch on every consumer starts the in-process JVM (BouncyCastle) once: a fixed cost too.
+    from conformance.audit import boldchat_pgp
+
+    boldchat_pgp.open_everywhere(made.pgp_message)
+    proofs = dict(model.PROOFS)
+    model.PROOFS.clear()
+    model.PROOFS[made.proof.id] = made.proof
     os.chdir(work)
     try:
         yield made
     finally:
+        model.PROOFS.clear()
+        model.PROOFS.update(proofs)
         versions.doc_path = versions_doc_path
         made.close()
         os.chdir(previous_cwd)

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_instance, require_str, require_strings
 from conformance.audit import talkative as talk
 from conformance.audit.evidence import Stopwatch, accepted, answer
 from conformance.audit.model import Finding, Severity, Status
@@ -141,7 +142,7 @@ _META: dict[str, tuple[str, Severity, str, str, str]] = {
 _FLOWS = {JWT_OP: "khoros_widget_jwt", TALKATIVE_OP: "talkative_signed_data", PAYLOAD_OP: "khoros_secure_transfer"}
 
 
-def tamper(token: str, change: Mapping[str, Any] | None = None) -> str:
+def _tamper(token: str, change: Mapping[str, Any] | None = None) -> str:
     """The token with its payload changed (an object: keys updated; an array: the first entry's ``data``), the
     header and signature kept. Raises :class:`MalformedToken` for anything but a compact JWS with a JSON payload."""
     head, payload, signature = token_parts(token)
@@ -162,7 +163,7 @@ def jwt_probe_tokens() -> dict[str, str]:
         "genuine": genuine,
         "alg-none": f"{head}.{genuine.split('.')[1]}.",
         "wrong-kid": widget_jwt("user-1", key_id="another-kid", secret=JWT_SECRET, iat=JWT_NOW - 60),
-        "tampered-token": tamper(genuine),
+        "tampered-token": _tamper(genuine),
     }
 
 
@@ -173,7 +174,7 @@ def talkative_probe_tokens() -> dict[str, str]:
         "genuine": genuine,
         "alg-none": talk.unsecured_token(talk.FIELDS),
         "ecdsa-twin": talk.twin(genuine),
-        "tampered-token": tamper(genuine),
+        "tampered-token": _tamper(genuine),
     }
 
 
@@ -199,7 +200,7 @@ def stream_probes() -> ProbeSet:
         "alg-none": {**base, "token": _unsigned({"alg": "HS256", "typ": "JWT"}, genuine)},
         "forged-signature": {**base, "token": stream_chat.create_token("another secret " * 3, "user-1",
                                                                          exp=SDK_NOW + 3600, sdk="node")},
-        "tampered-token": {**base, "userId": "admin", "token": tamper(genuine, {"user_id": "admin"})},
+        "tampered-token": {**base, "userId": "admin", "token": _tamper(genuine, {"user_id": "admin"})},
         "expired-token": {**base, "token": stream_chat.create_token(SDK_SECRET, "user-1", exp=SDK_NOW - 1,
                                                                       sdk="node")},
         "wrong-user": {**base, "userId": "mallory", "token": genuine},
@@ -222,7 +223,7 @@ def twilio_probes() -> ProbeSet:
     tokens = {
         "alg-none": _unsigned(header, genuine),
         "forged-signature": token(secret="another secret " * 3),
-        "tampered-token": tamper(genuine, {"grants": {"identity": "admin", "chat": {}}}),
+        "tampered-token": _tamper(genuine, {"grants": {"identity": "admin", "chat": {}}}),
         "expired-token": token(now=SDK_NOW - 7200),
         "ttl-over-24h": token(ttl=2 * twilio.MAX_TTL),
         "missing-cty": _resigned(genuine, SDK_SECRET, {"alg": "HS256", "typ": "JWT"}),
@@ -474,9 +475,11 @@ def _built(sets: Mapping[str, Callable[[], ProbeSet]]) -> dict[str, Prober]:
 
 def coverage(ops: Iterable[str]) -> tuple[list[str], list[str]]:
     """Of the consumer ops among ``ops``: those with probes and those without (each sorted). An op that does not
-    consume (a signer, an encoder) has nothing to probe and is in neither."""
+    consume (a signer, an encoder) has nothing to probe and is in neither. Raises :class:`InvalidArgument` for what
+    is not an iterable of op names."""
+    ops = require_strings(ops, "ops")
     probers = _probers()
-    consuming = sorted(op for op in ops if (found := _declared(op)) is not None and found.consumes)
+    consuming = sorted(op for op in set(ops) if (found := _declared(op)) is not None and found.consumes)
     return [op for op in consuming if op in probers], [op for op in consuming if op not in probers]
 
 
@@ -490,16 +493,20 @@ def _declared(op: str) -> catalog.Op | None:
 def probe(implementation: Implementation) -> list[Finding]:
     """Run every probe whose op ``implementation`` declares; one finding per probe (none for undeclared ops).
 
-    An implementation that cannot start gives the one finding ``ADAPTER:<name>:unavailable`` (not_reproduced)."""
+    An implementation that cannot start gives the one finding ``ADAPTER:<name>:unavailable`` (not_reproduced).
+    Raises :class:`InvalidArgument` for what is not an :class:`~conformance.contract.Implementation` (one whose
+    name is not text, or whose ``ops()`` are not op names)."""
+    implementation = require_instance(implementation, "implementation", Implementation)
+    require_str(implementation.name, "implementation.name")
     problem = implementation.unavailable()
     if problem is not None:
         return [_unavailable_finding(implementation, problem)]
-    ops = implementation.ops()
+    ops = require_strings(implementation.ops(), "implementation.ops()")
     probers = _probers()
-    return [finding for op in sorted(ops) if op in probers for finding in probers[op](implementation, op)]
+    return [finding for op in sorted(set(ops)) if op in probers for finding in probers[op](implementation, op)]
 
 
-def probe_all(implementations: Sequence[Implementation]) -> list[Finding]:
+def _probe_all(implementations: Sequence[Implementation]) -> list[Finding]:
     """:func:`probe` for each implementation, in order."""
     return [finding for implementation in implementations for finding in probe(implementation)]
 
@@ -510,9 +517,7 @@ __all__ = [
     "jwt_probe_tokens",
     "padding_probe_inputs",
     "probe",
-    "probe_all",
     "stream_probes",
     "talkative_probe_tokens",
-    "tamper",
     "twilio_probes",
 ]

@@ -21,8 +21,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from conformance import catalog
-from conformance.arguments import require_str
-from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call, reference_versions
+from conformance.arguments import encode_utf8, require_bytes, require_str
+from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, answers, call, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.errors import InvalidArgument, ReferenceFailure, ReferenceUnavailable, UnsupportedOperation
 from conformance.outcome import Outcome, capture
@@ -35,6 +35,19 @@ CONSUMERS = (PORT, "gnupg", "bc150", "bc-current")
 REFERENCES = catalog.flow(FLOW).references
 PARAMS = "Type=chat&VisitName=Robert%20Smith&VisitEmail=r.smith%40gmail.com"
 TIMEOUT = 60.0
+#: The digests :func:`seal_with_gpg` asks GnuPG for (its ``--digest-algo`` names).
+DIGESTS = ("MD5", "SHA1", "RIPEMD160", "SHA224", "SHA256", "SHA384", "SHA512")
+
+
+def _key(role: Any, name: str, part: str) -> str:
+    """The armored TEST key ``<role>.<part>`` (``part``: ``pub`` or ``sec``). Raises :class:`InvalidArgument`
+    naming ``name`` (never the value) for a role that is not a TEST key's."""
+    keys = pgp_test_keys()
+    key = keys.get(f"{require_str(role, name)}.{part}")
+    if key is None:
+        roles = sorted({known.split(".")[0] for known in keys if known.endswith(f".{part}")})
+        raise InvalidArgument(f"{name} must name a TEST key with a .{part} file: one of {', '.join(roles)}")
+    return key
 
 
 class Gpg:
@@ -97,26 +110,39 @@ def gpg_home(*key_names: str) -> Iterator[Gpg]:
 
 
 def seal_with_gpg(params: str, *, digest: str = "SHA256") -> str:
-    """``gpg --sign --encrypt --armor``: ``params`` signed by the brand TEST key with ``digest``, to the server key."""
+    """``gpg --sign --encrypt --armor``: ``params`` signed by the brand TEST key with ``digest``, to the server key.
+    Raises :class:`InvalidArgument` for ``params`` that are not text (or have no UTF-8 form), a ``digest`` not in
+    :data:`DIGESTS`; :class:`ReferenceFailure` when gpg fails."""
+    data = encode_utf8(params, "params")
+    if require_str(digest, "digest") not in DIGESTS:
+        raise InvalidArgument(f"digest must be one of {', '.join(DIGESTS)}")
     with gpg_home("brand.sec", "server.pub") as gpg:
         argv = ["--armor", "--sign", "--encrypt", "--digest-algo", digest, "--local-user", gpg.fingerprints["brand"]]
-        return gpg.output([*argv, "--recipient", gpg.fingerprints["server"]], params.encode("utf-8")).decode("ascii")
+        return gpg.output([*argv, "--recipient", gpg.fingerprints["server"]], data).decode("ascii")
 
 
 def unwrap(message: str, recipient: str = "server") -> bytes:
-    """``gpg --unwrap`` with ``recipient``'s TEST secret key: the decrypted inner packets, signature untouched."""
+    """``gpg --unwrap`` with ``recipient``'s TEST secret key: the decrypted inner packets, signature untouched.
+    Raises :class:`InvalidArgument` for a ``message`` that is not text (or has no UTF-8 form) or a ``recipient``
+    that names no TEST secret key; :class:`ReferenceFailure` when gpg fails."""
+    data = encode_utf8(message, "message")
+    _key(recipient, "recipient", "sec")
     with gpg_home(f"{recipient}.sec") as gpg:
-        return gpg.output(["--unwrap"], require_str(message, "message").encode("utf-8"))
+        return gpg.output(["--unwrap"], data)
 
 
 def rewrap(inner: bytes, recipient: str = "other") -> str:
-    """Encrypt already-signed packets *as they are* to ``recipient``'s TEST public key (``--no-literal``)."""
+    """Encrypt already-signed packets *as they are* to ``recipient``'s TEST public key (``--no-literal``).
+    Raises :class:`InvalidArgument` for ``inner`` that is not bytes or a ``recipient`` that names no TEST public key;
+    :class:`ReferenceFailure` when gpg fails."""
+    inner = require_bytes(inner, "inner")
+    _key(recipient, "recipient", "pub")
     with gpg_home(f"{recipient}.pub") as gpg:
         argv = ["--armor", "--no-literal", "--compress-algo", "none", "--encrypt"]
         return gpg.output([*argv, "--recipient", gpg.fingerprints[recipient]], inner).decode("ascii")
 
 
-def signature_created(message: str, recipient: str = "server") -> int | None:
+def _signature_created(message: str, recipient: str = "server") -> int | None:
     """The signature creation time (Unix seconds) inside an encrypted message, read with ``gpg --list-packets``."""
     with gpg_home(f"{recipient}.sec") as gpg:
         listing = gpg.run(["--list-packets"], message.encode("ascii")).stdout.decode("utf-8", "replace")
@@ -137,13 +163,15 @@ def break_armor_checksum(message: str) -> str:
 
 
 def open_everywhere(message: str, recipient: str = "server", signer: str = "brand") -> dict[str, Outcome]:
-    """``boldchat.pgp.open`` on every consumer, with ``recipient``'s secret key and ``signer``'s public key."""
-    keys = pgp_test_keys()
-    args = {"message": message, "serverPrivateKey": keys[f"{recipient}.sec"], "signerPublicKey": keys[f"{signer}.pub"]}
+    """``boldchat.pgp.open`` on every consumer, with ``recipient``'s secret key and ``signer``'s public key.
+    Raises :class:`InvalidArgument` for a ``message`` that is not text, or a role that names no TEST key."""
+    message = require_str(message, "message")
+    args = {"message": message, "serverPrivateKey": _key(recipient, "recipient", "sec"),
+            "signerPublicKey": _key(signer, "signer", "pub")}  # fmt: skip
     return {name: call(name, "boldchat.pgp.open", args) for name in CONSUMERS}
 
 
-def open_strict(message: str, recipient: str = "server", signer: str = "brand") -> Outcome:
+def _open_strict(message: str, recipient: str = "server", signer: str = "brand") -> Outcome:
     """The port's careful mode: ``open_secure_parameters_pgp(..., strict_hashes=True)`` (refuses MD5/SHA-1);
     *unsupported* when this version of the port has no such mode."""
     keys = pgp_test_keys()
@@ -169,10 +197,6 @@ def _frozen_message() -> tuple[str, str]:
     inputs = json.loads((inputs_dir() / "boldchat_pgp_messages.json").read_text(encoding="utf-8"))
     entry = next(m for m in inputs["messages"] if m["kind"] == "valid")
     return entry["id"], entry["message"]
-
-
-def _answers(outcomes: Mapping[str, Outcome]) -> dict[str, str]:
-    return {name: answer(outcome) for name, outcome in outcomes.items()}
 
 
 PGP_1 = Details(
@@ -223,7 +247,7 @@ PGP_2 = Details(
 
 
 @proof("PGP-1", FLOW, REFERENCES, PGP_1)
-def prove_forwarding_and_replay() -> Finding:
+def _prove_forwarding_and_replay() -> Finding:
     """Seal to the server key, unwrap, rewrap to ``other``; open everywhere as ``other``. Open a frozen message."""
     if (skipped := PGP_1.unavailable(REFERENCES)) is not None:
         return skipped
@@ -237,7 +261,7 @@ def prove_forwarding_and_replay() -> Finding:
         opened = open_everywhere(forwarded, recipient="other")
         frozen_id, frozen = _frozen_message()
         replayed = open_everywhere(frozen)
-        created = signature_created(frozen)
+        created = _signature_created(frozen)
         again = open_everywhere(original)
     signed_by_brand = [n for n, o in opened.items() if accepted(o) and o.value == PARAMS]
     replay_ok = [n for n, o in replayed.items() if accepted(o)]
@@ -245,8 +269,8 @@ def prove_forwarding_and_replay() -> Finding:
     why = (
         f"A message the port sealed for the server key was unwrapped with that key and re-encrypted, brand "
         f"signature untouched, to the 'other' key; opened as 'other' with the brand's public key: "
-        f"{_answers(opened)}. The message {frozen_id}, signed at Unix time {created} when the inputs were "
-        f"generated, opens today: {_answers(replayed)}; the original opens again: {_answers(again)}."
+        f"{answers(opened)}. The message {frozen_id}, signed at Unix time {created} when the inputs were "
+        f"generated, opens today: {answers(replayed)}; the original opens again: {answers(again)}."
     )
     return PGP_1.finding(
         "proved" if proved else "refuted",
@@ -271,7 +295,7 @@ def prove_forwarding_and_replay() -> Finding:
 
 
 @proof("PGP-2", FLOW, REFERENCES, PGP_2)
-def prove_lenient_consumers() -> Finding:
+def _prove_lenient_consumers() -> Finding:
     """A SHA-1-signed message from GnuPG and a message with a broken armor CRC, opened by every consumer."""
     if (skipped := PGP_2.unavailable(REFERENCES)) is not None:
         return skipped
@@ -289,18 +313,16 @@ def prove_lenient_consumers() -> Finding:
             "bad-armor-checksum": bad_crc,
             "good-armor-checksum (control)": good,
         }
-        answers: dict[str, dict[str, str]] = {
-            case: {**_answers(open_everywhere(m)), "python-strict": answer(open_strict(m))}
+        seen: dict[str, dict[str, str]] = {
+            case: {**answers(open_everywhere(m)), "python-strict": answer(_open_strict(m))}
             for case, m in messages.items()
         }
     lenient = {
-        case: sorted(n for n, a in by.items() if a == "accepted")
-        for case, by in answers.items()
-        if "control" not in case
+        case: sorted(n for n, a in by.items() if a == "accepted") for case, by in seen.items() if "control" not in case
     }
     proved = any(name in REFERENCES for names in lenient.values() for name in names)
-    strict = answers["sha1-signature"]["python-strict"]
-    why = "; ".join(f"{case}: {by}" for case, by in answers.items())
+    strict = seen["sha1-signature"]["python-strict"]
+    why = "; ".join(f"{case}: {by}" for case, by in seen.items())
     return PGP_2.finding(
         "proved" if proved else "refuted",
         f"Accepted: {lenient}. The port's careful mode (strict_hashes=True) on the SHA-1 message: {strict}. "
@@ -315,7 +337,7 @@ def prove_lenient_consumers() -> Finding:
         figures={
             "queries": 4 * (len(CONSUMERS) + 1),
             "seconds": watch.seconds,
-            "answers": answers,
+            "answers": seen,
             "accepted_by": lenient,
         },
         artifacts={"sha1_signed": sha1, "bad_armor_checksum": bad_crc},
@@ -323,22 +345,20 @@ def prove_lenient_consumers() -> Finding:
 
 
 def describe(outcomes: Mapping[str, Outcome]) -> dict[str, Any]:
-    """``{consumer: "accepted" | reason}`` (for display)."""
-    return _answers(outcomes)
+    """``{consumer: "accepted" | reason}`` (for display). Raises :class:`InvalidArgument` as
+    :func:`~conformance.audit.evidence.answers` does."""
+    return answers(outcomes)
 
 
 __all__ = [
     "CONSUMERS",
+    "DIGESTS",
     "PARAMS",
     "break_armor_checksum",
     "describe",
     "gpg_home",
     "open_everywhere",
-    "open_strict",
-    "prove_forwarding_and_replay",
-    "prove_lenient_consumers",
     "rewrap",
     "seal_with_gpg",
-    "signature_created",
     "unwrap",
 ]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from conformance import registry
-from conformance.arguments import require_str
+from conformance.arguments import INT64_MAX, INT64_MIN, encode_utf8, require_instance, require_int, require_str
 from conformance.audit.evidence import PORT, Details, Stopwatch, rate, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.audit.sha512_extension import extend
@@ -33,9 +33,24 @@ TEST_HASHING_KEY = "TEST-boldchat-hashing-key!"
 Encoding = Literal["utf-8", "latin-1"]
 ENCODINGS: tuple[Encoding, ...] = ("utf-8", "latin-1")
 MAX_KEY_LENGTH = 64
+#: The longest ``secure_parameters`` and ``appended`` :func:`search_key_length` takes: it forges (in pure-Python
+#: SHA-512) and launches once per key length; a genuine string is a few hundred characters.
+MAX_SEARCH_TEXT, MAX_APPENDED = 1 << 16, 1 << 12
 T0_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z, the brand's signing time in the scenarios
 MINUTE_MS, DAY_MS = 60_000, 86_400_000  # the scenarios' clock
 _HEX128 = re.compile(r"[0-9A-Fa-f]{128}")
+
+
+def _encoding(value: object) -> Encoding:
+    if require_str(value, "encoding") not in ENCODINGS:
+        raise InvalidArgument(f"encoding must be one of {', '.join(ENCODINGS)}")
+    return value  # type: ignore[return-value]
+
+
+def _secure_parameters(value: object) -> str:
+    if not _HEX128.fullmatch(require_str(value, "secure_parameters")[:HASH_HEX_LENGTH]):
+        raise InvalidArgument("secure_parameters must start with 128 hex digits")
+    return value  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -54,13 +69,16 @@ class Forgery:
 
     def text(self, encoding: Encoding) -> str | None:
         """The text a server must receive so that ``encoding`` turns it into :attr:`data_bytes`; ``None`` when no
-        text does (UTF-8: the glue's 0x80 is a continuation byte without a lead byte)."""
+        text does (UTF-8: the glue's 0x80 is a continuation byte without a lead byte). Raises
+        :class:`InvalidArgument` for an encoding not in :data:`ENCODINGS`."""
+        encoding = _encoding(encoding)
         try:
             return self.data_bytes.decode(encoding)
         except UnicodeDecodeError:
             return None
 
     def secure_parameters(self, encoding: Encoding) -> str | None:
+        """The digest and :meth:`text`: the forged ``SecureParameters``, or ``None``. Raises as :meth:`text`."""
         text = self.text(encoding)
         return None if text is None else self.digest_hex + text
 
@@ -68,19 +86,21 @@ class Forgery:
 def forge(secure_parameters: str, appended: str, key_length: int) -> Forgery:
     """Extend a SHA-512 ``SecureParameters`` string by ``appended`` for a guessed key length (bytes).
 
-    Raises :class:`InvalidArgument` when it does not start with 128 hex digits."""
-    if not isinstance(secure_parameters, str) or not _HEX128.fullmatch(secure_parameters[:HASH_HEX_LENGTH]):
-        raise InvalidArgument("secure_parameters must start with 128 hex digits")
-    appended = require_str(appended, "appended")
+    Raises :class:`InvalidArgument` when it does not start with 128 hex digits, for text with no UTF-8 form, or as
+    :func:`~conformance.audit.sha512_extension.extend` does (``appended`` over its bound, a bad ``key_length``)."""
+    secure_parameters = _secure_parameters(secure_parameters)
+    appended_bytes = encode_utf8(appended, "appended")
     digest, original = secure_parameters[:HASH_HEX_LENGTH], secure_parameters[HASH_HEX_LENGTH:]
-    new_digest, glue = extend(digest.lower(), key_length, original.encode("utf-8"), appended.encode("utf-8"))
+    original_bytes = encode_utf8(original, "secure_parameters")
+    new_digest, glue = extend(digest.lower(), key_length, original_bytes, appended_bytes)
     return Forgery(original, appended, key_length, new_digest.upper(), glue)
 
 
 def nearest_utf8_texts(forgery: Forgery) -> dict[str, str]:
     """What a UTF-8 server could make of the forged bytes instead: U+FFFD for 0x80 (lenient decoding), a
-    surrogate escape (Python's ``surrogateescape``), or each byte as the code point of the same value (Latin-1)."""
-    data = forgery.data_bytes
+    surrogate escape (Python's ``surrogateescape``), or each byte as the code point of the same value (Latin-1).
+    Raises :class:`InvalidArgument` for what is not a :class:`Forgery`."""
+    data = require_instance(forgery, "forgery", Forgery).data_bytes
     return {
         "U+FFFD replacement": data.decode("utf-8", "replace"),
         "surrogate escape": data.decode("utf-8", "surrogateescape"),
@@ -104,12 +124,15 @@ def model_launch(
 
     ``utf-8`` is :class:`BoldChatValidator` itself. ``latin-1`` checks the hash over the Latin-1 bytes of key and
     data (text outside Latin-1 is ``ErrorValidatingChat/ParameterError``), then applies the model's own rules (Type,
-    Expiration, repeated control fields, ChatKey) by handing it the same data re-hashed the model's way.
+    Expiration, repeated control fields, ChatKey) by handing it the same data re-hashed the model's way. Raises
+    :class:`InvalidArgument` for an encoding not in :data:`ENCODINGS`, what is not text, an ``at_ms`` that is not a
+    64-bit int, or as the validator's constructor does.
     """
-    if encoding not in ENCODINGS:
-        raise InvalidArgument(f"encoding must be one of {', '.join(ENCODINGS)}")
+    encoding = _encoding(encoding)
     secure_parameters = require_str(secure_parameters, "secure_parameters")
     hashing_key = require_str(hashing_key, "hashing_key")
+    at_ms = require_int(at_ms, "at_ms", minimum=INT64_MIN, maximum=INT64_MAX)
+    request_type = require_str(request_type, "request_type")
     validator = BoldChatValidator(hashing_key, store=MemoryReplayStore(), clock=lambda: at_ms)
     if encoding == "latin-1":
         digest, data = secure_parameters[:HASH_HEX_LENGTH], secure_parameters[HASH_HEX_LENGTH:]
@@ -135,7 +158,15 @@ def search_key_length(
     """The attacker's loop: try key lengths 1..64, one launch each, until the server accepts.
 
     Returns ``(the accepted forgery or None, launches sent, {reason: count})``. Guesses whose bytes no text can
-    carry are not sent (reason ``inexpressible``)."""
+    carry are not sent (reason ``inexpressible``). Raises :class:`InvalidArgument` as :func:`forge` and
+    :func:`model_launch` do, or for ``secure_parameters`` over :data:`MAX_SEARCH_TEXT` or ``appended`` over
+    :data:`MAX_APPENDED` characters."""
+    if len(_secure_parameters(secure_parameters)) > MAX_SEARCH_TEXT:
+        raise InvalidArgument(f"secure_parameters must be at most {MAX_SEARCH_TEXT} characters")
+    if len(require_str(appended, "appended")) > MAX_APPENDED:
+        raise InvalidArgument(f"appended must be at most {MAX_APPENDED} characters")
+    encoding, hashing_key = _encoding(encoding), require_str(hashing_key, "hashing_key")
+    at_ms = require_int(at_ms, "at_ms", minimum=INT64_MIN, maximum=INT64_MAX)
     reasons: dict[str, int] = {}
     sent = 0
     for length in range(1, MAX_KEY_LENGTH + 1):
@@ -174,20 +205,16 @@ def hmac_secure_parameters(encoded: str, hashing_key: str) -> str:
     """The "HMAC-SHA512" reading: ``HEX(HMAC-SHA-512(key, data)) ‖ data`` (UTF-8, uppercase hex).
 
     Raises :class:`InvalidArgument` for non-strings or text with no UTF-8 form (a lone surrogate)."""
-    encoded, hashing_key = require_str(encoded, "encoded"), require_str(hashing_key, "hashing_key")
-    try:
-        encoded.encode("utf-8"), hashing_key.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InvalidArgument("the text has no UTF-8 form (a lone surrogate)") from None
-    mac = hmac.new(hashing_key.encode("utf-8"), encoded.encode("utf-8"), hashlib.sha512).hexdigest()
+    data, key = encode_utf8(encoded, "encoded"), encode_utf8(hashing_key, "hashing_key")
+    mac = hmac.new(key, data, hashlib.sha512).hexdigest()
     return mac.upper() + encoded
 
 
 def identify_construction(secure_parameters: str, hashing_key: str) -> str | None:
     """Which construction made a known-good ``SecureParameters`` under ``hashing_key``: ``"sha512-prefix"``
-    (SHA-512 of key ‖ data, the document's), ``"hmac-sha512"``, or ``None`` when neither (wrong key?)."""
-    if not isinstance(secure_parameters, str) or not _HEX128.fullmatch(secure_parameters[:HASH_HEX_LENGTH]):
-        raise InvalidArgument("secure_parameters must start with 128 hex digits")
+    (SHA-512 of key ‖ data, the document's), ``"hmac-sha512"``, or ``None`` when neither (wrong key?). Raises
+    :class:`InvalidArgument` when it does not start with 128 hex digits, or for what is not text."""
+    secure_parameters = _secure_parameters(secure_parameters)
     digest, data = bytes.fromhex(secure_parameters[:HASH_HEX_LENGTH]), secure_parameters[HASH_HEX_LENGTH:]
     try:
         key, message = require_str(hashing_key, "hashing_key").encode("utf-8"), data.encode("utf-8")
@@ -200,7 +227,7 @@ def identify_construction(secure_parameters: str, hashing_key: str) -> str | Non
     return None
 
 
-def openssl_hmac_sha512(key: bytes, data: bytes) -> str:
+def _openssl_hmac_sha512(key: bytes, data: bytes) -> str:
     """``openssl mac -digest SHA512 HMAC`` over ``data`` (lowercase hex). Raises :class:`ReferenceFailure`."""
     argv = ["openssl", "mac", "-digest", "SHA512", "-macopt", f"hexkey:{key.hex()}", "HMAC"]
     try:
@@ -283,7 +310,7 @@ def _scenario(name: str, encoding: Encoding) -> tuple[dict[str, object], Forgery
 
 
 @proof("BOLD-1", FLOW, ("openssl",), BOLD_1)
-def prove_length_extension() -> Finding:
+def _prove_length_extension() -> Finding:
     """Forge each scenario for every key-length guess, under a UTF-8 and a Latin-1 server; check with openssl."""
     if (skipped := BOLD_1.unavailable(["openssl"])) is not None:
         return skipped
@@ -336,7 +363,7 @@ def prove_length_extension() -> Finding:
 
 
 @proof("BOLD-3", FLOW, ("openssl",), BOLD_3)
-def prove_construction() -> Finding:
+def _prove_construction() -> Finding:
     """Make one known-good string per construction with openssl, identify each, and count agreements."""
     if (skipped := BOLD_3.unavailable(["openssl"])) is not None:
         return skipped
@@ -344,7 +371,7 @@ def prove_construction() -> Finding:
     key, data = TEST_HASHING_KEY.encode("utf-8"), encoded.encode("utf-8")
     with Stopwatch() as watch:
         prefix = registry.bridge("openssl").sha512_hex(key + data).upper() + encoded
-        mac = openssl_hmac_sha512(key, data).upper() + encoded
+        mac = _openssl_hmac_sha512(key, data).upper() + encoded
     identified = {"sha512-prefix": identify_construction(prefix, TEST_HASHING_KEY)}
     identified["hmac-sha512"] = identify_construction(mac, TEST_HASHING_KEY)
     samples = [f"Type=chat&VisitRef={i}" for i in range(200)]
@@ -380,6 +407,8 @@ def prove_construction() -> Finding:
 
 __all__ = [
     "ENCODINGS",
+    "MAX_APPENDED",
+    "MAX_SEARCH_TEXT",
     "SCENARIOS",
     "TEST_HASHING_KEY",
     "Forgery",
@@ -389,8 +418,5 @@ __all__ = [
     "identify_construction",
     "model_launch",
     "nearest_utf8_texts",
-    "openssl_hmac_sha512",
-    "prove_construction",
-    "prove_length_extension",
     "search_key_length",
 ]

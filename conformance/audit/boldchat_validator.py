@@ -31,7 +31,7 @@ BOLD_2 = Details(
 
 
 @proof("BOLD-2", FLOW, (), BOLD_2)
-def prove_replay() -> Finding:
+def _prove_replay() -> Finding:
     """Launch one bare string three times (a day and a year apart, across a restart); controls with ChatKey and
     Expiration show that the model does enforce them when present."""
     bare = secure_parameters_sha512("Type=chat&VisitName=Robert%20Smith", TEST_HASHING_KEY)
@@ -66,4 +66,4 @@ def prove_replay() -> Finding:
     )
 
 
-__all__ = ["prove_replay"]
+__all__: list[str] = []

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance import catalog, registry
+from conformance.arguments import require_str
 from conformance.audit.evidence import Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.hmac_hex import shown
 from conformance.audit.model import Finding, proof
@@ -72,7 +73,7 @@ CRISP_1 = Details(
 
 
 @proof("CRISP-1", FLOW, REFERENCES, CRISP_1)
-def prove_crisp_badge() -> Finding:
+def _prove_crisp_badge() -> Finding:
     """The verifier's argument schema has no session, time or nonce; a pair made once verifies in every reference."""
     if (skipped := CRISP_1.unavailable(REFERENCES)) is not None:
         return skipped
@@ -137,12 +138,13 @@ _KEY_IN_PAGE = re.compile(r'secretKey\s*=\s*"([^"]*)"')
 
 
 def page(key: str, user_id: str) -> str:
-    """The page a brand that follows the article serves (TEST key)."""
-    return _PAGE.format(key=key, user=user_id)
+    """The page a brand that follows the article serves (TEST key). Raises :class:`InvalidArgument` for what is not
+    text."""
+    return _PAGE.format(key=require_str(key, "key"), user=require_str(user_id, "user_id"))
 
 
 @proof("TAWKTO-1", FLOW, REFERENCES, TAWKTO_1)
-def prove_tawkto_secret_in_page() -> Finding:
+def _prove_tawkto_secret_in_page() -> Finding:
     """From the page text alone: read the key, hash a victim's user id with it, and every reference accepts."""
     if (skipped := TAWKTO_1.unavailable(REFERENCES)) is not None:
         return skipped
@@ -193,7 +195,7 @@ CHATWOOT_1 = Details(
 
 
 @proof("CHATWOOT-1", FLOW, REFERENCES, CHATWOOT_1)
-def prove_chatwoot_optional() -> Finding:
+def _prove_chatwoot_optional() -> Finding:
     """No hash and an empty hash: admitted by the optional check, refused by the mandatory one; a wrong hash is
     refused by both."""
     if (skipped := CHATWOOT_1.unavailable(REFERENCES)) is not None:
@@ -244,7 +246,7 @@ CHATWOOT_2 = Details(
 
 
 @proof("CHATWOOT-2", FLOW, REFERENCES, CHATWOOT_2)
-def prove_chatwoot_swapped_sample() -> Finding:
+def _prove_chatwoot_swapped_sample() -> Finding:
     """The sample's hash (key and message swapped) against the mandatory check, beside the corrected one."""
     if (skipped := CHATWOOT_2.unavailable(REFERENCES)) is not None:
         return skipped
@@ -290,7 +292,7 @@ FRONT_1 = Details(
 
 
 @proof("FRONT-1", FLOW, REFERENCES, FRONT_1)
-def prove_front_python_snippet() -> Finding:
+def _prove_front_python_snippet() -> Finding:
     """The line as published raises TypeError; with the secret encoded it equals every reference's userHash."""
     if (skipped := FRONT_1.unavailable(REFERENCES)) is not None:
         return skipped
@@ -319,9 +321,4 @@ def prove_front_python_snippet() -> Finding:
 __all__ = [
     "TEST_SECRET",
     "page",
-    "prove_chatwoot_optional",
-    "prove_chatwoot_swapped_sample",
-    "prove_crisp_badge",
-    "prove_front_python_snippet",
-    "prove_tawkto_secret_in_page",
 ]

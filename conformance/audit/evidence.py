@@ -9,19 +9,44 @@ a proof that raised.
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import platform
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.audit.model import Finding, Severity, Status
-from conformance.errors import ConformanceError
+from conformance.arguments import require_instance, require_mapping, require_number, require_str, require_strings
+from conformance.audit.model import STATUSES, Finding, Severity, Status
+from conformance.errors import ConformanceError, InvalidArgument
 from conformance.outcome import Outcome
 from conformance.spec import built
 
 #: The name under which the project's own Python code appears in a finding's ``references``.
 PORT = "python"
+#: The most implementation names one call of :func:`missing` or :func:`reference_versions` takes (the registry's
+#: built-ins are a few dozen).
+MAX_NAMES = 256
+#: The most calls one :func:`call_many` batch takes (a proof sends a few hundred at most).
+MAX_CALLS = 100_000
+
+
+def _names(names: Any) -> tuple[str, ...]:
+    return require_strings(names, "names", limit=MAX_NAMES)
+
+
+def _texts(value: Any, name: str) -> list[str]:
+    return list(require_strings(value, name, limit=MAX_CALLS))
+
+
+def _mapping(value: Any, name: str) -> dict[str, Any]:
+    """A finding's ``figures``/``artifacts``/``references``: ``None`` (empty) or a mapping with ``str`` keys."""
+    if value is None:
+        return {}
+    found = dict(require_mapping(value, name))
+    if not all(isinstance(key, str) for key in found):
+        raise InvalidArgument(f"{name} must have str keys")
+    return found
 
 
 @dataclass(frozen=True)
@@ -59,7 +84,17 @@ class Details:
         figures: Mapping[str, Any] | None = None,
         artifacts: Mapping[str, Any] | None = None,
     ) -> Finding:
-        """A :class:`Finding` with this description and what the run observed."""
+        """A :class:`Finding` with this description and what the run observed. Raises :class:`InvalidArgument` for a
+        ``status`` that is not one of :data:`~conformance.audit.model.STATUSES`, a ``why`` that is not text, ``ran``
+        that is not text lines, or ``references``, ``figures``, ``artifacts`` that are not mappings with str keys."""
+        if require_str(status, "status") not in STATUSES:
+            raise InvalidArgument(f"status must be one of {', '.join(STATUSES)}")
+        require_str(why, "why")
+        ran = _texts(ran, "ran")
+        versions = _mapping(references, "references")
+        for versions_of in versions.values():
+            require_mapping(versions_of, "a value of references")
+        figures, artifacts = _mapping(figures, "figures"), _mapping(artifacts, "artifacts")
         return Finding(
             id=self.id,
             flow=self.flow,
@@ -71,10 +106,10 @@ class Details:
             preconditions=list(self.preconditions),
             status=status,
             why=why,
-            ran=list(ran),
-            references={name: dict(v) for name, v in (references or {}).items()},
-            figures=dict(figures or {}),
-            artifacts=dict(artifacts or {}),
+            ran=ran,
+            references={name: dict(v) for name, v in versions.items()},
+            figures=figures,
+            artifacts=artifacts,
             mitigation=self.mitigation,
         )
 
@@ -87,8 +122,9 @@ class Details:
 
 
 def missing(names: Iterable[str]) -> str | None:
-    """Why one of the built-in implementations ``names`` (registry names) cannot run here, or ``None``."""
-    for name in names:
+    """Why one of the built-in implementations ``names`` (registry names) cannot run here, or ``None``.
+    Raises :class:`InvalidArgument` unless ``names`` is an iterable of at most :data:`MAX_NAMES` str."""
+    for name in _names(names):
         try:
             problem = built(name).unavailable()
         except ConformanceError as exc:
@@ -99,34 +135,61 @@ def missing(names: Iterable[str]) -> str | None:
 
 
 def reference_versions(names: Iterable[str]) -> dict[str, dict[str, str]]:
-    """``{name: {component: exact version}}`` for each built-in implementation in ``names``."""
+    """``{name: {component: exact version}}`` for each built-in implementation in ``names``. Raises
+    :class:`InvalidArgument` as :func:`missing` does, :class:`UsageError` for a name the registry does not know."""
     found: dict[str, dict[str, str]] = {}
-    for name in names:
-        found[name] = port_versions() if name == PORT else built(name).versions()
+    for name in _names(names):
+        found[name] = _port_versions() if name == PORT else built(name).versions()
     return found
 
 
 def call(name: str, op: str, args: Mapping[str, Any]) -> Outcome:
-    """One call to the built-in implementation ``name`` (the port or a live reference), as an :class:`Outcome`."""
-    return built(name).call_many([(op, args)])[0]
+    """One call to the built-in implementation ``name`` (the port or a live reference), as an :class:`Outcome`.
+    Raises :class:`UsageError` for an unknown ``name``, :class:`InvalidArgument` for an ``op`` that is not text or
+    ``args`` that are not a mapping."""
+    return built(require_str(name, "name")).call_many([(require_str(op, "op"), require_mapping(args, "args"))])[0]
 
 
 def call_many(name: str, calls: Iterable[tuple[str, Mapping[str, Any]]]) -> list[Outcome]:
-    """A batch of calls to the built-in implementation ``name``, one :class:`Outcome` each, in order."""
-    return built(name).call_many(list(calls))
+    """A batch of calls to the built-in implementation ``name``, one :class:`Outcome` each, in order. Raises
+    :class:`UsageError` for an unknown ``name``, :class:`InvalidArgument` for ``calls`` that are not an iterable of
+    at most :data:`MAX_CALLS` ``(op, args)`` pairs."""
+    implementation = built(require_str(name, "name"))
+    if calls is None or isinstance(calls, (str, bytes, bytearray, Mapping)) or not isinstance(calls, Iterable):
+        require_instance(calls, "calls", list)  # None or the wrong type: refused, named
+    batch = []
+    for call_ in calls:
+        if len(batch) == MAX_CALLS:
+            raise InvalidArgument(f"calls holds more than {MAX_CALLS} items")
+        batch.append(call_)
+    return implementation.call_many(batch)
 
 
 def accepted(outcome: Outcome) -> bool:
-    """Whether the implementation answered with a value (it accepted the input)."""
-    return outcome.status == "value"
+    """Whether the implementation answered with a value (it accepted the input). Raises :class:`InvalidArgument`
+    for what is not an :class:`Outcome`."""
+    return require_instance(outcome, "outcome", Outcome).status == "value"
 
 
 def answer(outcome: Outcome) -> str:
-    """``"accepted"``, the error's reason path, or the status (unsupported, unavailable, io)."""
+    """``"accepted"``, the error's reason path, or the status (unsupported, unavailable, io). Raises
+    :class:`InvalidArgument` for what is not an :class:`Outcome`."""
     return "accepted" if accepted(outcome) else (outcome.reason or outcome.status)
 
 
-def port_versions() -> dict[str, str]:
+def answers(outcomes: Mapping[str, Outcome]) -> dict[str, str]:
+    """``{name: answer(outcome)}`` for a mapping of names to outcomes (for display). Raises :class:`InvalidArgument`
+    for what is not a mapping of at most :data:`MAX_NAMES` str names to :class:`Outcome` values."""
+    outcomes = require_mapping(outcomes, "outcomes")
+    if len(outcomes) > MAX_NAMES:
+        raise InvalidArgument(f"outcomes holds more than {MAX_NAMES} items")
+    return {
+        require_str(name, "a name of outcomes"): answer(require_instance(outcome, "an outcome of outcomes", Outcome))
+        for name, outcome in outcomes.items()
+    }
+
+
+def _port_versions() -> dict[str, str]:
     """The versions behind the project's own Python code: CPython, this package, pyca/cryptography."""
     found = {"python": platform.python_version()}
     for distribution in ("handoff-conformance", "cryptography"):
@@ -150,10 +213,17 @@ class Stopwatch:
 
 
 def rate(count: int, seconds: float) -> float:
-    """``count / seconds`` rounded to three significant figures (0 for no time)."""
+    """``count / seconds`` rounded to three significant figures (0 for no time). Raises :class:`InvalidArgument`
+    for what is not a finite number, or a rate past a float's range."""
+    count, seconds = require_number(count, "count"), require_number(seconds, "seconds")
     if seconds <= 0:
         return 0.0
-    value = count / seconds
+    try:
+        value = count / seconds
+    except OverflowError:
+        raise InvalidArgument("count / seconds is past a float's range") from None
+    if not math.isfinite(value):
+        raise InvalidArgument("count / seconds is past a float's range")
     return float(f"{value:.3g}")
 
 
@@ -163,10 +233,10 @@ __all__ = [
     "Stopwatch",
     "accepted",
     "answer",
+    "answers",
     "call",
     "call_many",
     "missing",
-    "port_versions",
     "rate",
     "reference_versions",
 ]

@@ -18,8 +18,16 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from conformance.arguments import (
+    require_bytes,
+    require_callable,
+    require_int,
+    require_items,
+    require_number,
+    require_str,
+)
 from conformance.audit.segments import b64url_decode, token_parts
-from conformance.errors import MalformedToken
+from conformance.errors import ConformanceError, InvalidArgument, MalformedToken
 
 Check = Callable[[bytes], bool]
 
@@ -33,6 +41,12 @@ SPACES: tuple[tuple[str, int], ...] = (
     ("22 letters and digits", 62**22),
 )
 _YEAR = 365.25 * 24 * 3600
+#: The most candidates one :func:`search` tries (the proofs' spaces hold 10^5 and 10^6).
+MAX_CANDIDATES = 10**7
+#: The largest space size :func:`exhaustion_table` takes (a float holds it), and the most spaces.
+MAX_SPACE_SIZE, MAX_SPACES = 10**300, 64
+#: The fastest rate :func:`exhaustion_table` takes, in guesses per second (so times stay finite floats).
+MAX_RATE = 1e300
 
 
 @dataclass
@@ -50,25 +64,49 @@ class SearchResult:
 
 
 def search(candidates: Iterable[bytes], check: Check) -> SearchResult:
-    """Run ``check`` on every candidate (no early exit, so the rate covers the whole space); time it."""
+    """Run ``check`` on every candidate (no early exit, so the rate covers the whole space); time it.
+
+    Raises :class:`InvalidArgument` for ``candidates`` that are not an iterable of bytes (at most
+    :data:`MAX_CANDIDATES`), a ``check`` that is not callable, or one that raises (its type is named)."""
+    require_callable(check, "check")
+    if candidates is None or isinstance(candidates, (str, bytes, bytearray)) or not isinstance(candidates, Iterable):
+        raise InvalidArgument("candidates must be an iterable of bytes")
     found: list[bytes] = []
     tried = 0
     began = time.perf_counter()
     for candidate in candidates:
+        if tried == MAX_CANDIDATES:
+            raise InvalidArgument(f"candidates holds more than {MAX_CANDIDATES} items")
         tried += 1
-        if check(candidate):
+        if not isinstance(candidate, bytes):
+            require_bytes(candidate, "an item of candidates")
+        try:
+            passed = check(candidate)
+        except ConformanceError:
+            raise
+        except Exception as exc:
+            raise InvalidArgument(f"check raised {type(exc).__name__}") from None
+        if passed:
             found.append(candidate)
     return SearchResult(tried, time.perf_counter() - began, found)
 
 
 def password_key(candidate: bytes) -> bytes:
-    """The AES key ``Cryptor(String)`` makes of a password's UTF-8 bytes: SHA-256, first 16 bytes."""
-    return hashlib.sha256(candidate).digest()[:16]
+    """The AES key ``Cryptor(String)`` makes of a password's UTF-8 bytes: SHA-256, first 16 bytes.
+    Raises :class:`InvalidArgument` for what is not bytes."""
+    return hashlib.sha256(require_bytes(candidate, "candidate")).digest()[:16]
 
 
 def cryptor_gcm_check(iv: bytes, sealed: bytes, aad: bytes | None = None) -> Check:
     """A check for a ``Cryptor(password)`` AES-GCM ciphertext: key = SHA-256(password)[:16], the tag must verify.
-    ``iv`` must be 8 to 128 bytes (what pyca/cryptography's AESGCM takes)."""
+    ``iv`` must be 8 to 128 bytes (what pyca/cryptography's AESGCM takes), ``sealed`` at least its 16-byte tag.
+    Raises :class:`InvalidArgument` otherwise, or for what is not bytes."""
+    iv, sealed = require_bytes(iv, "iv"), require_bytes(sealed, "sealed")
+    aad = None if aad is None else require_bytes(aad, "aad")
+    if not 8 <= len(iv) <= 128:
+        raise InvalidArgument("iv must be 8 to 128 bytes")
+    if len(sealed) < 16:
+        raise InvalidArgument("sealed must hold at least the 16-byte tag")
     sha256 = hashlib.sha256
 
     def check(candidate: bytes) -> bool:
@@ -97,7 +135,7 @@ def hs256_check(token: str) -> Check:
     return check
 
 
-def human_duration(seconds: float) -> str:
+def _human_duration(seconds: float) -> str:
     """A readable duration: ``0.42 s``, ``3.2 h``, ``41 years``, ``580 years``, ``2.1e+12 years``."""
     for limit, divisor, unit in ((60, 1, "s"), (3600, 60, "min"), (86400, 3600, "h"), (_YEAR, 86400, "days")):
         if seconds < limit:
@@ -107,24 +145,37 @@ def human_duration(seconds: float) -> str:
 
 
 def exhaustion_table(rate: float, spaces: Iterable[tuple[str, int]] = SPACES) -> list[dict[str, object]]:
-    """For each space: its size, and the seconds (and a readable duration) to try all of it at ``rate``."""
+    """For each space: its size, and the seconds (and a readable duration) to try all of it at ``rate``.
+
+    Raises :class:`InvalidArgument` for a ``rate`` that is not a finite number, or ``spaces`` that are not a list of
+    at most :data:`MAX_SPACES` ``(name, size)`` pairs with sizes from 0 to :data:`MAX_SPACE_SIZE`, or a rate past
+    :data:`MAX_RATE`."""
+    if (rate := require_number(rate, "rate")) > MAX_RATE:
+        raise InvalidArgument(f"rate must be at most {MAX_RATE:g} guesses per second")
     rows: list[dict[str, object]] = []
-    for name, size in spaces:
+    for pair in require_items(spaces, "spaces", (tuple, list), limit=MAX_SPACES):
+        if len(pair) != 2:
+            raise InvalidArgument("an item of spaces must be a (name, size) pair")
+        name = require_str(pair[0], "a space's name")
+        size = require_int(pair[1], "a space's size", minimum=0, maximum=MAX_SPACE_SIZE)
         seconds = size / rate if rate > 0 else float("inf")
         rows.append(
-            {"space": name, "size": size, "seconds": float(f"{seconds:.3g}"), "duration": human_duration(seconds)}
+            {"space": name, "size": size, "seconds": float(f"{seconds:.3g}"), "duration": _human_duration(seconds)}
         )
     return rows
 
 
 __all__ = [
+    "MAX_CANDIDATES",
+    "MAX_RATE",
+    "MAX_SPACES",
+    "MAX_SPACE_SIZE",
     "SPACES",
     "Check",
     "SearchResult",
     "cryptor_gcm_check",
     "exhaustion_table",
     "hs256_check",
-    "human_duration",
     "password_key",
     "search",
 ]

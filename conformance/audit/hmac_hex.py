@@ -19,6 +19,7 @@ import json
 from collections.abc import Callable
 
 from conformance import catalog
+from conformance.arguments import require_instance
 from conformance.audit.evidence import Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.catalog.model import Flow, Op
@@ -32,20 +33,24 @@ KINDS = ("hmac_hex.sign", "hmac_hex.verify")
 
 
 def shown(outcome: Outcome) -> str:
-    """A verifier's or signer's answer in one word: its JSON value (``true``, ``false``, a hash) or its error."""
+    """A verifier's or signer's answer in one word: its JSON value (``true``, ``false``, a hash) or its error.
+    Raises :class:`InvalidArgument` for what is not an :class:`Outcome`."""
+    outcome = require_instance(outcome, "outcome", Outcome)
     return json.dumps(outcome.value) if outcome.status == "value" else (outcome.reason or outcome.status)
 
 
-def hmac_flows() -> tuple[Flow, ...]:
+def _hmac_flows() -> tuple[Flow, ...]:
     """The flows with a verifier of the ``hmac_hex.verify`` kind, in catalog order."""
     return tuple(f for f in catalog.FLOWS if any(op.kind == "hmac_hex.verify" for op in f.ops))
 
 
 def verifiers(flow: Flow) -> tuple[Op, ...]:
-    return tuple(op for op in flow.ops if op.kind == "hmac_hex.verify")
+    """The ops of ``flow`` of the ``hmac_hex.verify`` kind. Raises :class:`InvalidArgument` for what is not a
+    :class:`~conformance.catalog.model.Flow`."""
+    return tuple(op for op in require_instance(flow, "flow", Flow).ops if op.kind == "hmac_hex.verify")
 
 
-def frozen_hash(flow: Flow) -> VectorCase:
+def _frozen_hash(flow: Flow) -> VectorCase:
     """The flow's first vector whose reference accepted the presented hash (a ``CorrectHash`` case)."""
     for case in iter_cases(data_dir() / flow.vector_file):
         if "CorrectHash" in case.flags and case.output is True:
@@ -86,7 +91,7 @@ def _register_replay(flow: Flow) -> None:
         """The frozen vector's hash still verifies in every reference, and is recomputed identical."""
         if (skipped := details.unavailable(flow.references)) is not None:
             return skipped
-        case = frozen_hash(flow)
+        case = _frozen_hash(flow)
         producer = signer_of(flow, case.op)
         presented = catalog.op(case.op).params["presented"]
         identity = {k: v for k, v in case.input.items() if k != presented}
@@ -181,8 +186,8 @@ def _register_case(flow: Flow) -> None:
 
 
 _REGISTRARS: tuple[Callable[[Flow], None], ...] = (_register_replay, _register_case)
-for _flow in hmac_flows():
+for _flow in _hmac_flows():
     for _register in _REGISTRARS:
         _register(_flow)
 
-__all__ = ["frozen_hash", "hmac_flows", "shown", "verifiers"]
+__all__ = ["shown", "verifiers"]

@@ -14,16 +14,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from conformance import catalog, jsjson, registry
+from conformance.arguments import INT64_MAX, INT64_MIN, require_int, require_items, require_mapping, require_str
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.codecs import encode_base64_url_safe
-from conformance.errors import ReferenceFailure
+from conformance.errors import InvalidArgument, MalformedToken, ReferenceFailure
 from conformance.kinds.jwt import NOW
 
 SECRET, KID = "HS256 audit TEST secret", "app_audit_test_key"
 YEAR = 365 * 86400
 REFERENCES = ("node", "pyjwt")
 ANSWERING = (PORT, *REFERENCES)  # the port is asked beside the references
+#: The most times one :func:`verdicts` call checks a token at (each time is one call per implementation).
+MAX_TIMES = 64
+
+
+def _op(value: Any, name: str, kind: str) -> str:
+    """``value`` when it names an op of ``kind`` (``hs256_jwt.sign`` or ``hs256_jwt.verify``) in the catalog."""
+    found = catalog.part(require_str(value, name))
+    if found is None or found.kind.name != kind:
+        raise InvalidArgument(f"{name} must name an op of the {kind} kind")
+    return value  # type: ignore[no-any-return]
+
+
+def _now(value: Any, name: str = "now") -> int:
+    return require_int(value, name, minimum=INT64_MIN, maximum=INT64_MAX)
 
 
 def _keys(verify_op: str) -> dict[str, Any]:
@@ -34,9 +49,11 @@ def _keys(verify_op: str) -> dict[str, Any]:
 
 
 def signed(sign_op: str, claims: Mapping[str, Any], now: int = NOW) -> str:
-    """The token node's ``jwt.sign`` makes of ``claims`` at ``now``. Raises :class:`ReferenceFailure`."""
-    found = catalog.part(sign_op)
-    args: dict[str, Any] = {"claims": dict(claims), "secret": SECRET, "now": now}
+    """The token node's ``jwt.sign`` makes of ``claims`` at ``now``. Raises :class:`ReferenceFailure` when node
+    does not sign, :class:`InvalidArgument` for a ``sign_op`` that is no ``hs256_jwt.sign`` op, ``claims`` that are
+    not a mapping, a ``now`` that is not a 64-bit int."""
+    found = catalog.part(_op(sign_op, "sign_op", "hs256_jwt.sign"))
+    args: dict[str, Any] = {"claims": dict(require_mapping(claims, "claims")), "secret": SECRET, "now": _now(now)}
     if found is not None and found.params["kid"] == "required":
         args["keyId"] = KID
     (outcome,) = call_many("node", [(sign_op, args)])
@@ -46,7 +63,11 @@ def signed(sign_op: str, claims: Mapping[str, Any], now: int = NOW) -> str:
 
 
 def verdicts(verify_op: str, token: str, times: list[int]) -> dict[str, list[str]]:
-    """Each implementation's answer (``accepted`` or its reason) for ``token`` at each of ``times``."""
+    """Each implementation's answer (``accepted`` or its reason) for ``token`` at each of ``times``. Raises
+    :class:`InvalidArgument` for a ``verify_op`` that is no ``hs256_jwt.verify`` op, a ``token`` that is not text,
+    ``times`` that are not a list of at most :data:`MAX_TIMES` 64-bit ints."""
+    verify_op, token = _op(verify_op, "verify_op", "hs256_jwt.verify"), require_str(token, "token")
+    times = [_now(at, "an item of times") for at in require_items(times, "times", int, limit=MAX_TIMES)]
     calls = [(verify_op, {"token": token, "now": now, **_keys(verify_op)}) for now in times]
     return {name: ["accepted" if accepted(o) else answer(o) for o in call_many(name, calls)] for name in ANSWERING}
 
@@ -116,14 +137,14 @@ INTERCOM_1 = Details(
 
 
 @proof("ZENDESK-1", ZENDESK_1.flow, REFERENCES, ZENDESK_1)
-def prove_zendesk_forever() -> Finding:
+def _prove_zendesk_forever() -> Finding:
     """The documented claims without exp verify now, in one year and in ten."""
     claims = {"scope": "user", "external_id": "1234567890", "email": "jane.soap@example.com"}
     return _never_expires(ZENDESK_1, "zendesk.messaging_jwt.sign", "zendesk.messaging_jwt.verify", claims)
 
 
 @proof("INTERCOM-1", INTERCOM_1.flow, REFERENCES, INTERCOM_1)
-def prove_intercom_forever() -> Finding:
+def _prove_intercom_forever() -> Finding:
     """The documented claims without exp verify now, in one year and in ten."""
     claims = {"user_id": "123", "email": "user@example.com"}
     return _never_expires(INTERCOM_1, "intercom.messenger_jwt.sign", "intercom.messenger_jwt.verify", claims)
@@ -147,7 +168,7 @@ KUSTOMER_1 = Details(
 
 
 @proof("KUSTOMER-1", KUSTOMER_1.flow, REFERENCES, KUSTOMER_1)
-def prove_kustomer_iat() -> Finding:
+def _prove_kustomer_iat() -> Finding:
     """A fresh token replays until iat + 899 s; one with iat a year ahead verifies now and for a year."""
     if (skipped := KUSTOMER_1.unavailable(REFERENCES)) is not None:
         return skipped
@@ -187,8 +208,11 @@ def prove_kustomer_iat() -> Finding:
 
 def pyjwt_default_iat(token: str, now: int = NOW) -> str:
     """What PyJWT's ``jwt.decode`` with its default options answers for ``token`` at ``now`` (asked through the
-    registry's ``pyjwt`` bridge)."""
-    return str(registry.bridge("pyjwt").default_decode(token, SECRET, now))
+    registry's ``pyjwt`` bridge). Raises :class:`MalformedToken` for a token that is not ASCII text,
+    :class:`InvalidArgument` for a ``now`` that is not a 64-bit int."""
+    if not require_str(token, "token").isascii():
+        raise MalformedToken("token must be ASCII (a compact JWS)")
+    return str(registry.bridge("pyjwt").default_decode(token, SECRET, _now(now)))
 
 
 ZENDESK_2 = Details(
@@ -209,7 +233,7 @@ ZENDESK_2 = Details(
 
 
 @proof("ZENDESK-2", ZENDESK_2.flow, REFERENCES, ZENDESK_2)
-def prove_exp_types() -> Finding:
+def _prove_exp_types() -> Finding:
     """A token with exp as a numeric string: PyJWT accepts it, jsonwebtoken and the port refuse it."""
     if (skipped := ZENDESK_2.unavailable(REFERENCES)) is not None:
         return skipped
@@ -267,14 +291,18 @@ VICTIM = "12345"
 
 def enabled_mode(accepted_identity: Mapping[str, Any] | None, unsigned_user_id: str) -> str:
     """The user id Drift's documented ENABLED mode identifies the visitor as: the token's ``sub`` when the check
-    accepts the token, else the unsigned ``drift.identify`` user id (the documented fallback)."""
+    accepts the token, else the unsigned ``drift.identify`` user id (the documented fallback). Raises
+    :class:`InvalidArgument` for an identity that is not a mapping with a text ``sub``, or a user id that is not text."""
+    unsigned_user_id = require_str(unsigned_user_id, "unsigned_user_id")
     if accepted_identity is not None:
-        return str(accepted_identity["sub"])
+        return require_str(
+            require_mapping(accepted_identity, "accepted_identity").get("sub"), "accepted_identity's sub"
+        )
     return unsigned_user_id
 
 
 @proof("DRIFT-1", DRIFT_1.flow, REFERENCES, DRIFT_1)
-def prove_drift_fallback() -> Finding:
+def _prove_drift_fallback() -> Finding:
     """Tokens made without the signing key are refused by every check; ENABLED then identifies the visitor by the
     unsigned id of their choice."""
     if (skipped := DRIFT_1.unavailable(REFERENCES)) is not None:
@@ -326,6 +354,7 @@ __all__ = [
     "DRIFT_1",
     "INTERCOM_1",
     "KUSTOMER_1",
+    "MAX_TIMES",
     "ZENDESK_1",
     "ZENDESK_2",
     "enabled_mode",

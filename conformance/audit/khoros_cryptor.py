@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from conformance import registry
-from conformance.arguments import require_int, require_number
+from conformance.arguments import require_int, require_number, require_str
 from conformance.audit import gf128, guessing, svg
 from conformance.audit.evidence import PORT, Details, reference_versions
 from conformance.audit.model import Finding, proof
@@ -65,20 +65,28 @@ CRYPTOR_2 = Details(
 )
 
 
-def test_password() -> str:
+def _test_password() -> str:
     """CRYPTOR-1's TEST password: :data:`PASSWORD_PREFIX` and digits drawn from :data:`SEED`."""
     return f"{PASSWORD_PREFIX}{random.Random(SEED).randrange(10**PASSWORD_DIGITS):0{PASSWORD_DIGITS}d}"
 
 
-def password_space() -> Iterator[bytes]:
+def _password_space() -> Iterator[bytes]:
     """Every candidate of CRYPTOR-1's weak space, as UTF-8 bytes (what ``aesHashBlock`` hashes)."""
     template = PASSWORD_PREFIX.encode() + b"%0" + str(PASSWORD_DIGITS).encode() + b"d"
     return (template % n for n in range(10**PASSWORD_DIGITS))
 
 
 def exhaustion_plot(finding_id: str, rate: float, tested: tuple[str, int]) -> str:
-    """Bars (log scale) of the time to try every secret of each space at ``rate`` guesses per second."""
-    rows = guessing.exhaustion_table(rate, [tested, *guessing.SPACES])
+    """Bars (log scale) of the time to try every secret of each space at ``rate`` guesses per second. Raises
+    :class:`InvalidArgument` for a ``finding_id`` that is not text, a ``rate`` that is not a positive finite number,
+    or a ``tested`` space that is not a ``(name, size)`` pair (as :func:`~conformance.audit.guessing.exhaustion_table`
+    takes); or when a space would take longer than a plot can show."""
+    finding_id = require_str(finding_id, "finding_id")
+    if not 0 < require_number(rate, "rate") <= guessing.MAX_RATE:
+        raise InvalidArgument(f"rate must be positive and at most {guessing.MAX_RATE:g}")
+    if not isinstance(tested, (tuple, list)) or len(tested) != 2:
+        raise InvalidArgument("tested must be a (name, size) pair")
+    rows = guessing.exhaustion_table(rate, [tuple(tested), *guessing.SPACES])
     return svg.bars(
         [f"{row['space']} ({row['size']:.2g})" for row in rows],
         [max(float(row["seconds"]), 1e-3) for row in rows],  # type: ignore[arg-type]
@@ -90,15 +98,15 @@ def exhaustion_plot(finding_id: str, rate: float, tested: tuple[str, int]) -> st
 
 
 @proof("CRYPTOR-1", FLOW, ("java",), details=CRYPTOR_1)
-def prove_password_guessing() -> Finding:
+def _prove_password_guessing() -> Finding:
     """Seal a message with the vendor's Cryptor(TEST password), then find the password offline from it alone."""
     if (skipped := CRYPTOR_1.unavailable(["java"])) is not None:
         return skipped
     rng = random.Random(SEED + " message")
-    password, iv = test_password(), rng.randbytes(12)
+    password, iv = _test_password(), rng.randbytes(12)
     message = b'{"customerId":"C-20931","tier":"gold"}'
     sealed = vendor.cryptor_encrypt_gcm(password, message, iv)
-    result = guessing.search(password_space(), guessing.cryptor_gcm_check(iv, sealed))
+    result = guessing.search(_password_space(), guessing.cryptor_gcm_check(iv, sealed))
     found = [candidate.decode() for candidate in result.found]
     reopened = vendor.cryptor_decrypt_gcm(found[0], sealed, iv) if len(found) == 1 else None
     same_key = len(found) == 1 and vendor.aes_hash_block(found[0]) == guessing.password_key(found[0].encode())
@@ -179,7 +187,7 @@ def _aes_zero_block(key: bytes) -> int:
 
 
 @proof("CRYPTOR-2", FLOW, ("java",), details=CRYPTOR_2)
-def prove_gcm_nonce_reuse() -> Finding:
+def _prove_gcm_nonce_reuse() -> Finding:
     """Short IVs accepted; a reused 1-byte nonce gives P1 xor P2; two one-block messages give H and a forged tag."""
     if (skipped := CRYPTOR_2.unavailable(["java"])) is not None:
         return skipped
@@ -263,8 +271,4 @@ __all__ = [
     "MAX_NONCE_BYTES",
     "exhaustion_plot",
     "messages_until_collision",
-    "password_space",
-    "prove_gcm_nonce_reuse",
-    "prove_password_guessing",
-    "test_password",
 ]

@@ -2,7 +2,7 @@
 oracle: decrypt any link, forge one with chosen fields; is there a timing oracle?) and ST-3 (a fixed IV).
 
 Every key here is a TEST key drawn from a fixed seed (:func:`test_keys`). The attacks are public modules of their
-own (:mod:`conformance.audit.padding_oracle`); :func:`flip_first_block` is ST-1's, in one line of XOR.
+own (:mod:`conformance.audit.padding_oracle`); :func:`_flip_first_block` is ST-1's, in one line of XOR.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import random
 from typing import Any
 
 from conformance import registry
+from conformance.arguments import require_mapping
 from conformance.audit import padding_oracle, stats, svg
 from conformance.audit.evidence import Details, Stopwatch, rate, reference_versions
 from conformance.audit.model import Finding, proof
@@ -93,11 +94,16 @@ def test_keys() -> tuple[str, str]:
 
 
 def payload_text(payload: dict[str, Any]) -> str:
-    """The payload as compact JSON, in the given key order."""
-    return json.dumps(payload, separators=(",", ":"))
+    """The payload as compact JSON, in the given key order. Raises :class:`InvalidArgument` for what is not a
+    mapping, or one holding what is not JSON (bytes, an int too long, nesting too deep)."""
+    payload = require_mapping(payload, "payload")
+    try:
+        return json.dumps(payload, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        raise InvalidArgument("payload holds what is not JSON") from None
 
 
-def flip_first_block(iv: bytes, known: bytes, chosen: bytes) -> bytes:
+def _flip_first_block(iv: bytes, known: bytes, chosen: bytes) -> bytes:
     """ST-1: the IV that makes the first block decrypt to ``chosen`` instead of ``known`` (16 bytes each)."""
     if not len(iv) == len(known) == len(chosen) == 16:
         raise InvalidArgument("the IV, the known and the chosen block are 16 bytes each")
@@ -109,7 +115,7 @@ def _java_references() -> dict[str, dict[str, str]]:
 
 
 @proof("ST-1", FLOW, ("java",), details=ST_1)
-def prove_iv_bit_flipping() -> Finding:
+def _prove_iv_bit_flipping() -> Finding:
     """Rewrite the first block of two genuine links (document layout; agentId first) and ask decryptPayload."""
     if (skipped := ST_1.unavailable(["java"])) is not None:
         return skipped
@@ -123,7 +129,7 @@ def prove_iv_bit_flipping() -> Finding:
     for label, payload, chosen in cases:
         text = payload_text(payload)
         encrypted = vendor.encrypt_link_payload(key, iv_key, text)
-        forged_iv = encode_base64(flip_first_block(decode_base64(iv_key), text[:16].encode(), chosen))
+        forged_iv = encode_base64(_flip_first_block(decode_base64(iv_key), text[:16].encode(), chosen))
         answer = vendor.decrypt_payload(forged_iv, encrypted, key)
         expected = json.loads(chosen.decode() + text[16:])
         demonstrations.append(
@@ -184,7 +190,7 @@ def _timing_links(oracle: vendor.VendorJavaOracle, block: bytes) -> tuple[bytes,
     return padding_iv, json_iv
 
 
-def measure_timing(key: str, oracle: vendor.VendorJavaOracle, block: bytes) -> tuple[dict[str, Any], str]:
+def _measure_timing(key: str, oracle: vendor.VendorJavaOracle, block: bytes) -> tuple[dict[str, Any], str]:
     """Time decryptPayload on a padding-failure and a JSON-failure link (inside the JVM); return the figures and
     the histogram (SVG)."""
     padding_iv, json_iv = _timing_links(oracle, block)
@@ -221,7 +227,7 @@ def measure_timing(key: str, oracle: vendor.VendorJavaOracle, block: bytes) -> t
 
 
 @proof("ST-2", FLOW, ("java",), details=ST_2)
-def prove_padding_oracle() -> Finding:
+def _prove_padding_oracle() -> Finding:
     """Decrypt the document's payload and forge one with chosen fields, asking only the vendor Java's oracle."""
     if (skipped := ST_2.unavailable(["java"])) is not None:
         return skipped
@@ -239,7 +245,7 @@ def prove_padding_oracle() -> Finding:
         )
     forged_iv_key, forged_payload = vendor.link_parameters(forged_iv, forged_ciphertext)
     answer = vendor.decrypt_payload(forged_iv_key, forged_payload, key)
-    timing, timing_plot = measure_timing(key, oracle, ciphertext[:16])
+    timing, timing_plot = _measure_timing(key, oracle, ciphertext[:16])
     decrypted_ok = plaintext == text.encode()
     forged_ok = answer is not None and json.loads(answer) == claimed
     total = sum(per_byte)
@@ -325,7 +331,7 @@ def prove_padding_oracle() -> Finding:
 
 
 @proof("ST-3", FLOW, ("java",), details=ST_3)
-def prove_fixed_iv() -> Finding:
+def _prove_fixed_iv() -> Finding:
     """Two payloads with a common prefix, and one repeated, through one vendor provider."""
     if (skipped := ST_3.unavailable(["java"])) is not None:
         return skipped
@@ -379,11 +385,6 @@ __all__ = [
     "ST_1",
     "ST_2",
     "ST_3",
-    "flip_first_block",
-    "measure_timing",
     "payload_text",
-    "prove_fixed_iv",
-    "prove_iv_bit_flipping",
-    "prove_padding_oracle",
     "test_keys",
 ]

@@ -86,18 +86,18 @@ def test_identity() -> tuple[str, str]:
     return key_id, secret
 
 
-def weak_secret() -> str:
+def _weak_secret() -> str:
     """JWT-2's TEST secret: :data:`SECRET_PREFIX` and digits drawn from :data:`SEED`."""
     return f"{SECRET_PREFIX}{random.Random(SEED + ' weak').randrange(10**SECRET_DIGITS):0{SECRET_DIGITS}d}"
 
 
-def secret_space() -> Iterator[bytes]:
+def _secret_space() -> Iterator[bytes]:
     """Every candidate of JWT-2's weak space, as UTF-8 bytes."""
     template = SECRET_PREFIX.encode() + b"%0" + str(SECRET_DIGITS).encode() + b"d"
     return (template % n for n in range(10**SECRET_DIGITS))
 
 
-def header_bytes(token: str) -> bytes:
+def _header_bytes(token: str) -> bytes:
     """The raw bytes of a JWT's header segment. Raises :class:`MalformedToken` when it is not base64url."""
     return b64url_decode(require_str(token, "token").split(".", maxsplit=1)[0], "the token's header")
 
@@ -107,7 +107,7 @@ def _node() -> dict[str, dict[str, str]]:
 
 
 @proof("JWT-1", FLOW, ("node",), details=JWT_1)
-def prove_no_expiry() -> Finding:
+def _prove_no_expiry() -> Finding:
     """Sign the document's token dated ten years ago, verify it now; a control token with a past exp."""
     if (skipped := JWT_1.unavailable(["node"])) is not None:
         return skipped
@@ -164,16 +164,16 @@ def prove_no_expiry() -> Finding:
 
 
 @proof("JWT-2", FLOW, ("node",), details=JWT_2)
-def prove_offline_guessing() -> Finding:
+def _prove_offline_guessing() -> Finding:
     """Recover a weak TEST secret from one jsonwebtoken token offline, then mint a token that verifies."""
     if (skipped := JWT_2.unavailable(["node"])) is not None:
         return skipped
     key_id, _ = test_identity()
-    secret = weak_secret()
+    secret = _weak_secret()
     (signed,) = call_many("node", [(SIGN, {"userId": "customer-1842", "keyId": key_id, "secret": secret})])
     if signed.status != "value":
         return JWT_2.finding("not_reproduced", f"jsonwebtoken.sign failed: {signed.describe()}")
-    result = guessing.search(secret_space(), guessing.hs256_check(signed.value))
+    result = guessing.search(_secret_space(), guessing.hs256_check(signed.value))
     found = [candidate.decode() for candidate in result.found]
     minted = verified = None
     if len(found) == 1:
@@ -218,13 +218,13 @@ def prove_offline_guessing() -> Finding:
 def _header_kid(token: str) -> Any:
     """The kid as jws reads the header back (latin-1 text, JSON.parse), or why it cannot."""
     try:
-        return json.loads(header_bytes(token).decode("latin-1")).get("kid")
+        return json.loads(_header_bytes(token).decode("latin-1")).get("kid")
     except ValueError:
         return "<the header is not JSON>"
 
 
 @proof("JWT-3", FLOW, ("node",), details=JWT_3)
-def prove_kid_mangling() -> Finding:
+def _prove_kid_mangling() -> Finding:
     """Sign with kids beyond Latin-1 and verify each token with jsonwebtoken: with its kid, and with the mangled one."""
     if (skipped := JWT_3.unavailable(["node"])) is not None:
         return skipped
@@ -280,11 +280,5 @@ __all__ = [
     "JWT_2",
     "JWT_3",
     "KIDS",
-    "header_bytes",
-    "prove_kid_mangling",
-    "prove_no_expiry",
-    "prove_offline_guessing",
-    "secret_space",
     "test_identity",
-    "weak_secret",
 ]

@@ -20,6 +20,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from conformance import catalog, registry
+from conformance.arguments import require_callable, require_instance, require_mapping, require_str, require_strings
+from conformance.errors import InvalidArgument
+
+#: The most steps a finding's ``ran`` lists, and the most references a proof names.
+MAX_STEPS, MAX_REFERENCES = 1000, 64
 
 Status = Literal["proved", "refuted", "not_reproduced"]
 STATUSES: tuple[Status, ...] = ("proved", "refuted", "not_reproduced")
@@ -62,20 +67,29 @@ class Finding:
         ran: list[str] | None = None,
     ) -> Finding:
         """A finding that could not be shown here, described by ``details`` (title, severity, cwe, ...) as far as
-        they go."""
-        details = details or {}
+        they go. Raises :class:`InvalidArgument` for an id, flow or why that is not text, ``details`` that are not a
+        mapping, or ``ran`` that is not text lines."""
+        finding_id, flow, why = (
+            require_str(finding_id, "finding_id"),
+            require_str(flow, "flow"),
+            require_str(why, "why"),
+        )
+        details = {} if details is None else require_mapping(details, "details")
+        ran = [] if ran is None else list(require_strings(ran, "ran", limit=MAX_STEPS))
+        severity = details.get("severity", "info")
+        preconditions = details.get("preconditions", [])
         return cls(
             id=finding_id,
             flow=flow,
             title=str(details.get("title", finding_id)),
-            severity=details.get("severity", "info"),
+            severity=severity if severity in SEVERITIES else "info",
             severity_reasoning=str(details.get("severity_reasoning", "Nothing was shown either way.")),
             cwe=str(details.get("cwe", "")),
             attacker_model=str(details.get("attacker_model", "")),
-            preconditions=list(details.get("preconditions", [])),
+            preconditions=[str(item) for item in preconditions[:MAX_STEPS]] if isinstance(preconditions, list) else [],
             status="not_reproduced",
             why=why,
-            ran=list(ran or []),
+            ran=ran,
             references={},
             mitigation=str(details.get("mitigation", "")),
         )
@@ -109,13 +123,22 @@ def proof(
     the registry does not know.
 
     ``details`` (optional) is the finding's fixed description: a mapping, or an object with a ``fallback()``
-    method returning one (``conformance.audit.evidence.Details``).
+    method returning one (``conformance.audit.evidence.Details``). Raises :class:`InvalidArgument` at once for an id
+    or flow that is not text, ``references`` that are not registry names, or other ``details``.
     """
+    finding_id, flow = require_str(finding_id, "finding_id"), require_str(flow, "flow")
+    references = require_strings(references, "references", limit=MAX_REFERENCES)
     described: dict[str, Any] = {}
     if isinstance(details, Mapping):
         described = dict(details)
     elif details is not None:
-        described = {**details.fallback(), "mitigation": str(getattr(details, "mitigation", ""))}
+        fallback = getattr(details, "fallback", None)
+        if not callable(fallback):
+            raise InvalidArgument("details must be a mapping or have a fallback() method")
+        described = {
+            **require_mapping(fallback(), "details.fallback()"),
+            "mitigation": str(getattr(details, "mitigation", "")),
+        }
 
     def register(function: ProofFunction) -> ProofFunction:
         if finding_id in PROOFS:
@@ -134,12 +157,21 @@ def run_proof(entry: Proof, fallback: Mapping[str, Any] | None = None) -> Findin
     """Run one proof; an exception becomes a ``not_reproduced`` finding that names it (never ``proved``).
 
     The finding's description then comes from ``fallback``, else from the details the proof was registered with.
+    Raises :class:`InvalidArgument` for an ``entry`` that is not a :class:`Proof` or a ``fallback`` that is not a
+    mapping; a proof that returns something other than a :class:`Finding` is ``not_reproduced`` too.
     """
+    entry = require_instance(entry, "entry", Proof)
+    require_str(entry.id, "entry.id"), require_str(entry.flow, "entry.flow"), require_callable(entry.run, "entry.run")
+    fallback = None if fallback is None else require_mapping(fallback, "fallback")
     began = time.monotonic()
+    described = fallback if fallback is not None else entry.details
     try:
         finding = entry.run()
     except Exception as exc:
         why = f"the proof raised {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
-        finding = Finding.not_reproduced(entry.id, entry.flow, why, fallback if fallback is not None else entry.details)
+        finding = Finding.not_reproduced(entry.id, entry.flow, why, described)
+    if not isinstance(finding, Finding):
+        why = f"the proof returned {type(finding).__name__}, not a Finding"
+        finding = Finding.not_reproduced(entry.id, entry.flow, why, described)
     finding.seconds = round(time.monotonic() - began, 3)
     return finding

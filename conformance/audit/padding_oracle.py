@@ -22,35 +22,59 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from conformance.errors import InvalidArgument
+from conformance.arguments import require_bytes, require_callable
+from conformance.errors import ConformanceError, InvalidArgument
 
 BLOCK = 16
+#: The most blocks :func:`decrypt` reads and :func:`forge` writes (4 KiB; a Secure Transfer payload is a few
+#: hundred bytes): each block costs up to 16 x 256 oracle queries.
+MAX_BLOCKS = 256
 
 Oracle = Callable[[bytes, bytes], bool]
 
 
 def pad(data: bytes) -> bytes:
-    """PKCS#5/#7 padding to whole 16-byte blocks (always at least one byte)."""
+    """PKCS#5/#7 padding to whole 16-byte blocks (always at least one byte). Raises :class:`InvalidArgument` for
+    what is not bytes."""
+    data = require_bytes(data, "data")
     count = BLOCK - len(data) % BLOCK
     return data + bytes([count]) * count
 
 
 def unpad(data: bytes) -> bytes:
-    """Remove PKCS#5/#7 padding. Raises :class:`InvalidArgument` when it does not check out."""
+    """Remove PKCS#5/#7 padding. Raises :class:`InvalidArgument` when it does not check out or is not bytes."""
+    data = require_bytes(data, "data")
     count = data[-1] if data else 0
     if not 1 <= count <= BLOCK or len(data) % BLOCK or data[-count:] != bytes([count]) * count:
         raise InvalidArgument("the padding does not check out")
     return data[:-count]
 
 
+def _ask(oracle: Callable[..., object], *arguments: object) -> object:
+    """``oracle(*arguments)``; what it raises that is not a :class:`ConformanceError` becomes an
+    :class:`InvalidArgument` naming its type (its message may hold the caller's key or plaintext)."""
+    try:
+        return oracle(*arguments)
+    except ConformanceError:
+        raise
+    except Exception as exc:
+        raise InvalidArgument(f"the oracle raised {type(exc).__name__}") from None
+
+
 def _first_valid(oracle: Oracle, iv: bytes, block: bytes, position: int, start: int) -> tuple[int | None, int]:
     batch = getattr(oracle, "first_valid", None)
     if batch is not None:
-        return batch(iv, block, position, start)
+        found = _ask(batch, iv, block, position, start)
+        if not (isinstance(found, tuple) and len(found) == 2 and isinstance(found[1], int)):
+            raise InvalidArgument("the oracle's first_valid must return (value or None, queries)")
+        value, queries = found
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not start <= value < 256):
+            raise InvalidArgument("the oracle's first_valid returned a byte value out of range")
+        return value, queries
     probe = bytearray(iv)
     for queries, value in enumerate(range(start, 256), start=1):
         probe[position] = value
-        if oracle(bytes(probe), block):
+        if _ask(oracle, bytes(probe), block):
             return value, queries
     return None, 256 - start
 
@@ -60,9 +84,10 @@ def intermediate(oracle: Oracle, block: bytes) -> tuple[bytes, list[int]]:
 
     Returns it with the oracle queries each byte took (in byte order; the last byte's count includes the one extra
     query that rules out a longer valid padding). Raises :class:`InvalidArgument` for a block that is not 16 bytes,
-    or when the oracle accepts no value for a byte (it is not a padding oracle for this key).
+    or when the oracle accepts no value for a byte (it is not a padding oracle for this key), or raises.
     """
-    if len(block) != BLOCK:
+    require_callable(oracle, "oracle")
+    if len(require_bytes(block, "block")) != BLOCK:
         raise InvalidArgument("a CBC block is 16 bytes")
     known = bytearray(BLOCK)
     queries = [0] * BLOCK
@@ -83,7 +108,7 @@ def intermediate(oracle: Oracle, block: bytes) -> tuple[bytes, list[int]]:
                 check = bytearray(probe)
                 check[position - 1] ^= 0xFF
                 queries[position] += 1
-                if not oracle(bytes(check), block):
+                if not _ask(oracle, bytes(check), block):
                     start = value + 1
                     continue
             break
@@ -96,12 +121,16 @@ def decrypt(oracle: Oracle, iv: bytes, ciphertext: bytes) -> tuple[bytes, list[i
 
     Returns the plaintext without its padding, and the queries each ciphertext byte took (one count per byte of
     ``ciphertext``). Raises :class:`InvalidArgument` for an IV that is not 16 bytes, a ciphertext that is not whole
-    blocks, or an oracle that does not behave as a padding oracle.
+    blocks (at most :data:`MAX_BLOCKS`), or an oracle that does not behave as a padding oracle.
     """
+    require_callable(oracle, "oracle")
+    iv, ciphertext = bytes(require_bytes(iv, "iv")), bytes(require_bytes(ciphertext, "ciphertext"))
     if len(iv) != BLOCK:
         raise InvalidArgument("the IV must be 16 bytes")
     if not ciphertext or len(ciphertext) % BLOCK:
         raise InvalidArgument("the ciphertext must be whole 16-byte blocks")
+    if len(ciphertext) > MAX_BLOCKS * BLOCK:
+        raise InvalidArgument(f"the ciphertext must be at most {MAX_BLOCKS} blocks")
     previous = iv
     plaintext = bytearray()
     per_byte: list[int] = []
@@ -119,12 +148,16 @@ def forge(oracle: Oracle, plaintext: bytes, last_block: bytes | None = None) -> 
 
     ``last_block`` is the forgery's final ciphertext block (random by default; any value works). Returns the IV,
     the ciphertext and the total oracle queries (about 128 per padded plaintext byte). Raises
-    :class:`InvalidArgument` for a ``last_block`` that is not 16 bytes or an oracle that is not a padding oracle.
+    :class:`InvalidArgument` for a ``last_block`` that is not 16 bytes, a ``plaintext`` that is not bytes or pads to
+    more than :data:`MAX_BLOCKS`, or an oracle that is not a padding oracle.
     """
-    chosen = secrets.token_bytes(BLOCK) if last_block is None else last_block
+    require_callable(oracle, "oracle")
+    chosen = secrets.token_bytes(BLOCK) if last_block is None else require_bytes(last_block, "last_block")
     if len(chosen) != BLOCK:
         raise InvalidArgument("the last block must be 16 bytes")
-    padded = pad(plaintext)
+    padded = pad(require_bytes(plaintext, "plaintext"))
+    if len(padded) > MAX_BLOCKS * BLOCK:
+        raise InvalidArgument(f"plaintext must pad to at most {MAX_BLOCKS} blocks")
     blocks = [chosen]
     total = 0
     for offset in range(len(padded) - BLOCK, -1, -BLOCK):
@@ -134,4 +167,4 @@ def forge(oracle: Oracle, plaintext: bytes, last_block: bytes | None = None) -> 
     return blocks[0], b"".join(blocks[1:]), total
 
 
-__all__ = ["BLOCK", "Oracle", "decrypt", "forge", "intermediate", "pad", "unpad"]
+__all__ = ["BLOCK", "MAX_BLOCKS", "Oracle", "decrypt", "forge", "intermediate", "pad", "unpad"]

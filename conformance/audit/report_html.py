@@ -13,10 +13,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from conformance.arguments import require_instance
 from conformance.audit import report, svg
 from conformance.audit.model import SEVERITIES, STATUSES, Finding
 from conformance.audit.report import compact_json, headline_text, notes, shortened
 from conformance.audit.runner import AuditRecord
+from conformance.report._files import write_file
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 1.5em 3em;color:#1b1b1b}
@@ -79,7 +81,7 @@ def _summary_table(findings: Iterable[Finding]) -> str:
     )
 
 
-def guessing_rates_plot(findings: Iterable[Finding]) -> str | None:
+def _guessing_rates_plot(findings: Iterable[Finding]) -> str | None:
     """Bars of every finding's measured ``guesses_per_second`` figure, or ``None`` when no finding has one."""
     measured = [
         (f"{f.id}", float(f.figures["guesses_per_second"]))
@@ -146,15 +148,16 @@ def _finding(finding: Finding) -> str:
 
 
 def render_html(record: AuditRecord) -> str:
-    """The whole report as one HTML document."""
-    meta = record.metadata
+    """The whole report as one HTML document. Raises :class:`InvalidArgument` for what is not an
+    :class:`AuditRecord`."""
+    meta = require_instance(record, "record", AuditRecord).metadata
     host = meta.get("host", {})
     about = (
         f"commit {meta.get('commit', 'unknown')} · {meta.get('timestamp', '')} · Python {host.get('python', '?')} on "
         f"{host.get('platform', '?')}, {host.get('cpus', '?')} CPUs · flows: {', '.join(meta.get('flows', []))}"
     )
     remarks = "".join(f'<p class="meta">{escape(note)}</p>' for note in notes(meta))
-    rates = guessing_rates_plot(record.findings)
+    rates = _guessing_rates_plot(record.findings)
     pictures = f"<h2>Pictures</h2><figure>{rates}</figure>" if rates else ""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -167,11 +170,13 @@ def render_html(record: AuditRecord) -> str:
     )
 
 
-__all__ = ["CSS", "guessing_rates_plot", "render_html"]
+__all__ = ["CSS", "render_html"]
 
 
 def write_html(record: AuditRecord, path: str | Path) -> None:
-    Path(path).write_text(render_html(record), encoding="utf-8")
+    """Write :func:`render_html` to ``path`` as UTF-8 (a lone surrogate as a ``\\uXXXX`` escape). Raises
+    :class:`InvalidArgument` as it does, :class:`UsageError` naming the path when it cannot be written."""
+    write_file(path, render_html(record).encode("utf-8", "backslashreplace"))
 
 
 #: The writer of each report format ``conformance audit`` offers.

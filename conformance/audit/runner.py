@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_callable, require_instance, require_mapping, require_str, require_strings
 from conformance.audit import (
     adapter_probes,
     boldchat_pgp,
@@ -34,7 +35,7 @@ from conformance.audit import (
     twilio,
 )
 from conformance.audit.model import PROOFS, SEVERITIES, STATUSES, Finding, Proof, run_proof
-from conformance.errors import ConformanceError
+from conformance.errors import ConformanceError, InvalidArgument
 from conformance.runinfo import run_metadata
 
 #: Every module that registers proofs, in report order.
@@ -108,8 +109,9 @@ class AuditRecord:
 
 
 def check_flows(flows: Iterable[str]) -> tuple[str, ...]:
-    """The flows to audit (all when none are named). Raises :class:`UsageError` listing the valid ids."""
-    return tuple(entry.id for entry in catalog.select_flows(tuple(dict.fromkeys(flows))))
+    """The flows to audit (all when none are named). Raises :class:`UsageError` listing the valid ids,
+    :class:`InvalidArgument` for what is not an iterable of flow ids."""
+    return tuple(entry.id for entry in catalog.select_flows(tuple(dict.fromkeys(require_strings(flows, "flows")))))
 
 
 def check_adapters(specs: Iterable[str]) -> tuple[str, ...]:
@@ -117,16 +119,29 @@ def check_adapters(specs: Iterable[str]) -> tuple[str, ...]:
     Raises :class:`UsageError` for a malformed spec or a name used twice."""
     from conformance.spec import specs_of
 
-    specs = tuple(specs)
+    specs = require_strings(specs, "specs")
     specs_of("", specs)
     return specs
 
 
 def select(flows: Sequence[str]) -> list[Proof]:
-    """The registered proofs of ``flows``, in flow order then in their modules' order."""
+    """The registered proofs of ``flows``, in flow order then in their modules' order. Raises
+    :class:`InvalidArgument` for what is not an iterable of flow ids."""
+    flows = frozenset(require_strings(flows, "flows"))
     order = {flow: index for index, flow in enumerate(catalog.flow_ids())}
     chosen = [entry for entry in PROOFS.values() if entry.flow in flows]
     return sorted(chosen, key=lambda entry: order.get(entry.flow, len(order)))
+
+
+def _tell(progress: Progress, line: str) -> None:
+    """``progress(line)``; what the caller's callback raises (not a :class:`ConformanceError`) becomes an
+    :class:`InvalidArgument` naming its type."""
+    try:
+        progress(line)
+    except ConformanceError:
+        raise
+    except Exception as exc:
+        raise InvalidArgument(f"progress raised {type(exc).__name__}") from None
 
 
 def _one_line(text: str, limit: int = 400) -> str:
@@ -156,8 +171,13 @@ class _Versions:
 
 def run_one(entry: Proof, versions: _Versions | None = None) -> Finding:
     """Run one proof: ``not_reproduced`` (with why) when one of its references is unavailable, else the proof's
-    own finding (an exception too becomes ``not_reproduced``); its references' versions filled in."""
-    versions = versions or _Versions()
+    own finding (an exception too becomes ``not_reproduced``); its references' versions filled in. Raises
+    :class:`InvalidArgument` for an ``entry`` that is not a :class:`Proof` (with text id and flow, and registry names
+    for references)."""
+    entry = require_instance(entry, "entry", Proof)
+    require_str(entry.id, "entry.id"), require_str(entry.flow, "entry.flow")
+    require_strings(entry.references, "entry.references")
+    versions = _Versions() if versions is None else require_instance(versions, "versions", _Versions)
     began = time.monotonic()
     problem = evidence.missing(entry.references)
     finding = _described(entry, f"not run: {_one_line(problem)}") if problem else run_proof(entry)
@@ -171,7 +191,7 @@ def run_one(entry: Proof, versions: _Versions | None = None) -> Finding:
     return finding
 
 
-def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Finding], dict[str, Any]]:
+def _probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Finding], dict[str, Any]]:
     """Build the adapter ``NAME=COMMAND`` and run the adapter probes on it (when that module exists).
 
     Returns its findings and what the record says about it. Raises :class:`UsageError` for a malformed spec.
@@ -194,18 +214,21 @@ def probe_adapter(spec: str, progress: Progress | None = None) -> tuple[list[Fin
     finally:
         implementation.close()
     if progress:
-        progress(f"audit: adapter {name}: {len(findings)} finding(s){unprobed_note(name, about)}")
+        _tell(progress, f"audit: adapter {name}: {len(findings)} finding(s){unprobed_note(name, about)}")
     return findings, about
 
 
 def unprobed_note(name: str, about: dict[str, Any]) -> str:
     """``"; adapter mine: no probe for thread.x"`` when a declared consumer op of a started adapter has no probe;
-    ``"; adapter mine: none of its ops has a probe (...)"`` when nothing of it was probed."""
+    ``"; adapter mine: none of its ops has a probe (...)"`` when nothing of it was probed. Raises
+    :class:`InvalidArgument` for a ``name`` that is not text or ``about`` that is not the record's adapter entry."""
+    name, about = require_str(name, "name"), require_mapping(about, "about")
     if about.get("available") or "ops" not in about:
         return ""
-    missing = about.get("unprobed") or []
+    missing = require_strings(about.get("unprobed") or (), "about['unprobed']")
     if not about.get("probed"):
-        return f"; adapter {name}: none of its ops has a probe ({', '.join(about['ops']) or 'it declares none'})"
+        ops = require_strings(about["ops"], "about['ops']")
+        return f"; adapter {name}: none of its ops has a probe ({', '.join(ops) or 'it declares none'})"
     return f"; adapter {name}: no probe for {', '.join(missing)}" if missing else ""
 
 
@@ -216,11 +239,14 @@ def _adapter_finding(name: str, why: str) -> Finding:
 def run_audit(flows: Sequence[str] = (), adapters: Sequence[str] = (), progress: Progress | None = None) -> AuditRecord:
     """Run every proof of ``flows`` (all flows when empty) and probe every adapter; return the record.
 
-    Raises :class:`UsageError` for an unknown flow or a malformed adapter spec.
+    Raises :class:`UsageError` for an unknown flow or a malformed adapter spec, :class:`InvalidArgument` for
+    ``flows`` or ``adapters`` that are not iterables of text or a ``progress`` that is not callable.
     """
     began = time.monotonic()
+    if progress is not None:
+        require_callable(progress, "progress")
     chosen = check_flows(flows)
-    check_adapters(adapters)
+    adapters = check_adapters(adapters)
     entries = select(chosen)
     versions = _Versions()
     findings: list[Finding] = []
@@ -228,10 +254,10 @@ def run_audit(flows: Sequence[str] = (), adapters: Sequence[str] = (), progress:
         finding = run_one(entry, versions)
         findings.append(finding)
         if progress:
-            progress(f"audit: [{index}/{len(entries)}] {entry.id} {finding.status} ({finding.seconds:.1f} s)")
+            _tell(progress, f"audit: [{index}/{len(entries)}] {entry.id} {finding.status} ({finding.seconds:.1f} s)")
     adapter_records: dict[str, Any] = {}
     for spec in adapters:
-        adapter_findings, about = probe_adapter(spec, progress)
+        adapter_findings, about = _probe_adapter(spec, progress)
         findings += adapter_findings
         adapter_records[spec.partition("=")[0].strip()] = about
     covered = {entry.flow for entry in entries}
@@ -251,7 +277,6 @@ __all__ = [
     "AuditRecord",
     "check_adapters",
     "check_flows",
-    "probe_adapter",
     "run_audit",
     "run_one",
     "select",

@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from conformance import registry
+from conformance.arguments import INT64_MAX, INT64_MIN, require_int, require_mapping, require_str
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, reference_versions
 from conformance.audit.model import Finding, proof
-from conformance.errors import ReferenceFailure
+from conformance.errors import InvalidArgument, MalformedToken, ReferenceFailure
 from conformance.kinds.jwt import NOW
 from conformance.testkeys import rsa_test_jwk, rsa_test_keys
 
@@ -22,11 +23,20 @@ REFERENCES = ("node", "pyjwt")
 ANSWERING = (PORT, *REFERENCES)
 ISSUER, KID = "https://brand.example", "brand-key-1"
 YEAR = 365 * 86400
+#: The most tokens one :func:`verdicts` call checks (each is one call per implementation).
+MAX_TOKENS = 64
 
 
 def signed(claims: dict[str, Any]) -> str:
-    """The RS256 token node's ``jwt.sign`` makes of ``claims`` with the test key. Raises :class:`ReferenceFailure`."""
-    args = {"claims": claims, "privateKeyPem": rsa_test_keys()["brand-a"], "alg": "RS256", "keyId": KID, "now": NOW}
+    """The RS256 token node's ``jwt.sign`` makes of ``claims`` with the test key. Raises :class:`ReferenceFailure`
+    when node does not sign, :class:`InvalidArgument` for ``claims`` that are not a mapping."""
+    args = {
+        "claims": dict(require_mapping(claims, "claims")),
+        "privateKeyPem": rsa_test_keys()["brand-a"],
+        "alg": "RS256",
+        "keyId": KID,
+        "now": NOW,
+    }
     (outcome,) = call_many("node", [(SIGN, args)])
     if not accepted(outcome):
         raise ReferenceFailure(f"node did not sign: {answer(outcome)}")
@@ -34,7 +44,14 @@ def signed(claims: dict[str, Any]) -> str:
 
 
 def verdicts(tokens: dict[str, str], now: int = NOW) -> dict[str, list[str]]:
-    """Each implementation's answer (``accepted`` or its reason) for each token, against the brand's keyset."""
+    """Each implementation's answer (``accepted`` or its reason) for each token, against the brand's keyset. Raises
+    :class:`InvalidArgument` for ``tokens`` that are not a mapping of at most :data:`MAX_TOKENS` texts, or a ``now``
+    that is not a 64-bit int."""
+    tokens = require_mapping(tokens, "tokens")
+    if len(tokens) > MAX_TOKENS:
+        raise InvalidArgument(f"tokens holds more than {MAX_TOKENS} items")
+    tokens = {key: require_str(token, "a token of tokens") for key, token in tokens.items()}
+    now = require_int(now, "now", minimum=INT64_MIN, maximum=INT64_MAX)
     keyset = {"keys": [rsa_test_jwk("brand-a", KID)]}
     calls = [(VERIFY, {"token": t, "now": now, "jwks": keyset, "issuer": ISSUER}) for t in tokens.values()]
     return {name: [answer(o) for o in call_many(name, calls)] for name in ANSWERING}
@@ -42,7 +59,9 @@ def verdicts(tokens: dict[str, str], now: int = NOW) -> dict[str, list[str]]:
 
 def pyjwt_defaults(token: str) -> str:
     """What PyJWT's ``jwt.decode`` with its default options (no audience given) answers for ``token`` at now (asked
-    through the registry's ``pyjwt`` bridge)."""
+    through the registry's ``pyjwt`` bridge). Raises :class:`MalformedToken` for a token that is not ASCII text."""
+    if not require_str(token, "token").isascii():
+        raise MalformedToken("token must be ASCII (a compact JWS)")
     return str(registry.bridge("pyjwt").default_decode_jwk(token, rsa_test_jwk("brand-a", KID), NOW, ISSUER))
 
 
@@ -72,7 +91,7 @@ SALESFORCE_1 = Details(
 
 
 @proof("SALESFORCE-1", SALESFORCE_1.flow, REFERENCES, SALESFORCE_1)
-def prove_no_audience() -> Finding:
+def _prove_no_audience() -> Finding:
     """A token for the brand's API (aud) verifies as an identity token in every check; so does one for ten years."""
     if (skipped := SALESFORCE_1.unavailable(REFERENCES)) is not None:
         return skipped
@@ -104,4 +123,4 @@ def prove_no_audience() -> Finding:
     )
 
 
-__all__ = ["SALESFORCE_1", "pyjwt_defaults", "signed", "verdicts"]
+__all__ = ["MAX_TOKENS", "SALESFORCE_1", "pyjwt_defaults", "signed", "verdicts"]

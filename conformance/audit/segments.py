@@ -13,7 +13,7 @@ from conformance.errors import ConformanceError, MalformedToken
 
 def token_parts(token: Any, name: str = "token") -> list[str]:
     """The three dot-separated segments of ``token``. Raises :class:`MalformedToken` for anything else."""
-    parts = require_str(token, name).split(".", 3)
+    parts = require_str(token, require_str(name, "name")).split(".", 3)
     if len(parts) != 3:
         raise MalformedToken(f"{name} is not a compact JWS (three parts)")
     return parts
@@ -21,7 +21,8 @@ def token_parts(token: Any, name: str = "token") -> list[str]:
 
 def b64url_decode(segment: str, what: str) -> bytes:
     """The bytes of a base64url ``segment`` (:func:`conformance.codecs.decode_base64_url`). Raises
-    :class:`MalformedToken` naming ``what`` when it does not decode."""
+    :class:`MalformedToken` naming ``what`` when it does not decode, :class:`InvalidArgument` for what is not text."""
+    require_str(segment, require_str(what, "what"))
     try:
         return decode_base64_url(segment)
     except ConformanceError:

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import re
 import struct
+from typing import Any
 
+from conformance.arguments import require_bytes, require_instance, require_int, require_str
 from conformance.errors import InvalidArgument
 
 BLOCK_SIZE = 128
 DIGEST_SIZE = 64
+#: The longest message SHA-512 defines: its bit length fits in 128 bits.
+MAX_MESSAGE_LENGTH = (1 << 125) - 1
+#: The most bytes one :meth:`Sha512.update` (or :func:`sha512`) hashes: 64 KiB, 512 blocks, about 0.1 s in pure
+#: Python; an attack hashes a block or two.
+MAX_UPDATE_BYTES = 1 << 16
 _MASK = (1 << 64) - 1
 _HEX_DIGEST = re.compile(r"[0-9A-Fa-f]{128}")
 
@@ -52,9 +59,18 @@ def _rotr(x: int, n: int) -> int:
     return ((x >> n) | (x << (64 - n))) & _MASK
 
 
+def _state(value: Any, name: str) -> tuple[int, ...]:
+    """Eight 64-bit words, from a tuple or list."""
+    if len(require_instance(value, name, (tuple, list))) != 8:
+        raise InvalidArgument(f"{name} must be a tuple of 8 words")
+    return tuple(require_int(word, f"a word of {name}", minimum=0, maximum=_MASK) for word in value)
+
+
 def compress(state: tuple[int, ...], block: bytes) -> tuple[int, ...]:
-    """One SHA-512 compression: the eight 64-bit words after hashing one 128-byte ``block`` from ``state``."""
-    if len(block) != BLOCK_SIZE or len(state) != 8:
+    """One SHA-512 compression: the eight 64-bit words after hashing one 128-byte ``block`` from ``state``.
+    Raises :class:`InvalidArgument` unless ``state`` is 8 words of 64 bits and ``block`` 128 bytes."""
+    state, block = _state(state, "state"), require_bytes(block, "block")
+    if len(block) != BLOCK_SIZE:
         raise InvalidArgument("compress takes an 8-word state and a 128-byte block")
     w = list(struct.unpack(">16Q", block))
     for t in range(16, 80):
@@ -71,9 +87,9 @@ def compress(state: tuple[int, ...], block: bytes) -> tuple[int, ...]:
 
 def glue(message_length: int) -> bytes:
     """The padding SHA-512 appends to a message of ``message_length`` bytes: ``0x80``, zeros, the bit length as
-    16 big-endian bytes, so that the total is a multiple of 128 bytes. Raises :class:`InvalidArgument`."""
-    if isinstance(message_length, bool) or not isinstance(message_length, int) or message_length < 0:
-        raise InvalidArgument("message_length must be a non-negative int")
+    16 big-endian bytes, so that the total is a multiple of 128 bytes. Raises :class:`InvalidArgument` unless
+    ``message_length`` is an int from 0 to :data:`MAX_MESSAGE_LENGTH`."""
+    message_length = require_int(message_length, "message_length", minimum=0, maximum=MAX_MESSAGE_LENGTH)
     zeros = (BLOCK_SIZE - 1 - 16 - message_length) % BLOCK_SIZE
     return b"\x80" + b"\x00" * zeros + (message_length * 8).to_bytes(16, "big")
 
@@ -82,23 +98,31 @@ class Sha512:
     """SHA-512 whose state can be set: ``Sha512()`` starts at H(0); :meth:`resume` starts from a digest."""
 
     def __init__(self, state: tuple[int, ...] = INITIAL_STATE, processed: int = 0) -> None:
-        if len(state) != 8 or processed % BLOCK_SIZE:
+        """Raises :class:`InvalidArgument` unless ``state`` is 8 words of 64 bits and ``processed`` a multiple of
+        128 bytes up to :data:`MAX_MESSAGE_LENGTH`."""
+        state = _state(state, "state")
+        if require_int(processed, "processed", minimum=0, maximum=MAX_MESSAGE_LENGTH) % BLOCK_SIZE:
             raise InvalidArgument("the state is 8 words and the processed length a multiple of 128 bytes")
-        self.state = tuple(state)
+        self.state = state
         self.processed = processed  # bytes already compressed into the state
         self._buffer = b""
 
     @classmethod
     def resume(cls, digest_hex: str, processed: int) -> Sha512:
         """A hash that continues after ``processed`` bytes (message plus its glue) whose digest is ``digest_hex``."""
-        if not isinstance(digest_hex, str) or not _HEX_DIGEST.fullmatch(digest_hex):
+        if not _HEX_DIGEST.fullmatch(require_str(digest_hex, "digest_hex")):
             raise InvalidArgument("digest_hex must be 128 hex digits")
         return cls(struct.unpack(">8Q", bytes.fromhex(digest_hex)), processed)
 
     def update(self, data: bytes) -> Sha512:
-        if not isinstance(data, (bytes, bytearray)):
-            raise InvalidArgument("data must be bytes")
-        data = self._buffer + bytes(data)
+        """This hash after ``data``. Raises :class:`InvalidArgument` for what is not bytes, more than
+        :data:`MAX_UPDATE_BYTES`, or a total past :data:`MAX_MESSAGE_LENGTH`."""
+        data = require_bytes(data, "data")
+        if len(data) > MAX_UPDATE_BYTES:
+            raise InvalidArgument(f"data must be at most {MAX_UPDATE_BYTES} bytes (this SHA-512 is pure Python)")
+        if self.processed + len(self._buffer) + len(data) > MAX_MESSAGE_LENGTH:
+            raise InvalidArgument("the message would be longer than SHA-512 allows")
+        data = self._buffer + data
         whole = len(data) - len(data) % BLOCK_SIZE
         for start in range(0, whole, BLOCK_SIZE):
             self.state = compress(self.state, data[start : start + BLOCK_SIZE])
@@ -119,7 +143,8 @@ class Sha512:
 
 
 def sha512(data: bytes) -> bytes:
-    """SHA-512 of ``data`` with this module's code (for checking it against :mod:`hashlib`)."""
+    """SHA-512 of ``data`` with this module's code (for checking it against :mod:`hashlib`). Raises
+    :class:`InvalidArgument` as :meth:`Sha512.update` does."""
     return Sha512().update(data).digest()
 
 
@@ -129,13 +154,24 @@ def extend(digest_hex: str, secret_length: int, original: bytes, appended: bytes
 
     The forged message is ``original + glue + appended``. Raises :class:`InvalidArgument` for bad arguments.
     """
-    if isinstance(secret_length, bool) or not isinstance(secret_length, int) or secret_length < 0:
-        raise InvalidArgument("secret_length must be a non-negative int")
-    if not isinstance(original, (bytes, bytearray)) or not isinstance(appended, (bytes, bytearray)):
-        raise InvalidArgument("original and appended must be bytes")
+    secret_length = require_int(secret_length, "secret_length", minimum=0, maximum=MAX_MESSAGE_LENGTH)
+    original, appended = require_bytes(original, "original"), require_bytes(appended, "appended")
+    if secret_length + len(original) > MAX_MESSAGE_LENGTH - BLOCK_SIZE:
+        raise InvalidArgument("secret_length and original are longer than SHA-512 allows")
     padding = glue(secret_length + len(original))
     resumed = Sha512.resume(digest_hex, secret_length + len(original) + len(padding))
     return resumed.update(bytes(appended)).hexdigest(), padding
 
 
-__all__ = ["BLOCK_SIZE", "DIGEST_SIZE", "INITIAL_STATE", "Sha512", "compress", "extend", "glue", "sha512"]
+__all__ = [
+    "BLOCK_SIZE",
+    "DIGEST_SIZE",
+    "INITIAL_STATE",
+    "MAX_MESSAGE_LENGTH",
+    "MAX_UPDATE_BYTES",
+    "Sha512",
+    "compress",
+    "extend",
+    "glue",
+    "sha512",
+]

@@ -94,7 +94,7 @@ STREAM_2 = Details(
 
 
 @proof("STREAM-1", FLOW, SDK_REFERENCES, STREAM_1)
-def prove_forever() -> Finding:
+def _prove_forever() -> Finding:
     """Each SDK's default token verifies a century later; with exp 0, node's and Python's tokens have no exp and
     still verify a century later while Java's is already expired."""
     if (skipped := STREAM_1.unavailable([*SDK_REFERENCES, PORT])) is not None:
@@ -139,7 +139,7 @@ def prove_forever() -> Finding:
 
 
 @proof("STREAM-2", FLOW, ("stream-node",), STREAM_2)
-def prove_dev_token() -> Finding:
+def _prove_dev_token() -> Finding:
     """The node SDK's devToken, made with no secret, is accepted with auth checks off and refused with them on;
     pairs of ids give one and the same development token."""
     if (skipped := STREAM_2.unavailable(["stream-node", PORT])) is not None:
@@ -171,4 +171,4 @@ def prove_dev_token() -> Finding:
     )
 
 
-__all__ = ["MANGLED", "SDK_REFERENCES", "TEST_SECRET", "prove_dev_token", "prove_forever"]
+__all__ = ["MANGLED", "SDK_REFERENCES", "TEST_SECRET"]

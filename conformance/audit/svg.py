@@ -12,12 +12,25 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
-from conformance.audit.stats import quantile
+from conformance.arguments import (
+    require_bool,
+    require_int,
+    require_mapping,
+    require_number,
+    require_str,
+    require_strings,
+)
+from conformance.audit.stats import MAX_SAMPLES, quantile, require_sample
 from conformance.errors import InvalidArgument
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 WIDTH = 760
+#: The bounds of a plot: the most bins of a histogram, series overlaid, columns, bars; the largest magnitude of a
+#: value (so scaled values and ticks stay finite floats).
+MAX_BINS, MAX_SERIES, MAX_COLUMNS, MAX_BARS = 1000, 16, 4096, 256
+MAX_MAGNITUDE = 1e300
 _FONT = 'font-family="system-ui,sans-serif" font-size="11"'
 
 
@@ -38,6 +51,16 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first = math.ceil(low / step) * step
     return [first + i * step for i in range(int((high - first) / step) + 1)]
+
+
+def _plotted(values: Any, name: str, limit: int = MAX_SAMPLES) -> list[float]:
+    """The values of a sample to plot: finite numbers of magnitude at most :data:`MAX_MAGNITUDE`, at most ``limit``."""
+    found = require_sample(values, name)
+    if len(found) > limit:
+        raise InvalidArgument(f"{name} holds more than {limit} values")
+    if any(abs(value) > MAX_MAGNITUDE for value in found):
+        raise InvalidArgument(f"{name} holds a value past {MAX_MAGNITUDE:g} in magnitude")
+    return found
 
 
 def _frame(title: str, height: int, body: list[str]) -> str:
@@ -62,9 +85,24 @@ def histogram(
 ) -> str:
     """Overlaid histograms of each named sample (each bar: the share of that sample in the bin), on one axis that
     spans the pooled ``clip`` quantiles; values beyond it are counted in the end bins, as the axis label says.
-    Raises :class:`InvalidArgument` for an empty sample."""
-    if not series or any(not values for values in series.values()):
-        raise InvalidArgument("every series needs values")
+    Raises :class:`InvalidArgument` for no series or more than :data:`MAX_SERIES`, a name that is not text, an empty
+    sample or one :func:`_plotted` refuses, ``bins`` outside 1 to :data:`MAX_BINS`, or a ``clip`` that is not two
+    quantiles ``0 <= low < high <= 1``; for a ``title`` or ``unit`` that is not text."""
+    series = require_mapping(series, "series")
+    if not series or len(series) > MAX_SERIES:
+        raise InvalidArgument(f"series must hold 1 to {MAX_SERIES} samples")
+    series = {
+        require_str(name, "a name of series"): _plotted(values, "a sample of series") for name, values in series.items()
+    }
+    if sum(len(values) for values in series.values()) > MAX_SAMPLES:
+        raise InvalidArgument(f"series must hold at most {MAX_SAMPLES} values together")
+    title, unit = require_str(title, "title"), require_str(unit, "unit")
+    bins = require_int(bins, "bins", minimum=1, maximum=MAX_BINS)
+    if not isinstance(clip, (tuple, list)) or len(clip) != 2:
+        raise InvalidArgument("clip must be a (low, high) pair of quantiles")
+    clip = (require_number(clip[0], "clip's low quantile"), require_number(clip[1], "clip's high quantile"))
+    if not 0 <= clip[0] < clip[1] <= 1:
+        raise InvalidArgument("clip must be two quantiles with 0 <= low < high <= 1")
     pooled = [v for values in series.values() for v in values]
     low, high = quantile(pooled, clip[0]), quantile(pooled, clip[1])
     if high <= low:
@@ -120,9 +158,18 @@ def columns(
     reference: tuple[float, str] | None = None,
 ) -> str:
     """One column per value (position 0 on the left), with an optional horizontal ``(value, label)`` line.
-    Raises :class:`InvalidArgument` for no values."""
-    if not values:
-        raise InvalidArgument("no values to plot")
+    Raises :class:`InvalidArgument` for no values or more than :data:`MAX_COLUMNS` (or as :func:`_plotted`), labels
+    that are not text, or a ``reference`` that is not a ``(value, label)`` pair."""
+    values = _plotted(values, "values", MAX_COLUMNS)
+    title, x_label, y_label = (
+        require_str(title, "title"),
+        require_str(x_label, "x_label"),
+        require_str(y_label, "y_label"),
+    )
+    if reference is not None:
+        if not isinstance(reference, (tuple, list)) or len(reference) != 2:
+            raise InvalidArgument("reference must be a (value, label) pair")
+        reference = (_plotted([reference[0]], "reference's value")[0], require_str(reference[1], "reference's label"))
     top = max([*values, reference[0] if reference else 0]) * 1.05 or 1
     left, right = 56, WIDTH - 16
     plot_top = 46 if reference else 28
@@ -166,7 +213,12 @@ def bars(
     notes: Sequence[str] | None = None,
 ) -> str:
     """Labelled horizontal bars; ``log`` for values spanning decades (each must then be > 0); ``notes`` are
-    written at the bar ends instead of the values. Raises :class:`InvalidArgument` for mismatched or bad input."""
+    written at the bar ends instead of the values. Raises :class:`InvalidArgument` for mismatched or bad input (more
+    than :data:`MAX_BARS` bars, labels or notes that are not text, values :func:`_plotted` refuses)."""
+    labels = require_strings(labels, "labels", limit=MAX_BARS)
+    values = _plotted(values, "values", MAX_BARS)
+    notes = None if notes is None else require_strings(notes, "notes", limit=MAX_BARS)
+    title, unit, log = require_str(title, "title"), require_str(unit, "unit"), require_bool(log, "log")
     if not labels or len(labels) != len(values) or (notes is not None and len(notes) != len(values)):
         raise InvalidArgument("one value (and note) per label")
     if log and min(values) <= 0:

@@ -17,12 +17,14 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from conformance.arguments import require_items, require_str
 from conformance.audit.evidence import (
     PORT,
     Details,
     Stopwatch,
     accepted,
     answer,
+    answers,
     call,
     call_many,
     rate,
@@ -31,7 +33,7 @@ from conformance.audit.evidence import (
 from conformance.audit.model import Finding, proof
 from conformance.audit.segments import b64url_decode, b64url_json, token_parts
 from conformance.codecs import encode_base64_url_safe as _b64url
-from conformance.errors import MalformedToken
+from conformance.errors import InvalidArgument, MalformedToken
 from conformance.outcome import Outcome
 from conformance.paths import data_dir
 from conformance.vectors import iter_cases
@@ -45,6 +47,8 @@ TEST_PRIVATE_KEY_PEM = talkative.private_key_pem(
     ec.derive_private_key(int.from_bytes(b"TALK audit TEST", "big"), ec.SECP256R1())
 )
 TEST_PUBLIC_KEY_PEM = talkative.public_pem_from_private(TEST_PRIVATE_KEY_PEM)
+#: The most tokens one :func:`jose_verify_many` batch sends to node.
+MAX_TOKENS = 1024
 FIELDS = [
     {"label": "email", "data": "alice@example.com", "type": "string"},
     {"label": "plan", "data": "gold", "type": "string"},
@@ -89,7 +93,10 @@ def unsecured_token(fields: Sequence[Mapping[str, str]]) -> str:
 
 
 def hs256_with_pem(fields: Sequence[Mapping[str, str]], public_key_pem: str) -> str:
-    """Key confusion: an HS256 token whose HMAC key is the text of the ES256 *public* key PEM."""
+    """Key confusion: an HS256 token whose HMAC key is the text of the ES256 *public* key PEM. Raises
+    :class:`InvalidArgument` for a PEM that is not ASCII text, or ``fields`` the port's signer refuses."""
+    if not require_str(public_key_pem, "public_key_pem").isascii():
+        raise InvalidArgument("public_key_pem must be ASCII text (a PEM)")
     data = _b64url(b'{"alg":"HS256"}') + "." + _payload_segment(fields)
     mac = hmac.new(public_key_pem.encode("ascii"), data.encode("ascii"), hashlib.sha256).digest()
     return f"{data}.{_b64url(mac)}"
@@ -103,7 +110,10 @@ def der_signed(fields: Sequence[Mapping[str, str]], private_key_pem: str) -> str
 
 
 def jose_verify_many(tokens: Sequence[str], public_key_pem: str = TEST_PUBLIC_KEY_PEM) -> list[Outcome]:
-    """node jose's ``compactVerify`` (ES256 only) on each token, in one round trip."""
+    """node jose's ``compactVerify`` (ES256 only) on each token, in one round trip. Raises :class:`InvalidArgument`
+    for ``tokens`` that are not a list of at most :data:`MAX_TOKENS` texts, or a PEM that is not text."""
+    tokens = require_items(tokens, "tokens", str, limit=MAX_TOKENS)
+    public_key_pem = require_str(public_key_pem, "public_key_pem")
     return call_many("node", [("talkative.verify", {"token": t, "publicKeyPem": public_key_pem}) for t in tokens])
 
 
@@ -178,7 +188,7 @@ TALK_3 = Details(
 
 
 @proof("TALK-1", FLOW, ("node",), TALK_1)
-def prove_replay(replays: int = 20) -> Finding:
+def _prove_replay(replays: int = 20) -> Finding:
     """Verify one token many times, a token frozen in the vectors, and one carrying an already-past "exp" entry."""
     if (skipped := TALK_1.unavailable(["node"])) is not None:
         return skipped
@@ -227,7 +237,7 @@ def prove_replay(replays: int = 20) -> Finding:
 
 
 @proof("TALK-2", FLOW, ("node",), TALK_2)
-def prove_malleability() -> Finding:
+def _prove_malleability() -> Finding:
     """Make the twin (r, n - s) of a token and give both to jose and to the port; also the base64url spellings."""
     if (skipped := TALK_2.unavailable(["node"])) is not None:
         return skipped
@@ -280,7 +290,7 @@ def prove_malleability() -> Finding:
 
 
 @proof("TALK-3", FLOW, ("node",), TALK_3)
-def prove_algorithm_confusion() -> Finding:
+def _prove_algorithm_confusion() -> Finding:
     """Give jose and the port an alg-none token, HS256 keyed with the public PEM, and a DER-encoded ES256 signature."""
     if (skipped := TALK_3.unavailable(["node"])) is not None:
         return skipped
@@ -310,8 +320,9 @@ def prove_algorithm_confusion() -> Finding:
 
 
 def describe(outcomes: Mapping[str, Outcome]) -> dict[str, Any]:
-    """``{name: "accepted" | reason}`` for display (notebook)."""
-    return {name: answer(outcome) for name, outcome in outcomes.items()}
+    """``{name: "accepted" | reason}`` for display (notebook). Raises :class:`InvalidArgument` as
+    :func:`~conformance.audit.evidence.answers` does."""
+    return answers(outcomes)
 
 
 def decoded_header(token: str) -> Any:
@@ -321,6 +332,7 @@ def decoded_header(token: str) -> Any:
 
 __all__ = [
     "FIELDS",
+    "MAX_TOKENS",
     "P256_ORDER",
     "TEST_PRIVATE_KEY_PEM",
     "TEST_PUBLIC_KEY_PEM",
@@ -330,9 +342,6 @@ __all__ = [
     "hs256_with_pem",
     "jose_verify_many",
     "port_verify",
-    "prove_algorithm_confusion",
-    "prove_malleability",
-    "prove_replay",
     "signature_values",
     "trailing_bit_variants",
     "twin",

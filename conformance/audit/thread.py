@@ -13,6 +13,7 @@ import hmac
 import time
 from collections.abc import Sequence
 
+from conformance.arguments import require_bytes, require_items, require_str
 from conformance.audit.evidence import PORT, Details, Stopwatch, accepted, answer, call_many, rate, reference_versions
 from conformance.audit.model import Finding, proof
 from conformance.errors import InvalidArgument, ReferenceFailure
@@ -24,12 +25,14 @@ FLOW = "thread_messenger"
 TEST_SECRET = b"THREAD audit TEST secret"
 TEST_EMAIL = "alice@example.com"
 HMAC_BLOCK = 64  # SHA-256's block size: longer HMAC keys are hashed first, shorter ones padded with zeros
+#: The most pairs one :func:`php_keys` batch sends to PHP (THREAD-1 times a batch of 2,000).
+MAX_PAIRS = 10_000
 
 
 def key_equivalents(secret: bytes) -> dict[str, bytes]:
     """Secrets that HMAC-SHA-256 cannot tell from ``secret``: trailing zero bytes (up to the 64-byte block) when
     ``secret`` is at most 64 bytes, and ``SHA-256(secret)`` when it is longer. Raises :class:`InvalidArgument`."""
-    if not isinstance(secret, bytes) or not secret:
+    if not (secret := require_bytes(secret, "secret")):
         raise InvalidArgument("secret must be non-empty bytes")
     if len(secret) > HMAC_BLOCK:
         return {"sha256(secret)": hashlib.sha256(secret).digest()}
@@ -43,7 +46,7 @@ def email_variants(email: str) -> dict[str, str]:
     """Spellings a mail system treats as one mailbox but ``hash_hmac`` hashes as different bytes.
 
     Raises :class:`InvalidArgument` when ``email`` is not a ``str`` with an ``@``."""
-    if not isinstance(email, str) or "@" not in email:
+    if "@" not in require_str(email, "email"):
         raise InvalidArgument("email must be a str holding '@'")
     local, _, domain = email.partition("@")
     return {
@@ -59,8 +62,14 @@ def email_variants(email: str) -> dict[str, str]:
 def php_keys(pairs: Sequence[tuple[bytes, bytes]]) -> list[str]:
     """``hash_hmac('sha256', email, secret)`` computed by PHP for each ``(email bytes, secret bytes)``, one batch.
 
-    Raises :class:`ReferenceFailure` when PHP does not answer a value."""
-    calls = [("thread.connection_key_bytes", {"emailHex": e.hex(), "secretHex": s.hex()}) for e, s in pairs]
+    Raises :class:`ReferenceFailure` when PHP does not answer a value, :class:`InvalidArgument` for ``pairs`` that
+    are not a list of at most :data:`MAX_PAIRS` pairs of bytes."""
+    calls = []
+    for pair in require_items(pairs, "pairs", (tuple, list), limit=MAX_PAIRS):
+        if len(pair) != 2:
+            raise InvalidArgument("an item of pairs must be an (email, secret) pair")
+        email, secret = require_bytes(pair[0], "an email of pairs"), require_bytes(pair[1], "a secret of pairs")
+        calls.append(("thread.connection_key_bytes", {"emailHex": email.hex(), "secretHex": secret.hex()}))
     outcomes = call_many("php", calls)
     if not all(map(accepted, outcomes)):
         raise ReferenceFailure("PHP did not compute every key: " + ", ".join(answer(o) for o in outcomes))
@@ -75,7 +84,7 @@ def _frozen_key() -> tuple[str, dict[str, str], dict[str, str]]:
     raise ReferenceFailure("the Thread vectors hold no CorrectKey case")
 
 
-def python_hmac_rate(seconds: float = 0.2) -> float:
+def _python_hmac_rate(seconds: float = 0.2) -> float:
     """HMAC-SHA-256 guesses per second in this Python process (what testing secret guesses offline costs)."""
     count, began = 0, time.perf_counter()
     message = TEST_EMAIL.encode()
@@ -136,7 +145,7 @@ THREAD_2 = Details(
 
 
 @proof("THREAD-1", FLOW, ("php",), THREAD_1)
-def prove_forever() -> Finding:
+def _prove_forever() -> Finding:
     """The vectors' key (made by PHP when they were generated) still verifies; recomputing gives the same key."""
     if (skipped := THREAD_1.unavailable(["php"])) is not None:
         return skipped
@@ -158,7 +167,7 @@ def prove_forever() -> Finding:
     pairs = [(f"user{i}@example.com".encode(), TEST_SECRET) for i in range(2000)]
     with Stopwatch() as php_watch:
         php_keys(pairs)
-    guesses = python_hmac_rate()
+    guesses = _python_hmac_rate()
     why = (
         f"PHP {made_by.get('php', '?')} made the key of {case_id} when the vectors were generated; PHP "
         f"hash_equals today says {verify.value!r}. Recomputed twice it is {'identical' if stable else 'different'}: "
@@ -189,7 +198,7 @@ def prove_forever() -> Finding:
 
 
 @proof("THREAD-2", FLOW, ("php",), THREAD_2)
-def prove_equivalences() -> Finding:
+def _prove_equivalences() -> Finding:
     """PHP: k, k||00, k||0000 give one key; a 65-byte secret and its SHA-256 give one key (64 bytes: not); and each
     spelling of one email gives its own key."""
     if (skipped := THREAD_2.unavailable(["php"])) is not None:
@@ -244,7 +253,4 @@ __all__ = [
     "email_variants",
     "key_equivalents",
     "php_keys",
-    "prove_equivalences",
-    "prove_forever",
-    "python_hmac_rate",
 ]

@@ -120,6 +120,7 @@ class World:
         self.process = JsonLinesProcess([sys.executable, "-I", str(adapter), self.cases[0].op], timeout=10)
         self.json_lines = JsonLinesImplementation("minimal", lambda: self.process, builtin=False)
         self._reports()
+        self._audit()
 
     def close(self) -> None:
         self.process.close()
@@ -368,6 +369,163 @@ class World:
             **self._kind_overrides(),
         }
 
+    def _audit(self) -> None:
+        """The audit's well-formed values: a record, a proof that answers at once, a padding oracle, samples."""
+        from conformance.audit import sha512_extension
+        from conformance.audit.boldchat_sha512 import forge
+        from conformance.audit.model import Finding, Proof
+        from conformance.audit.runner import AuditRecord
+
+        def quick() -> Finding:
+            return Finding.not_reproduced("ROBUST-1", "thread_messenger", f"{MARK} why", {"title": "t"})
+
+        #: The only proof registered while the robustness test runs (``tests/test_robustness.py::world``).
+        self.proof = Proof("ROBUST-1", "thread_messenger", quick, ("python",), {"title": "t"})
+        about = {"command": "python3 x.py", "available": None, "ops": ["thread.verify_connection_key"]}
+        about |= {"probed": [], "unprobed": ["thread.verify_connection_key"]}
+        metadata = {"flows": ["thread_messenger"], "flowsWithoutProofs": ["talkative_signed_data"], "seconds": 1.5}
+        self.audit_record = AuditRecord([quick()], metadata | {"adapters": {"mine": about}})
+        self.forgery = forge(self.secure, "&VisitName=x", 16)
+        self.oracle_key = (MARK_BYTES * 2)[:16]
+        self.sha512_hex = sha512_extension.sha512(MARK_BYTES).hex()
+
+    def padding_oracle(self, iv: bytes, block: bytes) -> bool:
+        """Whether ``block`` under :attr:`oracle_key` with ``iv`` ends in valid PKCS#7 padding."""
+        from conformance import aes
+        from conformance.errors import BadPadding
+
+        try:
+            aes.cbc_decrypt(self.oracle_key, iv, block)
+        except BadPadding:
+            return False
+        return True
+
+    def _audit_value(self, function: Any, parameter: str) -> Any:
+        """For a function of ``conformance.audit``: its well-formed value (one name means different things across
+        the audit's modules, and ``record`` is an audit record there); :data:`_NONE` for anything else."""
+        module = getattr(function, "__module__", "") or ""
+        if not module.startswith("conformance.audit"):
+            return _NONE
+        return self._audit_overrides().get((getattr(function, "__name__", ""), parameter), _NONE)
+
+    def _audit_overrides(self) -> dict[tuple[str, str], Any]:
+        from conformance import aes
+        from conformance.audit import guessing, sha512_extension
+
+        sign, _ = self._kind_parts()["hs256_jwt.sign"]
+        verify, verify_args = self._kind_parts()["hs256_jwt.verify"]
+        record = self.audit_record
+        outcomes = {"python": Outcome.of_value("x"), "node": Outcome("error", reason="InvalidArgument")}
+        block = bytes(range(16))
+        samples = {"first": [1.0, 2.0, 3.0, 2.5], "second": [2.0, 0.5, 1.5]}
+        found: dict[tuple[str, Any], Any] = {
+            ("coverage", "ops"): ["thread.verify_connection_key", "thread.connection_key"],
+            ("probe", "implementation"): self.json_lines,
+            ("open_everywhere", "recipient"): "server",
+            ("open_everywhere", "signer"): "brand",
+            ("unwrap", "recipient"): "server",
+            ("rewrap", "recipient"): "other",
+            ("seal_with_gpg", "params"): f"VisitName={MARK}",
+            ("seal_with_gpg", "digest"): "SHA256",
+            ("text", "encoding"): "latin-1",
+            ("secure_parameters", "encoding"): "latin-1",
+            ("model_launch", "encoding"): "utf-8",
+            ("search_key_length", "encoding"): "latin-1",
+            ("nearest_utf8_texts", "forgery"): self.forgery,
+            ("finding", "status"): "refuted",
+            ("finding", "references"): {"python": {"python": "3"}},
+            ("finding", "figures"): {"queries": 1},
+            ("unavailable", "names"): ["python"],
+            ("missing", "names"): ["python"],
+            ("reference_versions", "names"): ["python"],
+            ("call", "name"): "python",
+            ("call", "op"): self.cases[0].op,
+            ("call", "args"): dict(self.cases[0].input),
+            ("call_many", "name"): "python",
+            ("answers", "outcomes"): outcomes,
+            ("describe", "outcomes"): outcomes,
+            ("rate", "count"): 10,
+            ("block_to_int", "block"): block,
+            ("forge_tag", "mask"): block,
+            ("tag_mask", "tag"): block,
+            ("recover_hash_key", "c1"): block,
+            ("recover_hash_key", "t1"): bytes(16),
+            ("recover_hash_key", "c2"): bytes(reversed(block)),
+            ("recover_hash_key", "t2"): block,
+            ("search", "candidates"): [b"a", MARK_BYTES, b"b"],
+            ("search", "check"): guessing.hs256_check(self.jwt),
+            ("cryptor_gcm_check", "iv"): bytes(12),
+            ("cryptor_gcm_check", "sealed"): bytes(32),
+            ("exhaustion_table", "rate"): 1000.0,
+            ("exhaustion_table", "spaces"): list(guessing.SPACES),
+            ("verifiers", "flow"): catalog.flow("intercom_identity"),
+            ("signed", "sign_op"): sign.op,
+            ("signed", "claims"): {"sub": f"{MARK}-user", "iss": "https://brand.example", "exp": 1_767_229_200},
+            ("verdicts", "verify_op"): verify.op,
+            ("verdicts", "token"): verify_args["token"],
+            ("verdicts", "times"): [1_767_225_600],
+            ("verdicts", "tokens"): {"genuine": self.jwt},
+            ("enabled_mode", "accepted_identity"): {"sub": f"{MARK}-user"},
+            ("enabled_mode", "unsigned_user_id"): "visitor-1",
+            ("exhaustion_plot", "rate"): 1000.0,
+            ("exhaustion_plot", "tested"): ("6 digits", 10**6),
+            ("payload_text", "payload"): {"agentId": 1, "name": MARK},
+            ("not_reproduced", "details"): {"title": "t", "severity": "low"},
+            ("proof", "references"): ("python",),
+            ("proof", "details"): {"title": "t"},
+            ("run_proof", "entry"): self.proof,
+            ("run_one", "entry"): self.proof,
+            ("Proof", "run"): self.proof.run,
+            ("Proof", "references"): ("python",),
+            ("decrypt", "oracle"): self.padding_oracle,
+            ("decrypt", "iv"): block,
+            ("decrypt", "ciphertext"): aes.cbc_encrypt(self.oracle_key, block, MARK_BYTES),
+            ("forge", "oracle"): self.padding_oracle,
+            ("forge", "last_block"): block,
+            ("intermediate", "oracle"): self.padding_oracle,
+            ("intermediate", "block"): block,
+            ("unpad", "data"): MARK_BYTES + bytes([5]) * 5,
+            ("compact_json", "value"): {"a": [1, 2], "b": {"c": MARK, "d": [{"e": None}]}},
+            ("shortened", "value"): {"a": list(range(40)), "b": [{"c": MARK}]},
+            ("notes", "meta"): record.metadata,
+            ("write_json", "path"): self.reports / "audit.json",
+            ("write_markdown", "path"): self.reports / "audit.md",
+            ("check_adapters", "specs"): [f"mine={sys.executable} -c pass"],
+            ("run_audit", "flows"): ("thread_messenger",),
+            ("run_audit", "progress"): lambda _line: None,
+            ("unprobed_note", "name"): "mine",
+            ("unprobed_note", "about"): record.metadata["adapters"]["mine"],
+            ("Sha512", "state"): sha512_extension.INITIAL_STATE,
+            ("resume", "digest_hex"): self.sha512_hex,
+            ("resume", "processed"): 128,
+            ("compress", "state"): sha512_extension.INITIAL_STATE,
+            ("compress", "block"): bytes(128),
+            ("extend", "digest_hex"): self.sha512_hex,
+            ("extend", "secret_length"): 16,
+            ("quantile", "values"): samples["first"],
+            ("summary", "values"): samples["first"],
+            ("require_sample", "values"): samples["first"],
+            ("auc_z", "value"): 0.7,
+            ("auc_z", "n1"): 4,
+            ("auc_z", "n2"): 3,
+            ("bars", "values"): [1.0, 10.0],
+            ("bars", "notes"): ["one", f"{MARK} ten"],
+            ("columns", "values"): [1.0, 2.0, 3.0],
+            ("columns", "reference"): (2.0, "two"),
+            ("histogram", "series"): {"a": samples["first"], "b": samples["second"]},
+            ("histogram", "bins"): 10,
+            ("histogram", "clip"): (0.01, 0.95),
+            ("jose_verify_many", "tokens"): [self.token],
+            ("php_keys", "pairs"): [(b"alice@example.com", MARK_BYTES)],
+            ("b64url_decode", "segment"): "YWJj",
+            ("b64url_json", "segment"): "eyJhIjoxfQ",
+        }
+        for name in ("dumps_json", "headline_text", "render_markdown", "render_html", "write_json", "write_markdown"):
+            found[(name, "record")] = record
+        for name in ("auc", "best_threshold_accuracy", "separation"):
+            found |= {(name, side): values for side, values in samples.items()}
+        return found
+
     def _kind_parts(self) -> dict[str, Any]:
         """Kind name -> the catalog's first op of that kind (its resolved params and a valid vector input)."""
         if not hasattr(self, "_parts"):
@@ -426,6 +584,9 @@ class World:
         kind_value = self._kind_value(owner, function, parameter)
         if kind_value is not _NONE:
             return kind_value
+        audit_value = self._audit_value(function, parameter)
+        if audit_value is not _NONE:
+            return audit_value
         special = self.overrides()
         if (function_name, parameter) in special:
             return special[(function_name, parameter)]
@@ -457,6 +618,21 @@ class World:
             "RoundTrip": lambda: catalog.flow("intercom_identity").round_trips[0],
             "OpTableImplementation": lambda: registry.shared("python"),
             "JsonLinesImplementation": lambda: self.json_lines,  # the abstract base's methods, on a registered kind
+            **self._audit_factories(),
+        }
+
+    def _audit_factories(self) -> dict[str, Callable[[], Any]]:
+        from conformance.audit import sha512_extension
+        from conformance.audit.guessing import SearchResult
+        from conformance.audit.talkative import TALK_1
+
+        return {
+            "Details": lambda: TALK_1,
+            "Forgery": lambda: self.forgery,
+            "Finding": lambda: self.audit_record.findings[0],
+            "AuditRecord": lambda: self.audit_record,
+            "Sha512": lambda: sha512_extension.Sha512().update(MARK_BYTES),
+            "SearchResult": lambda: SearchResult(3, 0.5, []),
         }
 
 

@@ -51,6 +51,10 @@ ECHOED_BY_FUNCTION = frozenset(
         ("signer_of", "verify_op"),
         ("add_all", "table"),
     }
+    # The audit's helpers: a registry name, the names of an argument or of a sample, adapter specs.
+    | {("call", "name"), ("call_many", "name"), ("missing", "names"), ("reference_versions", "names")}
+    | {("unavailable", "names"), ("token_parts", "name"), ("require_sample", "name"), ("check_adapters", "specs")}
+    | {("run_audit", "adapters")}
 )
 PYTEST_OUTCOMES = (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)
 

@@ -29,6 +29,7 @@ PACKAGES = (
     "conformance.openpgp",
     "conformance.report",
     "conformance.catalog",
+    "conformance.audit",
 )
 #: Single public modules.
 MODULES = (
