@@ -200,7 +200,7 @@ def notes(meta: Mapping[str, Any]) -> list[str]:
     :class:`InvalidArgument` for ``meta`` that is not a mapping or holds these entries in another shape."""
     meta = require_mapping(meta, "meta")
     found = []
-    if without := require_strings(meta.get("flowsWithoutProofs") or (), "meta['flowsWithoutProofs']"):
+    if without := require_strings(meta.get("flowsWithoutProofs") or (), "meta's flows without proofs"):
         found.append(f"Selected flows with no proof: {', '.join(without)}.")
     for key, entry in require_mapping(meta.get("adapters") or {}, "meta['adapters']").items():
         name, about = require_str(key, "an adapter's name"), require_mapping(entry, "an adapter's entry")
