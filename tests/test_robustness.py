@@ -71,6 +71,12 @@ RANDOM = settings(
 )
 
 
+def jpype_started() -> bool:
+    import jpype
+
+    return bool(jpype.isJVMStarted())
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """The well-formed values; the working directory and the default replay store are moved into a temporary
@@ -98,9 +104,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     from conformance.audit import model, runner
 
     assert runner.PROOF_MODULES, "every proof module is imported (and registered) before the registry is narrowed"
-    # Opening a sealed launch on every consumer starts the in-process JVM (BouncyCastle) once: a fixed cost too.
+    # Opening a sealed launch on every consumer starts the in-process JVM (BouncyCastle) once: a fixed cost too. Its
+    # heap is capped at 1 GB: under a limit on address space (``ulimit -v``, to catch an unbounded allocation) a JVM
+    # left to size itself reserves nearly all of it, and the Python calls after it fail with MemoryError.
     from conformance.audit import boldchat_pgp
+    from conformance.references import java
 
+    jvm_options = java.JVM_OPTIONS
+    if not jpype_started():
+        java.JVM_OPTIONS = (*jvm_options, "-Xmx1g")
     boldchat_pgp.open_everywhere(made.pgp_message)
     proofs = dict(model.PROOFS)
     model.PROOFS.clear()
@@ -111,6 +123,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     finally:
         model.PROOFS.clear()
         model.PROOFS.update(proofs)
+        java.JVM_OPTIONS = jvm_options
         versions.doc_path = versions_doc_path
         made.close()
         os.chdir(previous_cwd)

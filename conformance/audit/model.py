@@ -68,7 +68,7 @@ class Finding:
     ) -> Finding:
         """A finding that could not be shown here, described by ``details`` (title, severity, cwe, ...) as far as
         they go. Raises :class:`InvalidArgument` for an id, flow or why that is not text, ``details`` that are not a
-        mapping, or ``ran`` that is not text lines."""
+        mapping of texts (``preconditions``: text lines), or ``ran`` that is not text lines."""
         finding_id, flow, why = (
             require_str(finding_id, "finding_id"),
             require_str(flow, "flow"),
@@ -76,23 +76,30 @@ class Finding:
         )
         details = {} if details is None else require_mapping(details, "details")
         ran = [] if ran is None else list(require_strings(ran, "ran", limit=MAX_STEPS))
-        severity = details.get("severity", "info")
-        preconditions = details.get("preconditions", [])
+        severity = _detail(details, "severity", "info")
+
         return cls(
             id=finding_id,
             flow=flow,
-            title=str(details.get("title", finding_id)),
-            severity=severity if severity in SEVERITIES else "info",
-            severity_reasoning=str(details.get("severity_reasoning", "Nothing was shown either way.")),
-            cwe=str(details.get("cwe", "")),
-            attacker_model=str(details.get("attacker_model", "")),
-            preconditions=[str(item) for item in preconditions[:MAX_STEPS]] if isinstance(preconditions, list) else [],
+            title=_detail(details, "title", finding_id),
+            severity=severity if severity in SEVERITIES else "info",  # type: ignore[arg-type]
+            severity_reasoning=_detail(details, "severity_reasoning", "Nothing was shown either way."),
+            cwe=_detail(details, "cwe", ""),
+            attacker_model=_detail(details, "attacker_model", ""),
+            preconditions=list(
+                require_strings(details.get("preconditions", ()), "details' preconditions", limit=MAX_STEPS)
+            ),
             status="not_reproduced",
             why=why,
             ran=ran,
             references={},
-            mitigation=str(details.get("mitigation", "")),
+            mitigation=_detail(details, "mitigation", ""),
         )
+
+
+def _detail(details: Mapping[str, Any], key: str, default: str) -> str:
+    """The text ``details[key]`` (``default`` when absent). Raises :class:`InvalidArgument` for another type."""
+    return require_str(details.get(key, default), f"details' {key}")
 
 
 ProofFunction = Callable[[], Finding]
