@@ -89,9 +89,9 @@ def gpg_home(*key_names: str) -> Iterator[Gpg]:
 
     Raises :class:`InvalidArgument` for a name that is not a TEST key."""
     keys = pgp_test_keys()
-    unknown = [name for name in key_names if name not in keys]
-    if unknown:
-        raise InvalidArgument(f"not TEST keys: {', '.join(map(str, unknown))}; known: {', '.join(sorted(keys))}")
+    for name in key_names:
+        if not isinstance(name, str) or name not in keys:
+            raise InvalidArgument(f"key_names must name TEST keys: {', '.join(sorted(keys))}")
     home = tempfile.mkdtemp(prefix="handoff-audit-gpg-")
     os.chmod(home, 0o700)
     gpg = Gpg(home)
