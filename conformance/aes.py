@@ -123,6 +123,13 @@ class CbcDecryptor:
         return out[BLOCK:-pad]
 
 
+@lru_cache(maxsize=1024)
+def cbc_decryptor(key: bytes) -> CbcDecryptor:
+    """The shared :class:`CbcDecryptor` of ``key``: a cipher context costs microseconds to make, and a key is
+    usually asked again (a provider per message, a campaign's keys). Raises as :class:`CbcDecryptor` does."""
+    return CbcDecryptor(key)
+
+
 def _bad_padding() -> BadPadding:
     return BadPadding(
         "Given final block not properly padded. Such issues can arise if a bad key is used during decryption."

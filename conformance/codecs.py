@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
 
 from conformance.arguments import require_bytes, require_str
@@ -29,6 +30,9 @@ _PAD_FOR_REMAINDER = {0: b"", 2: b"==", 3: b"="}
 _BASE64_URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 REPLACEMENT = "\ufffd"
+#: Characters from which the SIMD decoder is faster than ``binascii``; it releases the GIL on every call, which costs
+#: more than it saves on a short text while another thread (a campaign's reference) waits for the GIL.
+_SIMD_FROM = 256
 
 
 def _as_bytes(data: bytes | str) -> bytes:
@@ -77,7 +81,7 @@ def _decode_canonical(text: str) -> bytes | None:
         return None
     padded = raw + _PAD_FOR_REMAINDER[remainder]
     try:
-        if _pybase64 is not None and 43 not in raw and 47 not in raw:  # no "+" or "/": int membership is a memchr
+        if _pybase64 is not None and len(raw) > _SIMD_FROM and 43 not in raw and 47 not in raw:  # no "+" or "/"
             return _pybase64.b64decode(padded, altchars=b"-_", validate=True)
         return binascii.a2b_base64(padded.translate(_URL_TO_STANDARD), strict_mode=True)
     except (binascii.Error, ValueError):
@@ -141,8 +145,8 @@ def _is_continuation(b: int) -> bool:
     return b & 0xC0 == 0x80
 
 
-def _overlong_3(b1: int, b2: int) -> bool:
-    return b1 == 0xE0 and b2 & 0xE0 == 0x80
+def _bad_second_of_3(b1: int, b2: int) -> bool:
+    return (b1 == 0xE0 and b2 & 0xE0 == 0x80) or not _is_continuation(b2)
 
 
 def _bad_second_of_4(b1: int, b2: int) -> bool:
@@ -156,68 +160,42 @@ def java_utf8_decode(data: bytes) -> str:
     """
     if type(data) is not bytes:
         data = require_bytes(data, "data")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_with_java_replacement(data)
+    return data.decode("utf-8", _JAVA_REPLACE)
 
 
-def _decode_with_java_replacement(data: bytes) -> str:  # noqa: C901, PLR0915 - one branch per UTF-8 lead-byte class
-    out: list[str] = []
-    n = len(data)
-    i = 0
-    while i < n:
-        b1 = data[i]
-        i += 1
-        if b1 < 0x80:
-            out.append(chr(b1))
-        elif 0xC2 <= b1 <= 0xDF:
-            if i >= n:
-                out.append(REPLACEMENT)
-                break
-            b2 = data[i]
-            if _is_continuation(b2):
-                out.append(chr((b1 & 0x1F) << 6 | b2 & 0x3F))
-                i += 1
-            else:
-                out.append(REPLACEMENT)
-        elif 0xE0 <= b1 <= 0xEF:
-            if i + 1 < n:
-                b2, b3 = data[i], data[i + 1]
-                if _overlong_3(b1, b2) or not _is_continuation(b2) or not _is_continuation(b3):
-                    out.append(REPLACEMENT)
-                    if not (_overlong_3(b1, b2) or not _is_continuation(b2)):
-                        i += 1
-                else:
-                    code = (b1 & 0x0F) << 12 | (b2 & 0x3F) << 6 | b3 & 0x3F
-                    out.append(REPLACEMENT if 0xD800 <= code <= 0xDFFF else chr(code))
-                    i += 2
-                continue
-            out.append(REPLACEMENT)
-            if i < n and (_overlong_3(b1, data[i]) or not _is_continuation(data[i])):
-                continue
-            break
-        elif 0xF0 <= b1 <= 0xF7:
-            if i + 2 < n:
-                b2, b3, b4 = data[i], data[i + 1], data[i + 2]
-                code = (b1 & 0x07) << 18 | (b2 & 0x3F) << 12 | (b3 & 0x3F) << 6 | b4 & 0x3F
-                well_formed = _is_continuation(b2) and _is_continuation(b3) and _is_continuation(b4)
-                if well_formed and 0x10000 <= code <= 0x10FFFF:
-                    out.append(chr(code))
-                    i += 3
-                    continue
-                out.append(REPLACEMENT)
-                if b1 > 0xF4 or _bad_second_of_4(b1, b2):
-                    continue
-                i += 1 if not _is_continuation(b3) else 2
-                continue
-            out.append(REPLACEMENT)
-            if b1 > 0xF4 or (i < n and _bad_second_of_4(b1, data[i])):
-                continue
-            i += 1
-            if i < n and not _is_continuation(data[i]):
-                continue
-            break
-        else:
-            out.append(REPLACEMENT)
-    return "".join(out)
+def _malformed_length(data: bytes, i: int) -> int:  # noqa: PLR0911 - one return per JDK malformed-input rule
+    """How many bytes the JDK's decoder replaces with one U+FFFD at ``data[i]``, where a sequence that is not
+    well-formed UTF-8 starts (where Python's decoder stopped: both read well-formed UTF-8 alike). A sequence cut
+    short by the end of the input is one U+FFFD for all of it; otherwise the lead byte alone, or with the
+    continuation bytes that could still have belonged to a well-formed sequence (an encoded surrogate, ``ED A0 80``,
+    is one U+FFFD, three in Python)."""
+    n, b1 = len(data), data[i]
+    rest = n - i - 1  # the bytes after the lead byte
+    if 0xE0 <= b1 <= 0xEF:
+        if rest == 0:
+            return 1
+        if _bad_second_of_3(b1, data[i + 1]):
+            return 1
+        if rest == 1:
+            return 2  # cut short by the end
+        return 2 if not _is_continuation(data[i + 2]) else 3  # 3: an encoded surrogate
+    if 0xF0 <= b1 <= 0xF4:
+        if rest == 0:
+            return 1
+        if _bad_second_of_4(b1, data[i + 1]):
+            return 1
+        if rest == 1 or not _is_continuation(data[i + 2]):
+            return 2
+        return 3  # the fourth byte is missing or not a continuation byte
+    return 1  # a continuation byte, C0, C1, F5 to FF, or a two-byte lead without its continuation byte
+
+
+def _java_replacement(error: UnicodeError) -> tuple[str, int]:
+    """The ``codecs`` error handler of :func:`java_utf8_decode`: one U+FFFD, resuming where the JDK resumes."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return REPLACEMENT, error.start + _malformed_length(error.object, error.start)
+
+
+_JAVA_REPLACE = "handoff-conformance.java-utf8-replace"
+codecs.register_error(_JAVA_REPLACE, _java_replacement)

@@ -151,7 +151,7 @@ class SymmetricKeyEncryptionProvider:
             raise EncryptionError("Cannot decrypt string.") from exc
 
     def _new_decryptor(self) -> aes.CbcDecryptor:
-        self._decryptor = aes.CbcDecryptor(self._secret_key)
+        self._decryptor = aes.cbc_decryptor(self._secret_key)
         return self._decryptor
 
     @staticmethod
