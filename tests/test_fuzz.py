@@ -231,7 +231,9 @@ def test_three_planted_mistakes_are_three_classes_each_minimized() -> None:
         assert small is not None and small["steps"] > 0, entry.signature
         answers = (Outcome.from_record(small["reference"]), Outcome.from_record(small["actual"]))
         assert signature(entry.example.op, *answers) == entry.signature
-        assert len(small["args"]["cipherText"]) < len(entry.example.args["cipherText"])
+        # a one-block ciphertext (bad padding) cannot be shorter: its key and IV are what shrink
+        assert small["args"] != entry.example.args
+        assert len(small["args"]["cipherText"]) <= len(entry.example.args["cipherText"])
 
 
 @pytest.mark.usefixtures("java_reference")

@@ -10,11 +10,12 @@ Every divergence is counted in its class (:mod:`conformance.fuzz.classes`); once
 first case is minimized (in this process, or as one more task on the cluster), so the record does not depend on how
 the campaign was cut into parts.
 
-Two engines run the same cases and give the same record (``Plan.engine``): ``bulk`` draws the cases with the fast
-generators where an op has one (:mod:`conformance.fuzz.generators.fast`, case for case the cases of the readable
-ones), checks the arguments once per batch instead of once per call on each side (the generators guarantee the
-op's schema: ``tests/test_fuzz.py``), and passes the cases both sides answer alike without the full judgement;
-``legacy`` is the engine before it, kept to measure against (``nox -s bench``).
+Two engines (``Plan.engine``): ``bulk`` draws the cases with the fast generators where an op has one
+(:mod:`conformance.fuzz.generators.fast`: the readable generators' case families at the same rates, cut from
+pre-drawn pools, so other cases for the same seed), checks the arguments once per batch instead of once per call on
+each side (the generators guarantee the op's schema: ``tests/test_fuzz.py``), and passes the cases both sides answer
+alike without the full judgement; ``legacy`` is the engine before it, with the readable generators, kept to measure
+against (``nox -s bench``). Each is deterministic by seed however the campaign is cut into shards, jobs or tasks.
 
 A reference answering *unavailable* or *io* stops the campaign (:class:`ReferenceFailure`): without its answer
 there is nothing to compare. A case the reference does not answer (*unsupported*, e.g. OpenSSL given parameters

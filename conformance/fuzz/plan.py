@@ -27,7 +27,7 @@ def side(impl: str | None, adapter_spec: str | None, timeout: float = 30.0) -> I
 
 
 #: The campaign engines (:mod:`conformance.fuzz.engine`): ``bulk`` (the default) and ``legacy``, the engine before
-#: it (kept to measure against: ``nox -s bench``). Both run the same cases and give the same record.
+#: it (kept to measure against: ``nox -s bench``). They draw the same case families, not the same cases.
 ENGINES = ("bulk", "legacy")
 
 
