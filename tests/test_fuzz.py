@@ -15,11 +15,11 @@ from conformance import catalog
 from conformance.contract import from_python_object
 from conformance.errors import ReferenceFailure, UsageError
 from conformance.fuzz import engine, record, shards
+from conformance.fuzz._reducers import ZERO_KEY_B64, _cbc_open
 from conformance.fuzz.classes import ranked, signature
 from conformance.fuzz.generators import EXCLUDED, GENERATORS, generator
 from conformance.fuzz.minimize import minimize
 from conformance.fuzz.plan import Plan, check, select_ops
-from conformance.fuzz.reducers import ZERO_KEY_B64, _cbc_open
 from conformance.judge import campaign
 from conformance.outcome import Outcome
 from conformance.spec import ImplementationSpec

@@ -53,6 +53,10 @@ def test_dask_options_are_checked_before_anything_runs(capsys: pytest.CaptureFix
     base = ["fuzz", "--flow", ST, "--impl", "python", "--against", "java", "--cases", "5"]
     for extra, message in (
         (["--dask", "local:0"], "local:N"),
+        (["--dask", "local:100000"], "from 1 to 64"),
+        (["--dask", "tcp://host:99999"], "not a scheduler address"),
+        (["--dask", "ftp://host:8786"], "not a scheduler address"),
+        (["--dask", "host"], "not a scheduler address"),
         (["--dask", "local:2", "--jobs", "2"], "not both"),
     ):
         assert main([*base, *extra], out=io.StringIO()) == EXIT_USAGE

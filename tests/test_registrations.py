@@ -7,7 +7,8 @@ import pytest
 
 from conformance import allowances, catalog, registry
 from conformance.audit import model, runner
-from conformance.fuzz import generators, reducers
+from conformance.fuzz import _reducers as reducers
+from conformance.fuzz import generators
 
 DECLARED = catalog.op_names()[0]
 

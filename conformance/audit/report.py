@@ -14,7 +14,7 @@ from conformance.arguments import require_instance, require_int, require_mapping
 from conformance.audit.model import SEVERITIES, STATUSES, Finding
 from conformance.audit.runner import AuditRecord, unprobed_note
 from conformance.errors import InvalidArgument
-from conformance.report._files import write_file
+from conformance.files import write_file
 
 #: Lists longer than this are shortened in Markdown and HTML (the JSON keeps them whole).
 SHOWN_ITEMS = 16

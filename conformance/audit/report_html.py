@@ -18,7 +18,7 @@ from conformance.audit import report, svg
 from conformance.audit.model import SEVERITIES, STATUSES, Finding
 from conformance.audit.report import compact_json, headline_text, notes, shortened
 from conformance.audit.runner import AuditRecord
-from conformance.report._files import write_file
+from conformance.files import write_file
 
 CSS = """
 body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:0 1.5em 3em;color:#1b1b1b}

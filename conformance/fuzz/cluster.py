@@ -32,17 +32,30 @@ PARTS_PER_WORKER = 4
 RETRIES = 3
 #: Seconds to wait for a scheduler to answer, and for its first worker.
 CONNECT_SECONDS = 30.0
-_LOCAL = re.compile(r"local:(\d+)")
+#: At most this many worker processes for ``local:N``.
+MAX_LOCAL_WORKERS = 64
+_LOCAL = re.compile(r"local:(\d{1,6})")
+#: A scheduler address as Dask spells one: an optional protocol, a host (a name, IPv4 or ``[IPv6]``) and a port.
+_SCHEDULER = re.compile(
+    r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?:[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\]):\d{1,5}"
+)
 
 
 def check_address(address: str) -> str:
-    """``local:N`` (``N`` >= 1) or a scheduler address. Raises :class:`UsageError` for anything else."""
+    """Returns ``address`` without surrounding blanks: ``local:N`` (1 <= ``N`` <= :data:`MAX_LOCAL_WORKERS`) or a
+    scheduler address (``tcp://host:8786``, ``host:8786``). Raises :class:`UsageError` for anything else (the message
+    repeats the address only when it has the form of one)."""
     if not isinstance(address, str) or not address.strip():
         raise UsageError("--dask takes a scheduler address (tcp://host:8786) or local:N")
     address = address.strip()
     local = _LOCAL.fullmatch(address)
-    if address.startswith("local") and (local is None or int(local.group(1)) < 1):
-        raise UsageError(f"--dask {address}: give local:N with N at least 1 worker process")
+    if local is not None:
+        if not 1 <= int(local.group(1)) <= MAX_LOCAL_WORKERS:
+            raise UsageError(f"--dask {address}: give local:N with N from 1 to {MAX_LOCAL_WORKERS} worker processes")
+        return address
+    scheduler = _SCHEDULER.fullmatch(address)
+    if scheduler is None or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
+        raise UsageError("--dask: not a scheduler address (give tcp://host:8786, host:8786 or local:N)")
     return address
 
 

@@ -176,11 +176,11 @@ def _judge(
 ) -> int:
     found = 0
     for (index, op, args), answer, mine in zip(cases, theirs, ours, strict=True):
-        status = answer.status
-        if bulk and status == mine.status and _same_answer(status, answer, mine):  # what judge.campaign passes first
+        if bulk and answer.status in _ANSWERED and judge.same(answer, mine):  # what judge.campaign passes first
             result.cases += 1
             result.per_op[op] += 1
             continue
+        status = answer.status
         if status == "unsupported":
             result.skipped += 1
             continue
@@ -212,12 +212,8 @@ def _judge(
     return found
 
 
-def _same_answer(status: str, answer: Outcome, mine: Outcome) -> bool:
-    """:func:`conformance.judge.same` for two outcomes of ``status``, a value or an error (``False`` for another
-    status): the engine made both outcomes, so they are not checked again."""
-    if status == "value":
-        return bool(answer.value == mine.value)
-    return status == "error" and answer.reason == mine.reason
+#: The statuses of a reference's answers that are compared.
+_ANSWERED = frozenset(("value", "error"))
 
 
 # --- several processes ------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 still diverges the same way (the same pair of answer kinds, value or error) becomes the input, until no candidate
 does or the call budget is spent.
 
-Candidates, biggest reductions first: the op's own reducer (:mod:`conformance.fuzz.reducers`: a smaller plaintext
+Candidates, biggest reductions first: the op's own reducer (:mod:`conformance.fuzz._reducers`: a smaller plaintext
 sealed again), optional arguments dropped, then each argument shrunk: strings and hex by chunks, lists by items,
 nested objects by their strings. Every candidate must fit the op's argument schema.
 """
@@ -18,7 +18,7 @@ from typing import Any
 from conformance import catalog
 from conformance.contract import Implementation
 from conformance.errors import ConformanceError
-from conformance.fuzz.reducers import REDUCERS
+from conformance.fuzz._reducers import REDUCERS
 from conformance.judge import campaign
 from conformance.outcome import Outcome
 

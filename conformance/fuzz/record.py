@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conformance.arguments import require_path
-from conformance.errors import ConformanceError, InvalidArgument, UsageError
+from conformance.errors import ConformanceError, UsageError
+from conformance.files import read_json_file, write_file
 from conformance.fuzz.classes import DivergenceClass, add_classes, ranked
 from conformance.outcome import Outcome
 
@@ -155,23 +155,17 @@ class CampaignRecord:
             },
         )
 
-    def write(self, path: Path) -> None:
-        """Write the JSON (ASCII only: lone surrogates in arguments stay ``\\uXXXX`` escapes)."""
-        Path(path).write_text(
-            json.dumps(self.to_json(), indent=1, ensure_ascii=True, allow_nan=False) + "\n", encoding="utf-8"
-        )
+    def write(self, path: Path) -> Path:
+        """Write the JSON (ASCII only: lone surrogates in arguments stay ``\\uXXXX`` escapes) and return the path.
+        Raises :class:`UsageError` naming the path when it cannot be written (:func:`conformance.files.write_file`)."""
+        text = json.dumps(self.to_json(), indent=1, ensure_ascii=True, allow_nan=False) + "\n"
+        return write_file(path, text.encode("ascii"), "path")
 
 
 def load(path: Path) -> CampaignRecord:
-    """A record written by ``--json``. Raises :class:`UsageError` saying what is wrong with the file."""
-    try:
-        path = require_path(path, "path")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except (OSError, ValueError, RecursionError, InvalidArgument) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
-        raise UsageError(f"{path}: not a readable JSON file ({reason})") from None
+    """A record written by ``--json``. Raises :class:`UsageError` saying what is wrong with the file (read by
+    :func:`conformance.files.read_json_file`: never a hang on a FIFO)."""
+    data = read_json_file(path, "campaign record")
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UsageError(f"{path}: not a campaign record (format {FORMAT})")
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from conformance import catalog
-from conformance.arguments import require_path
+from conformance.arguments import require_instance, require_path
 from conformance.contract import Implementation
 from conformance.errors import InvalidArgument, UsageError
 from conformance.fuzz.classes import ranked
@@ -26,7 +26,9 @@ FLAG = "CampaignDivergence"
 
 
 def candidate_path(directory: Path, flow_id: str) -> Path:
-    return Path(directory) / f"{flow_id}.candidates.json"
+    """Returns ``DIR/<flow>.candidates.json``. Raises :class:`InvalidArgument` for a path that is not one or a
+    ``flow_id`` that is not a catalog flow's."""
+    return require_path(directory, "directory") / f"{catalog.flow(flow_id).id}.candidates.json"
 
 
 def writable_dir(directory: Path | None, option: str = "--save") -> Path | None:
@@ -53,7 +55,12 @@ def writable_dir(directory: Path | None, option: str = "--save") -> Path | None:
 
 def save(record: CampaignRecord, reference: Implementation, directory: Path) -> Path | None:
     """Write one candidate vector per class of the record's divergences (a record without classes: each kept
-    divergence); return the file, or ``None`` when there are none."""
+    divergence); return the file, or ``None`` when there are none. Raises :class:`InvalidArgument` for arguments of
+    the wrong type, :class:`UsageError` for a folder that cannot be written."""
+    record = require_instance(record, "record", CampaignRecord)
+    reference = require_instance(reference, "reference", Implementation)
+    folder = writable_dir(require_path(directory, "directory"), "directory")
+    assert folder is not None  # a path was given
     examples = [entry.example for entry in ranked(record.classes)] or record.divergences
     if not examples:
         return None
@@ -88,6 +95,6 @@ def save(record: CampaignRecord, reference: Implementation, directory: Path) -> 
         group = groups[divergence.op]
         comment = f"campaign case {divergence.case}" + (" (minimized)" if divergence.minimized else "")
         builder.add(group, reference, comment, [FLAG], dict(args))
-    path = candidate_path(directory, flow.id)
+    path = candidate_path(folder, flow.id)
     builder.write(path)
     return path

@@ -1,31 +1,11 @@
-"""Writing a report file and reading a run record back, with typed errors that name the path (never a hang on a
-FIFO, never a raw ``OSError``)."""
+"""The report writers' argument check: a :class:`~conformance.results.RunRecord` (files are read and written by
+:mod:`conformance.files`)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
-from conformance.arguments import require_path
-from conformance.errors import InvalidArgument, UsageError
-from conformance.paths import kind_of
 from conformance.results import RunRecord
-
-#: The largest run record read back (``--baseline``, ``diff``, :func:`~conformance.report.load_record`).
-MAX_RECORD_BYTES = 512 * 1024 * 1024
-
-
-def _reason(exc: BaseException) -> str:
-    """Why an operation failed, without the value that made it fail: the OS's words, else the exception's class."""
-    return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
-
-
-def _path(value: Any, what: str) -> Path:
-    try:
-        return require_path(value, what)
-    except InvalidArgument as exc:
-        raise UsageError(f"{what}: {exc}") from None
 
 
 def require_record(record: Any, name: str = "record") -> RunRecord:
@@ -33,51 +13,3 @@ def require_record(record: Any, name: str = "record") -> RunRecord:
     from conformance.arguments import require_instance
 
     return require_instance(record, name, RunRecord)  # type: ignore[no-any-return]
-
-
-def write_file(path: Any, data: bytes, what: str = "path") -> Path:
-    """Write ``data`` to ``path`` (a new or regular file; its folder must exist) and return the path.
-
-    Raises :class:`UsageError` naming ``what`` and the path: a path that is not one, a folder, a FIFO or device
-    (a FIFO without a reader would block forever), a file that cannot be written (with the OS's reason).
-    """
-    path = _path(path, what)
-    kind = kind_of(path)
-    if kind == "directory":
-        raise UsageError(f"{what} {path}: is a directory; give a file name")
-    if kind == "other":
-        raise UsageError(f"{what} {path}: cannot be written as a file (not a regular file, a loop or too long a name)")
-    try:
-        path.write_bytes(data)
-    except OSError as exc:
-        raise UsageError(f"{what} {path}: cannot be written ({_reason(exc)})") from None
-    return path
-
-
-def read_text_file(path: Any, what: str = "path", limit: int = MAX_RECORD_BYTES, noun: str = "UTF-8 text file") -> str:
-    """The UTF-8 text of the regular file at ``path`` (at most ``limit`` bytes). Raises :class:`UsageError` naming
-    ``what`` and the path: missing, a folder, not a regular file (a FIFO would block), too large, not UTF-8."""
-    path = _path(path, what)
-    kind = kind_of(path)
-    if kind == "missing":
-        raise UsageError(f"{what} {path}: no such file")
-    if kind != "file":
-        if kind == "directory":
-            raise UsageError(f"{what} {path}: is a directory")
-        raise UsageError(f"{what} {path}: not a readable {noun} (not a regular file, a loop or too long a name)")
-    try:
-        if path.stat().st_size > limit:
-            raise UsageError(f"{what} {path}: larger than {limit} bytes")
-        return path.read_text(encoding="utf-8")
-    except (OSError, ValueError) as exc:
-        raise UsageError(f"{what} {path}: not a readable {noun} ({_reason(exc)})") from None
-
-
-def read_json_file(path: Any, what: str = "path", limit: int = MAX_RECORD_BYTES) -> Any:
-    """The JSON document in the file at ``path`` (:func:`read_text_file`). Raises :class:`UsageError` as it does,
-    and for text that is not JSON or is nested too deeply."""
-    text = read_text_file(path, what, limit, "JSON file")
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{what} {path}: not a readable JSON file ({_reason(exc)})") from None

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from conformance.arguments import require_instance, require_int, require_items
 from conformance.errors import UsageError
-from conformance.report._files import read_json_file, require_record
+from conformance.files import read_json_file
+from conformance.report._files import require_record
 from conformance.results import RunRecord
 
 EXIT_OK, EXIT_REGRESSION = 0, 2
@@ -156,7 +157,7 @@ def format_diff(diff: RecordDiff, *, limit: int | None = 200) -> str:
 
 def load_record(path: str | Path, what: str = "record") -> RunRecord:
     """Read a record that :func:`~conformance.report.write_json` wrote. Raises :class:`UsageError` naming ``what``
-    and the path when the file cannot be read (:func:`~conformance.report._files.read_json_file`) or is not a run
+    and the path when the file cannot be read (:func:`~conformance.files.read_json_file`) or is not a run
     record."""
     data = read_json_file(path, what)
     try:

@@ -22,9 +22,10 @@ from typing import Any
 from conformance import catalog, verdicts, wording
 from conformance.arguments import require_mapping
 from conformance.errors import InvalidArgument, UsageError
+from conformance.files import write_file
 from conformance.judge import SEVERITY, VERDICTS, worst
 from conformance.outcome import Outcome
-from conformance.report._files import require_record, write_file
+from conformance.report._files import require_record
 from conformance.report.headline import failing_lines, headline
 from conformance.report.html_assets import CSS, SCRIPT
 from conformance.results import CaseResult, RunRecord

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from conformance.errors import InvalidArgument
-from conformance.report._files import require_record, write_file
+from conformance.files import write_file
+from conformance.report._files import require_record
 from conformance.results import RunRecord
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -50,5 +51,5 @@ def dumps_record(record: RunRecord) -> str:
 def write_json(record: RunRecord, path: str | Path) -> None:
     """Write the full record (metadata, implementations, summary, cases, interop, version matrix) to ``path``.
     Raises :class:`InvalidArgument` for a record that is not a RunRecord, :class:`UsageError` for a path that cannot
-    be written (:func:`~conformance.report._files.write_file`)."""
+    be written (:func:`~conformance.files.write_file`)."""
     write_file(path, dumps_record(record).encode("utf-8"))

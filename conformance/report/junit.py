@@ -18,8 +18,9 @@ from xml.etree import ElementTree
 
 from conformance import wording
 from conformance.errors import InvalidArgument
+from conformance.files import write_file
 from conformance.judge import is_failure
-from conformance.report._files import require_record, write_file
+from conformance.report._files import require_record
 from conformance.results import CaseResult, InteropCell, RunRecord
 
 INTEROP_SUITE = "interop (producer -> consumer)"

@@ -14,9 +14,9 @@ from typing import Any
 from conformance import wording
 from conformance.arguments import require_int, require_mapping, require_str
 from conformance.errors import InvalidArgument, UsageError
+from conformance.files import read_text_file, write_file
 from conformance.outcome import Outcome
 from conformance.paths import REPO_ROOT
-from conformance.report._files import read_text_file, write_file
 
 #: Outcomes longer than this are shortened in the text and Markdown renderings (never in the JSON).
 SHOWN_CHARS = 48
