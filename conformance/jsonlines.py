@@ -185,6 +185,10 @@ class JsonLinesProcess:
         except (OSError, ValueError):  # the pipe was closed under us by close() or a kill
             pass
         lines.put(_EOF)
+        # Reap it once it ends: an unreaped child stays a zombie, and a Jupyter kernel's shutdown, which waits
+        # until it has no child process left, waited 2.5 s for it and then was terminated.
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            process.wait()
 
     @staticmethod
     def _drain_stderr(process: subprocess.Popen[str], sink: deque[str]) -> None:

@@ -58,6 +58,19 @@ def test_a_crash_costs_only_the_call_it_crashed_on(adapter: JsonLinesProcess) ->
     assert adapter.restarts == 1
 
 
+def test_a_process_killed_from_outside_is_reaped_without_a_call(adapter: JsonLinesProcess) -> None:
+    """Its reader reaps it once its output ends (no zombie left: a Jupyter kernel's shutdown waits for its
+    children), before any call looks at it."""
+    adapter.start()
+    process = adapter._process
+    assert process is not None and process.returncode is None
+    process.terminate()
+    deadline = time.monotonic() + 10
+    while process.returncode is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert process.returncode is not None, "the ended process is still a zombie"
+
+
 def test_crashes_in_a_large_batch_score_io_only_where_they_happened(adapter: JsonLinesProcess) -> None:
     """Three crashes among 600 calls (ten windows): exactly three io, and every other call answered."""
     crash_at = {5, 250, 599}
