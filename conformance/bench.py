@@ -289,31 +289,37 @@ def _timed(work: Callable[[], Any]) -> float:
 
 
 def skep_costs(cases: int = 20_000, examples: int = 2_000, campaign_rate: float | None = None) -> None:
-    """A ``khoros.skep.decrypt`` campaign case taken apart, in this process: drawing ``cases`` cases with the
-    campaign's generator, the port answering them (through the contract, one batch) and the vendor's Java answering
+    """A ``khoros.skep.decrypt`` campaign case taken apart, in this process: drawing ``cases`` cases with each
+    engine's generator, the port answering them (through the contract, one batch) and the vendor's Java answering
     them (one JPype call), then the same comparison as a Hypothesis property (``examples`` examples, one call per
     side each); with ``campaign_rate`` (the campaign's cases/s), the ratio of its cost a case to the raw cost of both
     sides. Prints the figures."""
     import random
 
     from conformance import judge
-    from conformance.fuzz.generators import GENERATORS
+    from conformance.fuzz.generators import GENERATORS, fast_generator
     from conformance.spec import built
 
-    draw = GENERATORS[SKEP_OP]
+    draw, quick = GENERATORS[SKEP_OP], fast_generator(SKEP_OP)
     python, java = built("python"), built("java")
     if java.unavailable():
         print(f"  {SKEP_OP} costs: not run: the vendor's Java is unavailable ({java.unavailable()})")
         return
-    rnd = random.Random(1)
-    calls: list[tuple[str, Any]] = []
-    drawing = _timed(lambda: calls.extend((SKEP_OP, draw(rnd)) for _ in range(cases)))
+    rnd, quick_rnd = random.Random(1), random.Random(1)
+    readable: list[tuple[str, Any]] = []
+    readable_drawing = _timed(lambda: readable.extend((SKEP_OP, draw(rnd)) for _ in range(cases)))
+    quick(random.Random(0))  # the fast generator's soups are drawn once per process, before the timing
+    calls: list[tuple[str, Any]] = []  # the bulk engine's cases: what the campaign below answers
+    drawing = _timed(lambda: calls.extend((SKEP_OP, quick(quick_rnd)) for _ in range(cases)))
     for _ in range(2):  # the JVM's JIT warmed on the whole batch, then timed: the best of three runs
         java.call_many(calls, checked=True)
     port = min(_timed(lambda: python.call_many(calls, checked=True)) for _ in range(3)) / cases * 1e6
     vendor = min(_timed(lambda: java.call_many(calls, checked=True)) for _ in range(3)) / cases * 1e6
     print(f"\n  {SKEP_OP}, its parts ({cases:,} generated cases, one process):")
-    print(f"    drawing a case: {drawing / cases * 1e6:.1f} us")
+    print(
+        f"    drawing a case: {drawing / cases * 1e6:.1f} us with the bulk engine's fast generator, "
+        f"{readable_drawing / cases * 1e6:.1f} us with the readable one (legacy)"
+    )
     print(f"    raw cost, the port (one batch through the contract, arguments not checked again): {port:.1f} us a case")
     print(f"    raw cost, the vendor's Java (the batch in one JPype call): {vendor:.1f} us a case")
     if campaign_rate:
