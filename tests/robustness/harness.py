@@ -18,9 +18,11 @@ The rules (``tests/test_robustness.py`` states them for the reader):
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -68,20 +70,27 @@ class _Records(logging.Handler):
         self.records.append(record)
 
 
+#: Types that hold no string: skipped before the (slower) abstract-class checks.
+_LEAVES = frozenset({int, float, bool, complex, type(None)})
+
+
 def _strings(value: Any, limit: int = 2000) -> Iterator[str]:
     """The strings (and decodable bytes) inside ``value``, breadth first, at most ``limit`` containers visited."""
-    queue, visited = [value], 0
+    queue, visited = deque([value]), 0
     while queue and visited < limit:
-        item = queue.pop(0)
+        item = queue.popleft()
         visited += 1
-        if isinstance(item, str):
+        kind = type(item)
+        if kind in _LEAVES:
+            continue
+        if kind is str or isinstance(item, str):
             yield item
         elif isinstance(item, (bytes, bytearray)):
             yield bytes(item).decode("utf-8", "ignore")
         elif isinstance(item, Mapping):
-            queue.extend(list(item.keys())[:50] + list(item.values())[:50])
+            queue.extend([*itertools.islice(item.keys(), 50), *itertools.islice(item.values(), 50)])
         elif isinstance(item, (list, tuple, set, frozenset)):
-            queue.extend(list(item)[:100])
+            queue.extend(itertools.islice(item, 100))
 
 
 def describe(arguments: Mapping[str, Any]) -> str:
