@@ -44,8 +44,9 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def whole(minimum: int) -> Callable[[str], int]:
-    """An argparse ``type``: a whole number of at least ``minimum`` (``--jobs``, ``--keep``, ``--batch`` ...)."""
+def whole(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of at least ``minimum`` and at most ``maximum`` (``--jobs``, ``--keep``,
+    ``--batch`` ...)."""
 
     def parse(value: str) -> int:
         try:
@@ -54,6 +55,8 @@ def whole(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
         if number < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value!r}")
+        if maximum is not None and number > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}, got {value!r}")
         return number
 
     parse.__name__ = "whole number"  # what argparse calls the type in its message

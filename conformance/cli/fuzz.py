@@ -46,7 +46,7 @@ def count(text: str) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from conformance.fuzz.plan import ENGINES
+    from conformance.fuzz.plan import ENGINES, MAX_JOBS
 
     parser.add_argument("action", nargs="?", choices=["merge"], help="merge: combine the JSON records of shards")
     parser.add_argument("records", nargs="*", type=Path, metavar="RECORD", help="(merge) shard records to combine")
@@ -59,7 +59,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cases", type=count, help="how many cases (1000000, 200k, 1M)")
     parser.add_argument("--seed", type=int, default=0, help="the campaign seed (default 0)")
     parser.add_argument("--shard", default=None, metavar="K/N", help="run shard K of N (deterministic)")
-    parser.add_argument("--jobs", type=whole(1), default=1, help="worker processes (each has its own JVM)")
+    parser.add_argument(
+        "--jobs",
+        type=whole(1, MAX_JOBS),
+        default=1,
+        help=f"worker processes (each has its own JVM; at most {MAX_JOBS})",
+    )
     parser.add_argument(
         "--dask", metavar="ADDRESS", help="run the shard's parts on a Dask cluster: tcp://host:8786, or local:N"
     )

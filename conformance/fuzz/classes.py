@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.arguments import require_instance, require_items, require_mapping, require_str
 from conformance.outcome import Outcome
 
 #: The Unicode replacement character: decoders that replace differently leave different counts of it.
@@ -38,10 +39,14 @@ def _text_difference(reference: str, actual: str) -> str:
 
 
 def _container_difference(reference: dict | list, actual: dict | list) -> str:
-    """Containers compared as canonical JSON text (keys sorted), so the class never names a generated key."""
+    """Containers compared as canonical JSON text (keys sorted), so the class never names a generated key; values
+    that are not JSON text (a key that is not text, a cycle, too deep a nesting) differ in ``content``."""
     if len(reference) != len(actual):
         return "JSON: number of members"
-    texts = (json.dumps(value, sort_keys=True, ensure_ascii=False) for value in (reference, actual))
+    try:
+        texts = [json.dumps(value, sort_keys=True, ensure_ascii=False) for value in (reference, actual)]
+    except (TypeError, ValueError, RecursionError):
+        return "JSON: content"
     return f"JSON: {_text_difference(*texts)}"
 
 
@@ -58,7 +63,9 @@ def value_difference(reference: Any, actual: Any) -> str:
 
 def signature(op: str, reference: Outcome, actual: Outcome) -> str:
     """A divergence's class: ``op: reference answer / implementation answer`` and, for two values, how they
-    differ."""
+    differ. Raises :class:`InvalidArgument` for arguments of the wrong type."""
+    op = require_str(op, "op")
+    reference, actual = require_instance(reference, "reference", Outcome), require_instance(actual, "actual", Outcome)
     text = f"{op}: {_answer(reference)} / {_answer(actual)}"
     if reference.status == actual.status == "value":
         text += f" ({value_difference(reference.value, actual.value)})"
@@ -74,15 +81,24 @@ class DivergenceClass:
     example: Any
 
     def absorb(self, other: DivergenceClass) -> None:
-        """Add ``other``'s count; keep the earlier example."""
+        """Add ``other``'s count; keep the earlier example. Raises :class:`InvalidArgument` for what is not a class."""
+        other = require_instance(other, "other", DivergenceClass)
         self.count += other.count
         if other.example.case < self.example.case:
             self.example = other.example
 
 
+def _classes(value: object, name: str) -> dict[str, DivergenceClass]:
+    mapping = require_mapping(value, name)
+    require_items(list(mapping.values()), name, DivergenceClass)
+    return dict(mapping)
+
+
 def add_classes(into: dict[str, DivergenceClass], found: dict[str, DivergenceClass]) -> None:
-    """Merge the classes ``found`` (of a part, a shard) into ``into``."""
-    for key, entry in found.items():
+    """Merge the classes ``found`` (of a part, a shard) into ``into``. Raises :class:`InvalidArgument` for what is
+    not a mapping of classes."""
+    into = require_instance(into, "into", dict)
+    for key, entry in _classes(found, "found").items():
         mine = into.get(key)
         if mine is None:
             into[key] = DivergenceClass(entry.signature, entry.count, entry.example)
@@ -91,5 +107,6 @@ def add_classes(into: dict[str, DivergenceClass], found: dict[str, DivergenceCla
 
 
 def ranked(classes: dict[str, DivergenceClass]) -> list[DivergenceClass]:
-    """The classes, most divergences first (then by first case): the order every report leads with."""
-    return sorted(classes.values(), key=lambda entry: (-entry.count, entry.example.case))
+    """The classes, most divergences first (then by first case): the order every report leads with. Raises
+    :class:`InvalidArgument` for what is not a mapping of classes."""
+    return sorted(_classes(classes, "classes").values(), key=lambda entry: (-entry.count, entry.example.case))

@@ -18,12 +18,13 @@ import uuid
 from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
+from conformance.arguments import require_callable, require_instance
 from conformance.errors import UsageError
 
 if TYPE_CHECKING:
-    from conformance.fuzz.engine import PartResult, ProgressFunction
+    from conformance.fuzz.engine import ProgressFunction
     from conformance.fuzz.plan import Plan
-    from conformance.fuzz.record import CampaignRecord
+    from conformance.fuzz.record import CampaignRecord, PartResult
     from conformance.fuzz.shards import Part
 
 #: Tasks per worker: small enough parts that a lost worker costs little, few enough that each builds its sides once.
@@ -124,7 +125,10 @@ def run_part(plan: Plan, part: Part) -> PartResult:
     """One task: :func:`conformance.fuzz.engine.run_part`, one at a time in a worker process (a worker started with
     several threads shares its process's sides, which answer one batch at a time)."""
     from conformance.fuzz import engine
+    from conformance.fuzz.plan import require_plan
+    from conformance.fuzz.shards import Part
 
+    plan, part = require_plan(plan), require_instance(part, "part", Part)
     with _one_part_at_a_time:
         return engine.run_part(plan, part)
 
@@ -134,9 +138,11 @@ def _workers(client: Any) -> int:
 
 
 def check_plan(plan: Plan, address: str) -> tuple[Plan, list[str]]:
-    """:func:`conformance.fuzz.plan.check`, run on a worker of the cluster (where the sides will run)."""
-    from conformance.fuzz.plan import check
+    """:func:`conformance.fuzz.plan.check`, run on a worker of the cluster (where the sides will run). Raises
+    :class:`UsageError` as it does and when the cluster cannot be reached."""
+    from conformance.fuzz.plan import check, require_plan
 
+    plan = require_plan(plan)
     return connect(address).submit(check, plan, pure=False).result()  # type: ignore[no-any-return]
 
 
@@ -147,7 +153,11 @@ def run(plan: Plan, address: str, progress: ProgressFunction | None = None) -> C
     :class:`UsageError` when the cluster cannot be reached.
     """
     from conformance.fuzz import engine
+    from conformance.fuzz.plan import require_plan
 
+    plan = require_plan(plan)
+    if progress is not None:
+        require_callable(progress, "progress")
     distributed = _distributed()
     started = time.monotonic()
     client = connect(address)

@@ -27,20 +27,19 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from conformance import catalog, judge
+from conformance.arguments import require_callable, require_instance, require_int, require_items, require_number
 from conformance.contract import Implementation
-from conformance.errors import ReferenceFailure
+from conformance.errors import InvalidArgument, ReferenceFailure
 from conformance.fuzz.classes import DivergenceClass, ranked, signature
 from conformance.fuzz.generators import fast_generator, generator
 from conformance.fuzz.minimize import minimize
-from conformance.fuzz.plan import Plan
-from conformance.fuzz.record import CampaignRecord, Divergence
+from conformance.fuzz.plan import MAX_JOBS, Plan, require_plan
+from conformance.fuzz.record import CampaignRecord, Divergence, PartResult
 from conformance.fuzz.shards import BLOCK, Part, block_cases
 from conformance.outcome import Outcome
 
@@ -48,23 +47,6 @@ from conformance.outcome import Outcome
 BATCH_SECONDS = 0.5
 #: progress(cases done since the last call, divergences found since the last call)
 ProgressFunction = Callable[[int, int], None]
-
-
-@dataclass
-class PartResult:
-    """What one process found on its part of the shard."""
-
-    cases: int = 0
-    seconds: float = 0.0
-    complete: bool = True
-    per_op: Counter[str] = field(default_factory=Counter)
-    skipped: int = 0
-    deviations: Counter[str] = field(default_factory=Counter)
-    divergence_count: int = 0
-    divergences: list[Divergence] = field(default_factory=list)
-    classes: dict[str, DivergenceClass] = field(default_factory=dict)
-    #: "implementation" and "reference": name, kind and versions
-    sides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _describe(implementation: Implementation) -> dict[str, Any]:
@@ -102,9 +84,14 @@ def _stop(reference: Implementation, index: int, op: str, answer: Outcome) -> Re
     )
 
 
+def _progress(progress: object) -> ProgressFunction | None:
+    return None if progress is None else require_callable(progress, "progress")  # type: ignore[return-value]
+
+
 def run_part(plan: Plan, part: Part, progress: ProgressFunction | None = None) -> PartResult:
     """Run the cases of ``part`` in this process (nothing is minimized). Raises :class:`ReferenceFailure` when the
-    reference fails."""
+    reference fails, :class:`InvalidArgument` for arguments of the wrong type."""
+    plan, part, progress = require_plan(plan), require_instance(part, "part", Part), _progress(progress)
     implementation, reference = plan.implementation.build(), plan.reference.build()
     result = _run_cases(plan, part, implementation, reference, progress)
     result.sides = {"implementation": _describe(implementation), "reference": _describe(reference)}
@@ -113,7 +100,8 @@ def run_part(plan: Plan, part: Part, progress: ProgressFunction | None = None) -
 
 def minimized_examples(plan: Plan, examples: Sequence[Divergence]) -> list[dict[str, Any] | None]:
     """Each example's minimized input with both answers (:func:`conformance.fuzz.minimize.minimize`), built and
-    asked in this process."""
+    asked in this process. Raises :class:`InvalidArgument` for arguments of the wrong type."""
+    plan, examples = require_plan(plan), require_items(examples, "examples", Divergence)
     implementation, reference = plan.implementation.build(), plan.reference.build()
     return [
         minimize(example.op, example.args, implementation, reference, (example.reference, example.actual))
@@ -254,7 +242,12 @@ def _drain(queue: Any, progress: ProgressFunction | None, timeout: float) -> Non
 
 
 def merged(plan: Plan, results: Sequence[PartResult], seconds: float, jobs: int) -> CampaignRecord:
-    """The record of the parts' results (as ``fuzz merge`` adds shards), divergences in case order, not minimized."""
+    """The record of the parts' results (as ``fuzz merge`` adds shards), divergences in case order, not minimized.
+    Raises :class:`InvalidArgument` for arguments of the wrong type or no result."""
+    plan, results = require_plan(plan), require_items(results, "results", PartResult)
+    seconds, jobs = require_number(seconds, "seconds"), require_int(jobs, "jobs", minimum=1, maximum=MAX_JOBS)
+    if not results:
+        raise InvalidArgument("results must hold at least one part's result")
     record = CampaignRecord(
         flow=plan.flow,
         ops=list(plan.ops),
@@ -276,12 +269,19 @@ def merged(plan: Plan, results: Sequence[PartResult], seconds: float, jobs: int)
 
 
 def to_minimize(plan: Plan, record: CampaignRecord) -> list[Divergence]:
-    """The examples of the first ``plan.minimize`` classes (most divergences first)."""
+    """The examples of the first ``plan.minimize`` classes (most divergences first). Raises
+    :class:`InvalidArgument` for arguments of the wrong type."""
+    plan, record = require_plan(plan), require_instance(record, "record", CampaignRecord)
     return [entry.example for entry in ranked(record.classes)[: plan.minimize]]
 
 
 def set_minimized(record: CampaignRecord, examples: Sequence[Divergence], found: Sequence[dict | None]) -> None:
-    """Put each example's minimized input on the example and on the kept divergence of the same case."""
+    """Put each example's minimized input on the example and on the kept divergence of the same case. Raises
+    :class:`InvalidArgument` for arguments of the wrong type or of different lengths."""
+    record = require_instance(record, "record", CampaignRecord)
+    examples, found = require_items(examples, "examples", Divergence), require_items(found, "found", (dict, type(None)))
+    if len(examples) != len(found):
+        raise InvalidArgument("examples and found must be of the same length")
     by_case = {d.case: d for d in record.divergences}
     for example, small in zip(examples, found, strict=True):
         example.minimized = small
@@ -293,8 +293,11 @@ def run(plan: Plan, jobs: int = 1, progress: ProgressFunction | None = None) -> 
     """Run the campaign's shard with ``jobs`` processes and return its record with each class's example minimized
     (:func:`conformance.fuzz.cluster.run` runs it on a Dask cluster).
 
-    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign.
+    Raises :class:`ReferenceFailure` when the reference fails (unavailable or io) during the campaign,
+    :class:`InvalidArgument` for arguments of the wrong type or ``jobs`` outside 1 to :data:`MAX_JOBS`.
     """
+    plan, progress = require_plan(plan), _progress(progress)
+    jobs = require_int(jobs, "jobs", minimum=1, maximum=MAX_JOBS)
     started = time.monotonic()
     part = plan.shard.part()
     results = [run_part(plan, part, progress)] if jobs <= 1 else _collect(plan, part.jobs(jobs), progress)

@@ -16,8 +16,9 @@ from itertools import islice
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_instance, require_int, require_items, require_mapping
 from conformance.contract import Implementation
-from conformance.errors import ConformanceError
+from conformance.errors import ConformanceError, InvalidArgument
 from conformance.fuzz._reducers import REDUCERS
 from conformance.judge import campaign
 from conformance.outcome import Outcome
@@ -25,6 +26,8 @@ from conformance.outcome import Outcome
 #: Candidates asked per batch, and calls to each side at most per divergence.
 BATCH = 32
 BUDGET = 3000
+#: The largest budget a caller may give.
+MAX_BUDGET = 1_000_000
 
 
 def _smaller_text(text: str, step: int = 1) -> Iterator[str]:
@@ -63,7 +66,14 @@ def _smaller_value(value: Any, hex_text: bool = False) -> Iterator[Any]:
 
 
 def candidates(op: str, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Smaller versions of ``args``, biggest reductions first (some may not fit the schema: they are filtered)."""
+    """Smaller versions of ``args``, biggest reductions first (some may not fit the schema: they are filtered).
+    Raises :class:`UsageError` for an op the catalog does not declare, :class:`InvalidArgument` for ``args`` that
+    is not a mapping (both when the iterator is created, before the first candidate)."""
+    op, args = catalog.op(op).name, require_mapping(args, "args")
+    return _candidates(op, args)
+
+
+def _candidates(op: str, args: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     reducer = REDUCERS.get(op)
     if reducer is not None:
         yield from reducer(args)
@@ -98,14 +108,23 @@ def minimize(
     budget: int = BUDGET,
 ) -> dict[str, Any]:
     """The smallest input found that diverges as ``args`` does (``answers``: the reference's and the
-    implementation's), as ``{"args", "reference", "actual", "steps"}`` with both answers to it."""
+    implementation's), as ``{"args", "reference", "actual", "steps"}`` with both answers to it. Raises
+    :class:`UsageError` for an op the catalog does not declare, :class:`InvalidArgument` for arguments of the wrong
+    type (``budget`` from 0 to :data:`MAX_BUDGET`)."""
+    op, args = catalog.op(op).name, require_mapping(args, "args")
+    implementation = require_instance(implementation, "implementation", Implementation)
+    reference = require_instance(reference, "reference", Implementation)
+    answers = tuple(require_items(answers, "answers", Outcome, limit=2))  # type: ignore[assignment]
+    if len(answers) != 2:
+        raise InvalidArgument("answers must be the reference's and the implementation's Outcome")
+    budget = require_int(budget, "budget", minimum=0, maximum=MAX_BUDGET)
     wanted = _shape(*answers)
     current, best = dict(args), answers
     seen = {json.dumps(current, sort_keys=True)}
     spent, steps = 0, 0
     while spent < budget:
         improved = False
-        pool = (c for c in candidates(op, current) if _new(c, seen) and _fits(op, c))
+        pool = (c for c in _candidates(op, current) if _new(c, seen) and _fits(op, c))
         while spent < budget:
             batch = list(islice(pool, BATCH))
             if not batch:

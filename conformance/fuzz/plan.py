@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from conformance import catalog
-from conformance.errors import UsageError
+from conformance.arguments import require_instance, require_int, require_number, require_str, require_strings
+from conformance.errors import InvalidArgument, UsageError
 from conformance.fuzz.generators import EXCLUDED, GENERATORS
-from conformance.fuzz.shards import Shard
+from conformance.fuzz.shards import MAX_SEED, Shard
 from conformance.selection import CaseFilter
 from conformance.spec import ImplementationSpec
 
@@ -20,15 +21,18 @@ def side(impl: str | None, adapter_spec: str | None, timeout: float = 30.0) -> I
     if (impl is None) == (adapter_spec is None):
         raise UsageError("give exactly one of --impl NAME and --adapter NAME=COMMAND")
     if adapter_spec is not None:
-        return ImplementationSpec.adapter(adapter_spec, timeout)
-    if "," in (impl or "") or impl == "all":
+        return ImplementationSpec.adapter(require_str(adapter_spec, "adapter_spec"), timeout)
+    impl = require_str(impl, "impl")
+    if "," in impl or impl == "all":
         raise UsageError("--impl takes one implementation name here")
-    return ImplementationSpec.builtin(impl or "")
+    return ImplementationSpec.builtin(impl)
 
 
 #: The campaign engines (:mod:`conformance.fuzz.engine`): ``bulk`` (the default) and ``legacy``, the engine before
 #: it (kept to measure against: ``nox -s bench``). They draw the same case families, not the same cases.
 ENGINES = ("bulk", "legacy")
+#: At most this many worker processes for ``--jobs``.
+MAX_JOBS = 256
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,11 @@ class Plan:
     engine: str = "bulk"
 
 
+def require_plan(plan: object) -> Plan:
+    """``plan`` when it is a :class:`Plan`. Raises :class:`InvalidArgument` (``NullArgument`` for ``None``)."""
+    return require_instance(plan, "plan", Plan)  # type: ignore[no-any-return]
+
+
 def select_ops(flow_id: str, patterns: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The flow's ops that ``patterns`` (globs, matched as :class:`CaseFilter` matches ops; all when empty) select
     and that have a generator.
@@ -59,7 +68,7 @@ def select_ops(flow_id: str, patterns: tuple[str, ...] = ()) -> tuple[str, ...]:
     """
     flow = catalog.flow(flow_id)
     chosen: list[str] = []
-    for pattern in patterns or ("*",):
+    for pattern in require_strings(patterns, "patterns", limit=1024) or ("*",):
         matched = [op for op in flow.op_names if CaseFilter(ops=(pattern,)).accepts_op(op)]
         if not matched:
             raise UsageError(f"--op {pattern!r} selects none of {flow.id}'s ops: {', '.join(flow.op_names)}")
@@ -77,6 +86,21 @@ def default_reference(flow_id: str) -> str:
     return flow.references[0]
 
 
+def _check_fields(plan: Plan) -> None:
+    """Raises :class:`InvalidArgument` naming the first field of ``plan`` of the wrong type or out of range."""
+    catalog.flow(plan.flow)
+    require_strings(plan.ops, "plan.ops", limit=1024)
+    for name in ("implementation", "reference"):
+        require_instance(getattr(plan, name), f"plan.{name}", ImplementationSpec)
+    require_instance(plan.shard, "plan.shard", Shard)
+    require_int(plan.seed, "plan.seed", minimum=-MAX_SEED, maximum=MAX_SEED)
+    require_int(plan.batch, "plan.batch", minimum=1, maximum=1 << 20)
+    require_int(plan.keep, "plan.keep", minimum=0)
+    require_int(plan.minimize, "plan.minimize", minimum=0)
+    if plan.time_limit is not None and require_number(plan.time_limit, "plan.time_limit") <= 0:
+        raise InvalidArgument("plan.time_limit must be more than 0 seconds")
+
+
 def check(plan: Plan) -> tuple[Plan, list[str]]:
     """Build both sides (once in this process: :func:`conformance.spec.build`), check they run here, and keep the
     ops both answer.
@@ -84,8 +108,10 @@ def check(plan: Plan) -> tuple[Plan, list[str]]:
     Returns the plan with its final ops, and notes about ops left out. Raises :class:`UsageError` for an
     implementation or reference that cannot run here, the same implementation on both sides, or no op left.
     """
-    if plan.cases < 1:
-        raise UsageError("--cases must be at least 1")
+    plan = require_plan(plan)
+    if isinstance(plan.cases, bool) or not isinstance(plan.cases, int) or plan.cases < 1:
+        raise UsageError("--cases must be a whole number of at least 1")
+    _check_fields(plan)
     if plan.engine not in ENGINES:
         raise UsageError(f"--engine takes one of {', '.join(ENGINES)}, got {plan.engine!r}")
     if plan.implementation == plan.reference:

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from conformance.arguments import require_instance, require_items, require_mapping
 from conformance.errors import ConformanceError, UsageError
 from conformance.files import read_json_file, write_file
 from conformance.fuzz.classes import DivergenceClass, add_classes, ranked
 from conformance.outcome import Outcome
 
 FORMAT = "handoff-conformance/campaign/1"
+#: The most records ``fuzz merge`` combines (the shards of one campaign).
+MAX_SHARDS = 100_000
 
 
 @dataclass
@@ -42,6 +46,13 @@ class Divergence:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Divergence:
+        """The divergence :meth:`to_json` wrote. Raises :class:`UsageError` for a malformed one (naming the kind of
+        fault, never a value)."""
+        with _reading("divergence"):
+            return cls._read(require_mapping(data, "data"))
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any]) -> Divergence:
         return cls(
             int(data["case"]),
             str(data["op"]),
@@ -50,6 +61,23 @@ class Divergence:
             Outcome.from_record(data["actual"]),
             data.get("minimized"),
         )
+
+
+@dataclass
+class PartResult:
+    """What one process found on its part of the shard."""
+
+    cases: int = 0
+    seconds: float = 0.0
+    complete: bool = True
+    per_op: Counter[str] = field(default_factory=Counter)
+    skipped: int = 0
+    deviations: Counter[str] = field(default_factory=Counter)
+    divergence_count: int = 0
+    divergences: list[Divergence] = field(default_factory=list)
+    classes: dict[str, DivergenceClass] = field(default_factory=dict)
+    #: "implementation" and "reference": name, kind and versions
+    sides: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,7 +107,9 @@ class CampaignRecord:
     classes: dict[str, DivergenceClass] = field(default_factory=dict)
 
     def add_counts(self, part: Any) -> None:
-        """Add what a part of the campaign counted (a job's result, or a shard's record) to this record."""
+        """Add what a part of the campaign counted (a job's result, or a shard's record) to this record. Raises
+        :class:`InvalidArgument` for anything else."""
+        part = require_instance(part, "part", (PartResult, CampaignRecord))
         self.cases += part.cases
         self.per_op.update(part.per_op)
         self.skipped += part.skipped
@@ -127,6 +157,13 @@ class CampaignRecord:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> CampaignRecord:
+        """The record :meth:`to_json` wrote. Raises :class:`UsageError` for a malformed one (naming the kind of
+        fault, never a value)."""
+        with _reading("campaign record"):
+            return cls._read(require_mapping(data, "data"))
+
+    @classmethod
+    def _read(cls, data: Mapping[str, Any]) -> CampaignRecord:
         shard = data["shard"]
         return cls(
             flow=str(data["flow"]),
@@ -146,10 +183,10 @@ class CampaignRecord:
             skipped=int(data.get("skipped", 0)),
             deviations=Counter({str(k): int(v) for k, v in data.get("deviations", {}).items()}),
             divergence_count=int(data["divergenceCount"]),
-            divergences=[Divergence.from_json(d) for d in data["divergences"]],
+            divergences=[Divergence._read(d) for d in data["divergences"]],
             classes={
                 str(c["signature"]): DivergenceClass(
-                    str(c["signature"]), int(c["count"]), Divergence.from_json(c["example"])
+                    str(c["signature"]), int(c["count"]), Divergence._read(c["example"])
                 )
                 for c in data.get("classes", [])
             },
@@ -170,9 +207,20 @@ def load(path: Path) -> CampaignRecord:
         raise UsageError(f"{path}: not a campaign record (format {FORMAT})")
     try:
         return CampaignRecord.from_json(data)
-    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, OverflowError, ConformanceError) as exc:
-        # the class only: a message such as int()'s quotes the value
-        raise UsageError(f"{path}: a malformed campaign record ({type(exc).__name__})") from None
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
+@contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Turns a fault found while reading a JSON document into :class:`UsageError` naming its class only (a message
+    such as ``int()``'s quotes the value)."""
+    try:
+        yield
+    except ConformanceError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError, OverflowError) as exc:
+        raise UsageError(f"a malformed {what} ({type(exc).__name__})") from None
 
 
 _SAME = ("flow", "ops", "seed", "requested", "shard_count")
@@ -180,7 +228,9 @@ _SAME = ("flow", "ops", "seed", "requested", "shard_count")
 
 def merge(records: Sequence[CampaignRecord], keep: int | None = None) -> CampaignRecord:
     """One record for the shards of one campaign. Raises :class:`UsageError` for records of different campaigns
-    (flow, ops, seed, size, shard count, implementation or reference) or a shard given twice."""
+    (flow, ops, seed, size, shard count, implementation or reference) or a shard given twice, and
+    :class:`InvalidArgument` for what is not a list of records."""
+    records = require_items(records, "records", CampaignRecord, limit=MAX_SHARDS)
     if not records:
         raise UsageError("merge needs at least one campaign record")
     if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 0):

@@ -619,6 +619,7 @@ class World:
             "OpTableImplementation": lambda: registry.shared("python"),
             "JsonLinesImplementation": lambda: self.json_lines,  # the abstract base's methods, on a registered kind
             **self._audit_factories(),
+            **_fuzz_factories(),
         }
 
     def _audit_factories(self) -> dict[str, Callable[[], Any]]:
@@ -634,6 +635,33 @@ class World:
             "Sha512": lambda: sha512_extension.Sha512().update(MARK_BYTES),
             "SearchResult": lambda: SearchResult(3, 0.5, []),
         }
+
+
+def _fuzz_factories() -> dict[str, Callable[[], Any]]:
+    """A campaign's records: one divergence, in one class, in a record of two cases."""
+    from conformance.fuzz.classes import DivergenceClass, signature
+    from conformance.fuzz.record import CampaignRecord, Divergence, PartResult
+
+    def divergence() -> Divergence:
+        return Divergence(0, "thread.text_bytes", {"text": MARK}, Outcome.of_value("a"), Outcome.of_value("b"))
+
+    def one_class() -> DivergenceClass:
+        found = divergence()
+        return DivergenceClass(signature(found.op, found.reference, found.actual), 1, found)
+
+    def record() -> CampaignRecord:
+        entry = one_class()
+        return CampaignRecord(
+            "thread_messenger", ["thread.text_bytes"], 1, 2, 1, [1], {"name": "python"}, {"name": "php"},
+            cases=2, seconds=0.5, divergence_count=1, divergences=[entry.example], classes={entry.signature: entry},
+        )  # fmt: skip
+
+    return {
+        "Divergence": divergence,
+        "DivergenceClass": one_class,
+        "CampaignRecord": record,
+        "PartResult": lambda: PartResult(cases=2, divergences=[divergence()]),
+    }
 
 
 def _from_annotation(annotation: str) -> Any:  # noqa: PLR0911 (a lookup table)

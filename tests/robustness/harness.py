@@ -57,6 +57,10 @@ ECHOED_BY_FUNCTION = frozenset(
     | {("call", "name"), ("call_many", "name"), ("missing", "names"), ("reference_versions", "names")}
     | {("unavailable", "names"), ("token_parts", "name"), ("require_sample", "name"), ("check_adapters", "specs")}
     | {("run_audit", "adapters")}
+    # The campaigns' options, which their messages repeat: a flow id, --op patterns, --impl/--adapter, --shard K/N.
+    | {("select_ops", "flow_id"), ("select_ops", "patterns"), ("default_reference", "flow_id")}
+    | {("candidate_path", "flow_id"), ("parse", "text"), ("side", "impl"), ("side", "adapter_spec")}
+    | {("writable_dir", "option"), ("kind_op", "kind"), ("kind_op", "name")}  # a kind op: registry names
 )
 PYTEST_OUTCOMES = (pytest.fail.Exception, pytest.skip.Exception, pytest.xfail.Exception)
 

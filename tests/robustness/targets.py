@@ -30,6 +30,7 @@ PACKAGES = (
     "conformance.report",
     "conformance.catalog",
     "conformance.audit",
+    "conformance.fuzz",
 )
 #: Single public modules.
 MODULES = (

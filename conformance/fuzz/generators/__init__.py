@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conformance import catalog
+from conformance.arguments import require_str
 from conformance.errors import UsageError
 from conformance.fuzz.generators import fast, khoros, params, pgp, sdk_tokens, tokens
 
@@ -49,7 +50,9 @@ catalog.disjoint(GENERATORS, EXCLUDED)
 
 
 def generator(op: str) -> Generator:
-    """The generator of ``op``. Raises :class:`UsageError` for an excluded or unknown op, saying why."""
+    """The generator of ``op``. Raises :class:`UsageError` for an excluded or unknown op, saying why, and
+    :class:`InvalidArgument` for what is not a str."""
+    op = require_str(op, "op")
     if op in EXCLUDED:
         raise UsageError(f"{op} has no campaign generator: {EXCLUDED[op]}")
     try:

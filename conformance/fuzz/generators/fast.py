@@ -18,6 +18,11 @@ be drawn at about the same rate.
 
 from __future__ import annotations
 
+#: Nothing here is called directly: each generator is reached through
+#: :func:`conformance.fuzz.generators.generator` (or ``fast_generator``), which checks the op; the helpers serve the
+#: generators and reducers alone.
+__all__: tuple[str, ...] = ()
+
 import base64
 import itertools
 import random

@@ -3,6 +3,11 @@ tricky text; random and UTF-8-ish plaintexts sealed with the case's own key, the
 
 from __future__ import annotations
 
+#: Nothing here is called directly: each generator is reached through
+#: :func:`conformance.fuzz.generators.generator` (or ``fast_generator``), which checks the op; the helpers serve the
+#: generators and reducers alone.
+__all__: tuple[str, ...] = ()
+
 import json
 import random
 from typing import Any

@@ -6,6 +6,11 @@ wrong key.
 
 from __future__ import annotations
 
+#: Nothing here is called directly: each generator is reached through
+#: :func:`conformance.fuzz.generators.generator` (or ``fast_generator``), which checks the op; the helpers serve the
+#: generators and reducers alone.
+__all__: tuple[str, ...] = ()
+
 import base64
 import random
 from functools import cache

@@ -9,6 +9,11 @@ Verifier cases are tokens made by the port in a random SDK's layout, development
 
 from __future__ import annotations
 
+#: Nothing here is called directly: each generator is reached through
+#: :func:`conformance.fuzz.generators.generator` (or ``fast_generator``), which checks the op; the helpers serve the
+#: generators and reducers alone.
+__all__: tuple[str, ...] = ()
+
 import json
 import random
 from typing import Any
