@@ -57,6 +57,7 @@ def test_dask_options_are_checked_before_anything_runs(capsys: pytest.CaptureFix
         (["--dask", "tcp://host:99999"], "not a scheduler address"),
         (["--dask", "ftp://host:8786"], "not a scheduler address"),
         (["--dask", "host"], "not a scheduler address"),
+        (["--jobs", "300"], "at most 256"),
         (["--dask", "local:2", "--jobs", "2"], "not both"),
     ):
         assert main([*base, *extra], out=io.StringIO()) == EXIT_USAGE
