@@ -279,3 +279,18 @@ def test_unsigned_fields_pass_only_when_allow_listed_and_never_override_signed()
     assert admitted.dropped_labels == ["email", "account_id"]
     with pytest.raises(InvalidArgument):
         UnsignedFieldPolicy.allowing([1])  # type: ignore[list-item]
+
+
+def test_the_openssl_bridge_answers_a_lone_surrogate_as_the_port_does() -> None:
+    """No file holds a lone surrogate, so the key never reaches openssl: the bridge says so as the port does (a
+    campaign against openssl found the bridge's UnicodeEncodeError as an untyped answer)."""
+    from conformance.errors import InvalidKeyMaterial
+    from conformance.references import openssl
+
+    require_reference("openssl", openssl.available)
+    ours_private, _ = talkative.generate_signing_key()
+    broken = ours_private[:40] + "\ud800" + ours_private[40:]
+    with pytest.raises(InvalidKeyMaterial):
+        openssl.public_pem(broken)
+    with pytest.raises(InvalidKeyMaterial):
+        talkative.public_pem_from_private(broken)

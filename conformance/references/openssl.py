@@ -47,12 +47,16 @@ def generate_key_files(directory: Path) -> tuple[str, str]:
 
 
 def public_pem(private_key_pem: str) -> str:
-    """The document's second command on ``private_key_pem``. Raises :class:`InvalidKeyMaterial` where openssl fails."""
+    """The document's second command on ``private_key_pem``. Raises :class:`InvalidKeyMaterial` where openssl fails
+    and for text no file can hold."""
     if not isinstance(private_key_pem, str):
         raise InvalidArgument("privateKeyPem must be a string")
     with tempfile.TemporaryDirectory(prefix="handoff-openssl-") as tmp:
         directory = Path(tmp)
-        (directory / "ec_private.pem").write_text(private_key_pem, encoding="utf-8", errors="surrogateescape")
+        try:
+            (directory / "ec_private.pem").write_text(private_key_pem, encoding="utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate: no file holds it, so openssl never sees this key
+            raise InvalidKeyMaterial("the private key is not text a file can hold (a lone surrogate)") from None
         result = _run(PUBLIC, directory)
         if result.returncode != 0:
             raise InvalidKeyMaterial("openssl ec could not read the private key")
