@@ -66,7 +66,11 @@ def tests(session: nox.Session) -> None:
     (``-n 0`` runs it in one process); ``--write-figures`` writes the run's figures into the README."""
     _install(session)
     write, args = _figures_flag(session.posargs)
-    workers = [] if any(arg.startswith(("-n", "--numprocesses")) for arg in args) else ["-n", "auto"]
+    # worksteal: a worker that runs out takes queued tests from the other, so one long test started late does not
+    # leave a core idle at the end (499 s against 518 s of pytest on this machine, 2026-12-03)
+    workers = (
+        [] if any(arg.startswith(("-n", "--numprocesses")) for arg in args) else ["-n", "auto", "--dist", "worksteal"]
+    )
     # outside the checkout: create_tmp() would set TMPDIR inside it, and the installed-package tests refuse that
     junit = Path(tempfile.mkdtemp(prefix="handoff-figures-")) / "tests-figures.xml"
     session.env.update({"PYTHONPYCACHEPREFIX": str(PYCACHE), "PYTHONDONTWRITEBYTECODE": ""})
