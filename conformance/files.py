@@ -15,12 +15,13 @@ from conformance.paths import kind_of
 MAX_RECORD_BYTES = 512 * 1024 * 1024
 
 
-def _reason(exc: BaseException) -> str:
+def os_reason(exc: BaseException) -> str:
     """Why an operation failed, without the value that made it fail: the OS's words, else the exception's class."""
     return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
 
 
-def _path(value: Any, what: str) -> Path:
+def user_path(value: Any, what: str) -> Path:
+    """``value`` as a :class:`Path`. Raises :class:`UsageError` naming ``what`` for what is not a path."""
     try:
         return require_path(value, what)
     except InvalidArgument as exc:
@@ -33,7 +34,7 @@ def write_file(path: Any, data: bytes, what: str = "path") -> Path:
     Raises :class:`UsageError` naming ``what`` and the path: a path that is not one, a folder, a FIFO or device
     (a FIFO without a reader would block forever), a file that cannot be written (with the OS's reason).
     """
-    path = _path(path, what)
+    path = user_path(path, what)
     kind = kind_of(path)
     if kind == "directory":
         raise UsageError(f"{what} {path}: is a directory; give a file name")
@@ -42,14 +43,14 @@ def write_file(path: Any, data: bytes, what: str = "path") -> Path:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise UsageError(f"{what} {path}: cannot be written ({_reason(exc)})") from None
+        raise UsageError(f"{what} {path}: cannot be written ({os_reason(exc)})") from None
     return path
 
 
 def read_text_file(path: Any, what: str = "path", limit: int = MAX_RECORD_BYTES, noun: str = "UTF-8 text file") -> str:
     """The UTF-8 text of the regular file at ``path`` (at most ``limit`` bytes). Raises :class:`UsageError` naming
     ``what`` and the path: missing, a folder, not a regular file (a FIFO would block), too large, not UTF-8."""
-    path = _path(path, what)
+    path = user_path(path, what)
     kind = kind_of(path)
     if kind == "missing":
         raise UsageError(f"{what} {path}: no such file")
@@ -62,7 +63,7 @@ def read_text_file(path: Any, what: str = "path", limit: int = MAX_RECORD_BYTES,
             raise UsageError(f"{what} {path}: larger than {limit} bytes")
         return path.read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{what} {path}: not a readable {noun} ({_reason(exc)})") from None
+        raise UsageError(f"{what} {path}: not a readable {noun} ({os_reason(exc)})") from None
 
 
 def read_json_file(path: Any, what: str = "path", limit: int = MAX_RECORD_BYTES) -> Any:
@@ -72,4 +73,4 @@ def read_json_file(path: Any, what: str = "path", limit: int = MAX_RECORD_BYTES)
     try:
         return json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{what} {path}: not a readable JSON file ({_reason(exc)})") from None
+        raise UsageError(f"{what} {path}: not a readable JSON file ({os_reason(exc)})") from None

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from conformance.errors import UsageError
+from conformance.files import os_reason, user_path
 from conformance.paths import kind_of
 from conformance.results import RunRecord
-
-
-def _path(value: Any, option: str) -> Path:
-    from conformance.arguments import require_path
-    from conformance.errors import InvalidArgument
-
-    try:
-        return require_path(value, option)
-    except InvalidArgument as exc:
-        raise UsageError(f"{option}: {exc}") from None
 
 
 def writable(path: Path | None, option: str) -> Path | None:
@@ -26,11 +16,11 @@ def writable(path: Path | None, option: str) -> Path | None:
     :class:`UsageError` saying why not."""
     if path is None:
         return None
-    path = _path(path, option)
+    path = user_path(path, option)
     try:
         return _writable(path, option)
     except OSError as exc:  # a name too long, a loop of links, permissions on the way: any probe may say so
-        raise UsageError(f"{option} {path}: cannot be used ({_reason(exc)})") from None
+        raise UsageError(f"{option} {path}: cannot be used ({os_reason(exc)})") from None
 
 
 def _writable(path: Path, option: str) -> Path:
@@ -46,7 +36,7 @@ def _writable(path: Path, option: str) -> Path:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as exc:
-        raise UsageError(f"{option} {path}: its folder cannot be made ({_reason(exc)})") from None
+        raise UsageError(f"{option} {path}: its folder cannot be made ({os_reason(exc)})") from None
     if kind == "other":  # a FIFO would block the probe (and the report) until a reader came
         raise UsageError(f"{option} {path}: cannot be used as a file (not a regular file, a loop or too long a name)")
     existed = kind == "file"
@@ -54,7 +44,7 @@ def _writable(path: Path, option: str) -> Path:
         with path.open("a", encoding="utf-8"):
             pass
     except OSError as exc:
-        raise UsageError(f"{option} {path}: cannot be written ({_reason(exc)})") from None
+        raise UsageError(f"{option} {path}: cannot be written ({os_reason(exc)})") from None
     if not existed:
         path.unlink(missing_ok=True)
     return path
@@ -65,7 +55,7 @@ def readable_dir(path: Path | None, option: str) -> Path | None:
     used (a name too long, a loop of links, a NUL)."""
     if path is None:
         return None
-    path = _path(path, option)
+    path = user_path(path, option)
     kind = kind_of(path)
     if kind == "file":
         raise UsageError(f"{option} {path}: is a file; give the folder that holds the vector files")
@@ -74,11 +64,6 @@ def readable_dir(path: Path | None, option: str) -> Path | None:
     if kind != "directory":
         raise UsageError(f"{option} {path}: cannot be used as a folder (too long a name, a loop, not a folder)")
     return path
-
-
-def _reason(exc: BaseException) -> str:
-    """Why an operation failed, without the value that made it fail: the OS's words, else the exception's class."""
-    return (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
 
 
 def load_record(path: Path, option: str = "record") -> RunRecord:

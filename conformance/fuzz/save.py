@@ -16,7 +16,8 @@ from typing import Any
 from conformance import catalog
 from conformance.arguments import require_instance, require_path
 from conformance.contract import Implementation
-from conformance.errors import InvalidArgument, UsageError
+from conformance.errors import UsageError
+from conformance.files import os_reason, user_path
 from conformance.fuzz.classes import ranked
 from conformance.fuzz.record import CampaignRecord
 from conformance.paths import kind_of
@@ -35,10 +36,7 @@ def writable_dir(directory: Path | None, option: str = "--save") -> Path | None:
     """``directory``, made if missing, when files can be written in it. Raises :class:`UsageError`."""
     if directory is None:
         return None
-    try:
-        path = require_path(directory, option)
-    except InvalidArgument as exc:
-        raise UsageError(str(exc)) from None
+    path = user_path(directory, option)
     kind = kind_of(path)
     if kind == "file":
         raise UsageError(f"{option} {path}: is a file; give a folder")
@@ -47,7 +45,7 @@ def writable_dir(directory: Path | None, option: str = "--save") -> Path | None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{option} {path}: the folder cannot be made ({exc.strerror or type(exc).__name__})") from None
+        raise UsageError(f"{option} {path}: the folder cannot be made ({os_reason(exc)})") from None
     if not os.access(path, os.W_OK):
         raise UsageError(f"{option} {path}: the folder is not writable")
     return path
