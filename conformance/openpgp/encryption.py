@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.decrepit.ciphers.algorithms import CAST5, TripleDES
@@ -38,6 +39,8 @@ CIPHERS: dict[int, tuple[Any, int, int]] = {
 }
 CIPHER_NAMES = {2: "3DES", 3: "CAST5", 7: "AES-128", 8: "AES-192", 9: "AES-256"}
 AES_256 = 9
+#: How many RSA decryptions of an encrypted session key :func:`_rsa_decrypt` remembers.
+REMEMBERED_SESSION_KEYS = 4096
 
 
 def _cipher(algorithm: Any) -> tuple[Any, int, int]:
@@ -124,11 +127,8 @@ def decrypt_session_key(candidates: list[tuple[Packet, Key]]) -> tuple[int, byte
         size = (key.private.key_size + 7) // 8
         if value.bit_length() > size * 8:
             continue
-        try:
-            decrypted = key.private.decrypt(value.to_bytes(size, "big"), padding.PKCS1v15())
-        except ValueError:
-            continue
-        if len(decrypted) < 4:
+        decrypted = _rsa_decrypt(key.private, value.to_bytes(size, "big"))
+        if decrypted is None or len(decrypted) < 4:
             continue
         algorithm, session_key, checksum = decrypted[0], decrypted[1:-2], decrypted[-2:]
         if (sum(session_key) & 0xFFFF).to_bytes(2, "big") != checksum:
@@ -197,16 +197,26 @@ def recover_session_key(key: Key, public_algorithm: int, values: list[int]) -> t
     size = (key.private.key_size + 7) // 8
     if values[0] < 0 or values[0].bit_length() > size * 8:
         raise failed
-    try:
-        decrypted = key.private.decrypt(values[0].to_bytes(size, "big"), padding.PKCS1v15())
-    except ValueError:
-        raise failed from None
+    decrypted = _rsa_decrypt(key.private, values[0].to_bytes(size, "big"))
+    if decrypted is None:
+        raise failed
     algorithm, session_key, checksum = decrypted[:1], decrypted[1:-2], decrypted[-2:]
     if len(decrypted) < 3 or (sum(session_key) & 0xFFFF).to_bytes(2, "big") != checksum:
         raise failed
     if algorithm[0] not in CIPHERS or len(session_key) != CIPHERS[algorithm[0]][1]:
         raise failed
     return algorithm[0], session_key
+
+
+@lru_cache(maxsize=REMEMBERED_SESSION_KEYS)
+def _rsa_decrypt(private: Any, block: bytes) -> bytes | None:
+    """The PKCS#1 v1.5 decryption of ``block`` with ``private`` (None when it fails), remembered by the key object
+    and the block's bytes: a campaign opens thousands of messages that keep one of a few dozen encrypted session
+    keys, and the decryption is a function of both alone (the BouncyCastle helper remembers likewise)."""
+    try:
+        return private.decrypt(block, padding.PKCS1v15())
+    except ValueError:
+        return None
 
 
 def decrypt_seipd_body(algorithm: int, session_key: bytes, body: Any) -> bytes:

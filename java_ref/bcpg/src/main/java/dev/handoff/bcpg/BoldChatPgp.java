@@ -50,7 +50,6 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
-import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 
 /**
@@ -82,6 +81,16 @@ public final class BoldChatPgp {
             super(message);
             this.reason = reason;
         }
+    }
+
+    /** Turn the memo of recovered session keys ({@link SessionKeyMemo}) on or off; it is on by default. */
+    public static void rememberSessionKeys(boolean on) {
+        SessionKeyMemo.enable(on);
+    }
+
+    /** How many session keys the memo answered without an RSA operation, since this helper was loaded. */
+    public static long rememberedSessionKeys() {
+        return SessionKeyMemo.answered();
     }
 
     private static String[] ok(String value) {
@@ -133,6 +142,8 @@ public final class BoldChatPgp {
     static final class SecretKeys {
         final PGPSecretKeyRingCollection rings;
         private final Map<Long, PGPPrivateKey> unlocked = new HashMap<>();
+        /** The session keys recovered with this collection's private keys ({@link SessionKeyMemo}). */
+        final SessionKeyMemo sessions = new SessionKeyMemo();
 
         SecretKeys(PGPSecretKeyRingCollection rings) {
             this.rings = rings;
@@ -367,7 +378,7 @@ public final class BoldChatPgp {
         byte[] clear;
         InputStream clearStream;
         try {
-            clearStream = chosen.getDataStream(new BcPublicKeyDataDecryptorFactory(serverKey));
+            clearStream = chosen.getDataStream(serverKeys.sessions.factory(serverKey));
         } catch (PGPDataValidationException e) {
             throw new Failure("PgpIntegrity", "the quick check after the session key failed");
         } catch (PGPException | RuntimeException e) {
