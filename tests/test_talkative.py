@@ -294,3 +294,42 @@ def test_the_openssl_bridge_answers_a_lone_surrogate_as_the_port_does() -> None:
         openssl.public_pem(broken)
     with pytest.raises(InvalidKeyMaterial):
         talkative.public_pem_from_private(broken)
+
+
+def _answer(function: Any, text: str) -> str:
+    try:
+        return function(text)
+    except InvalidKeyMaterial:
+        return "InvalidKeyMaterial"
+
+
+def test_the_port_reads_key_pem_as_the_openssl_cli_does() -> None:
+    """A campaign against ``openssl ec -pubout`` found the port reading PEM with cryptography's reader (a one-line
+    key accepted) and refusing a SEC1 key whose scalar no longer matches its stored point (openssl writes the stored
+    point unchecked). On a new key, every text of the vector generator's PEM-reading cases, and the forms OpenSSL's
+    reader treats apart, get the live openssl's answer."""
+    from conformance.references import openssl
+    from vectors.generators.talkative import _pem_reading_cases
+
+    require_reference("openssl", openssl.available)
+    private_pem, public_pem = talkative.generate_signing_key()
+    begin, *body, end = private_pem.splitlines()
+    texts = [text for _, text, _ in _pem_reading_cases(private_pem)]
+    texts += [
+        "\ufeff" + private_pem,
+        private_pem.replace("\n", "\r\n"),
+        private_pem.replace("\n", "\r"),
+        f"{begin}\nFoo: bar\n\n" + "\n".join([*body, end]) + "\n",
+        f"{begin}\nProc-Type: 4,ENCRYPTED\n\n" + "\n".join([*body, end]) + "\n",
+        "\n".join([begin, body[0][:10] + " \t" + body[0][10:], *body[1:], end]) + "\n",
+        "\n".join([begin, body[0][:10] + "\x0b" + body[0][10:], *body[1:], end]) + "\n",
+        "\n".join([begin, *body, end + "\xa0"]) + "\n",
+        private_pem.replace("EC PRIVATE KEY", "RSA PRIVATE KEY"),
+        private_pem.replace("END EC", "END RSA"),
+        private_pem + private_pem,
+    ]
+    answers = [(_answer(openssl.public_pem, text), _answer(talkative.public_pem_from_private, text)) for text in texts]
+    assert [theirs == ours for theirs, ours in answers] == [True] * len(texts), answers
+    assert {theirs for theirs, _ in answers} >= {"InvalidKeyMaterial", public_pem}  # both kinds of answer occur
+    changed = next(text for comment, text, _ in _pem_reading_cases(private_pem) if "scalar" in comment)
+    assert openssl.public_pem(changed) == public_pem == talkative.public_pem_from_private(changed)

@@ -43,6 +43,7 @@ from conformance.errors import (
     UnsupportedHeader,
 )
 from conformance.paths import kind_of
+from conformance.primitives import openssl_pem
 from conformance.primitives.keys import spki_pem
 
 ALGORITHM = "ES256"
@@ -163,8 +164,9 @@ def load_public_key(pem: str) -> ec.EllipticCurvePublicKey:
 
 
 def public_pem_from_private(private_pem: str) -> str:
-    """``openssl ec -in ec_private.pem -pubout``: the SPKI PEM of any EC private key."""
-    return public_key_pem(load_private_key(private_pem, curve=None))
+    """``openssl ec -in ec_private.pem -pubout``: the SPKI PEM of any EC private key, read as OpenSSL reads it
+    (:mod:`conformance.primitives.openssl_pem`). Raises :class:`InvalidKeyMaterial` where openssl fails."""
+    return openssl_pem.ec_public_pem(private_pem)
 
 
 # --- the payload ---------------------------------------------------------------------------------------------------

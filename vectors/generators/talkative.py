@@ -110,6 +110,21 @@ NOTES = {
     },
     "Pkcs8": {"bugType": "FUNCTIONALITY", "description": "The private key as PKCS#8 instead of SEC1."},
     "OtherCurve": {"bugType": "EDGE_CASE", "description": "A key on another curve (P-384)."},
+    "OpensslPemReader": {
+        "bugType": "EDGE_CASE",
+        "description": "PEM text read as OpenSSL's PEM_read_bio reads it, not as other PEM readers do: the BEGIN "
+        "and END lines must be lines of their own (a line before the BEGIN line is skipped, junk before it on its "
+        "line is not), one blank line may follow the BEGIN line, the Base64 needs its padding.",
+        "effect": "A port reading PEM with another reader (cryptography's, which finds the markers anywhere) "
+        "accepts keys the document's openssl command refuses, or refuses keys it reads.",
+    },
+    "StoredPublicPoint": {
+        "bugType": "EDGE_CASE",
+        "description": "A SEC1 key whose private scalar no longer matches its stored public point: openssl ec "
+        "-pubout writes the stored point without checking it against the scalar.",
+        "effect": "A port that derives the point from the scalar, or refuses the mismatch, answers otherwise than "
+        "the document's command.",
+    },
 }
 
 DOCUMENT_FIELDS = [
@@ -367,9 +382,53 @@ def build(rnd: random.Random, tokens: JoseTokens) -> VectorFileBuilder:
         ("P-384 key", talkative.private_key_pem(key_p384), ["OpensslPublicKey", "OtherCurve"]),
         ("a public key is not a private key", pub_a, ["InvalidKey"]),
         ("not a PEM", "ec_private.pem", ["InvalidKey"]),
+        *_pem_reading_cases(priv_a),
     ]:
         b.add(pub, built("openssl"), comment, flags, {"privateKeyPem": pem})
     return b
+
+
+def _pem_reading_cases(sec1: str) -> list[tuple[str, str, list[str]]]:
+    """Key texts on which OpenSSL's PEM reader and its SEC1 decoder answer otherwise than other readers (the
+    expected answers are openssl's)."""
+    lines = sec1.splitlines()
+    begin, body, end = lines[0], lines[1:-1], lines[-1]
+    der = bytearray(base64.b64decode("".join(body)))
+    der[7] ^= 0x01  # the first byte of the private scalar (30 77 02 01 01 04 20 ...): the stored point is kept
+    changed = "\n".join([begin, *base64.encodebytes(bytes(der)).decode().split(), end]) + "\n"
+    cases = [
+        ("the whole key on one line", sec1.replace("\n", "", 2), ["InvalidKey", "OpensslPemReader"]),
+        (
+            "the BEGIN line and the first Base64 line joined",
+            begin + "\n".join([*body, end]) + "\n",
+            ["InvalidKey", "OpensslPemReader"],
+        ),
+        ("a character before the BEGIN marker on its line", "\x0b" + sec1, ["InvalidKey", "OpensslPemReader"]),
+        ("a line of text before the BEGIN line", "ec key\n" + sec1, ["OpensslPublicKey", "OpensslPemReader"]),
+        (
+            "spaces after the BEGIN marker",
+            sec1.replace("KEY-----\n", "KEY-----  \n", 1),
+            ["OpensslPublicKey", "OpensslPemReader"],
+        ),
+        (
+            "the Base64 in one line",
+            "\n".join([begin, "".join(body), end]) + "\n",
+            ["OpensslPublicKey", "OpensslPemReader"],
+        ),
+        (
+            "a blank line inside the Base64",
+            "\n".join([begin, body[0], "", *body[1:], end]) + "\n",
+            ["InvalidKey", "OpensslPemReader"],
+        ),
+        (
+            "the Base64 without its padding",
+            "\n".join([begin, *body[:-1], body[-1].rstrip("="), end]) + "\n",
+            ["InvalidKey", "OpensslPemReader"],
+        ),
+        ("text after the END line", sec1 + "junk", ["OpensslPublicKey", "OpensslPemReader"]),
+        ("a changed private scalar, the stored public point kept", changed, ["OpensslPublicKey", "StoredPublicPoint"]),
+    ]
+    return cases
 
 
 def _signed_payloads(b: VectorFileBuilder, group: dict[str, Any], private_pem: str, public_pem: str) -> None:
