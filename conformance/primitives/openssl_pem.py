@@ -6,8 +6,8 @@ space and above 0x7F are dropped (a signed ``char`` compared with ``' '``), is `
 first blank line follows it (a header of more than 10 bytes is a ``Proc-Type`` it cannot open without a password);
 refuses a second blank line, a line after a short one past the header, an END line for another name; and decodes
 the Base64 as ``EVP_DecodeUpdate`` does (space, tab, CR and LF skipped, ``-`` ends the data, padding only at the
-end). A SEC1 key's stored public point is written as it is, never checked against the scalar; a key without one gets
-the point of its scalar.
+end). A SEC1 key's stored public point is written as it is (the BIT STRING's unused bits cleared), never checked
+against the scalar; a key without one gets the point of its scalar.
 """
 
 from __future__ import annotations
@@ -169,13 +169,18 @@ def _stored_point(der: bytes) -> tuple[ec.EllipticCurve, bytes] | None:
         bits_tag, bits, _ = _element(fields[0xA1], 0)
     except InvalidKeyMaterial:
         return None
-    if oid_tag != 0x06 or bits_tag != 0x03 or not bits or bits[0] != 0:
+    if oid_tag != 0x06 or bits_tag != 0x03 or not bits:
         return None
+    if bits[0] > 7:
+        raise InvalidKeyMaterial(_FAILED)
     try:
         curve = ec.get_curve_for_oid(ObjectIdentifier(_oid(oid)))
     except (LookupError, ValueError):
         raise InvalidKeyMaterial(_FAILED) from None
-    return curve(), bits[1:]
+    point = bytearray(bits[1:])
+    if point:  # c2i_ASN1_BIT_STRING: the unused bits of the last byte are cleared, not checked
+        point[-1] &= (0xFF << bits[0]) & 0xFF
+    return curve(), bytes(point)
 
 
 def ec_public_pem(text: str) -> str:

@@ -120,7 +120,7 @@ NOTES = {
     },
     "StoredPublicPoint": {
         "bugType": "EDGE_CASE",
-        "description": "A SEC1 key whose private scalar no longer matches its stored public point: openssl ec "
+        "description": "A SEC1 key whose stored public point is taken as it is (its BIT STRING's unused bits cleared): openssl ec "
         "-pubout writes the stored point without checking it against the scalar.",
         "effect": "A port that derives the point from the scalar, or refuses the mismatch, answers otherwise than "
         "the document's command.",
@@ -396,6 +396,9 @@ def _pem_reading_cases(sec1: str) -> list[tuple[str, str, list[str]]]:
     der = bytearray(base64.b64decode("".join(body)))
     der[7] ^= 0x01  # the first byte of the private scalar (30 77 02 01 01 04 20 ...): the stored point is kept
     changed = "\n".join([begin, *base64.encodebytes(bytes(der)).decode().split(), end]) + "\n"
+    padded = bytearray(base64.b64decode("".join(body)))
+    padded[padded.rindex(b"\x03\x42\x00\x04") + 2] = 1  # the BIT STRING says 1 unused bit: openssl clears it
+    unused = "\n".join([begin, *base64.encodebytes(bytes(padded)).decode().split(), end]) + "\n"
     cases = [
         ("the whole key on one line", sec1.replace("\n", "", 2), ["InvalidKey", "OpensslPemReader"]),
         (
@@ -427,6 +430,7 @@ def _pem_reading_cases(sec1: str) -> list[tuple[str, str, list[str]]]:
         ),
         ("text after the END line", sec1 + "junk", ["OpensslPublicKey", "OpensslPemReader"]),
         ("a changed private scalar, the stored public point kept", changed, ["OpensslPublicKey", "StoredPublicPoint"]),
+        ("the public point's BIT STRING with an unused bit", unused, ["OpensslPublicKey", "StoredPublicPoint"]),
     ]
     return cases
 
